@@ -1,0 +1,319 @@
+"""Checklist packs: the built-in ones, custom ones, and custom layers that `extends` a pack."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from readiness import schemas
+from readiness.diagnostics import Diagnostic, InputError, Level, did_you_mean, has_errors
+from readiness.model import Activity, AutoCheck, Catalog, Effort, Item, Pack, Severity, Source, Stage
+from readiness.resources import data_dir
+from readiness.yamlsource import Document, read_document
+
+# The order a reader meets the categories in: who owns it, what it eats, what the law says, what it costs,
+# then how it runs and fails, how good it is, and how it is attacked.
+BUILTIN_ORDER = (
+    "ownership",
+    "data",
+    "compliance",
+    "cost",
+    "observability",
+    "reliability",
+    "evaluation",
+    "security",
+)
+
+
+@dataclass(frozen=True)
+class PackFile:
+    """One pack file after schema validation: a base pack, or a layer that extends one."""
+
+    document: Document
+    pack: Pack  # for a layer: its own activities and extra items, under the id it extends
+    extends: str | None
+    overrides: dict[str, Any]
+
+
+def display_path(path: Path) -> str:
+    """The path as a user in the current directory would type it."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+    return str(path) if relative.startswith("..") else relative
+
+
+def builtin_files() -> list[Path]:
+    found = {path.stem: path for path in data_dir("checklists").glob("*.yaml")}
+    ordered = [found[name] for name in BUILTIN_ORDER if name in found]
+    return ordered + sorted(path for name, path in found.items() if name not in BUILTIN_ORDER)
+
+
+def read_pack(
+    path: Path, display: str | None = None, *, builtin: bool = False
+) -> tuple[PackFile | None, list[Diagnostic]]:
+    """Read and check one pack file on its own. Returns None for the pack when it has errors."""
+    shown = display or display_path(path)
+    try:
+        document = read_document(path, shown)
+    except InputError as error:
+        return None, list(error.diagnostics)
+    problems = schemas.validate(document, "checklist")
+    if has_errors(problems):
+        return None, problems
+    pack_file, more = _to_pack_file(document, "built-in" if builtin else shown)
+    return pack_file, problems + more
+
+
+def _to_pack_file(document: Document, origin: str) -> tuple[PackFile, list[Diagnostic]]:
+    data: dict[str, Any] = document.data
+    extends = data.get("extends")
+    problems: list[Diagnostic] = []
+    if extends is not None and data.get("id", extends) != extends:
+        problems.append(
+            document.diag(
+                ("id",),
+                f"a pack that extends '{extends}' adds to it and keeps its id; drop 'id' or set it to '{extends}'",
+            )
+        )
+    pack_id: str = extends or data["id"]
+    items: list[Item] = []
+    first_line: dict[str, int] = {}
+    for index, raw in enumerate(data.get("items", [])):
+        line = document.where(("items", index))[0]
+        if raw["id"] in first_line:
+            problems.append(
+                document.diag(
+                    ("items", index, "id"),
+                    f"item id '{raw['id']}' is used twice, at lines {first_line[raw['id']]} and {line}",
+                )
+            )
+            continue
+        first_line[raw["id"]] = line
+        items.append(_to_item(raw, pack_id, Source(document.file, *document.where(("items", index)))))
+    activities = tuple(Activity(a["id"], a["title"], pack_id) for a in data.get("activities", []))
+    pack = Pack(
+        id=pack_id,
+        title=data.get("title", pack_id),
+        summary=data.get("summary", ""),
+        weight=_fraction(data.get("weight", 1)),
+        items=tuple(items),
+        activities=activities,
+        origin=origin,
+    )
+    return PackFile(document, pack, extends, data.get("overrides", {})), problems
+
+
+def _fraction(number: float | int) -> Fraction:
+    # Through str: a weight of 0.1 means one tenth, not the nearest binary float.
+    return Fraction(str(number))
+
+
+def _to_item(raw: dict[str, Any], pack_id: str, source: Source) -> Item:
+    auto = raw.get("auto")
+    escalate = raw.get("escalate")
+    return Item(
+        id=f"{pack_id}.{raw['id']}",
+        pack=pack_id,
+        title=raw["title"],
+        question=raw["question"],
+        why=raw["why"],
+        verify=raw["verify"],
+        severity=Severity(raw["severity"]),
+        stage=Stage(raw["stage"]),
+        effort=Effort(raw["effort"]),
+        weight=_fraction(raw["weight"]) if "weight" in raw else None,
+        when=dict(raw.get("when", {})),
+        escalate_when=dict(escalate["when"]) if escalate else None,
+        escalate_to=Severity(escalate["severity"]) if escalate else None,
+        evidence_required=raw.get("evidence", "optional") == "required",
+        na_allowed=raw.get("na", "allowed") == "allowed",
+        activity=raw.get("activity"),
+        auto=AutoCheck(files=tuple(auto.get("files", ())), raci=tuple(auto.get("raci", ())), cost=auto.get("cost"))
+        if auto
+        else None,
+        refs=tuple(raw.get("refs", ())),
+        source=source,
+    )
+
+
+def load_catalog(extra: Sequence[tuple[Path, str]] = (), use: Sequence[str] | None = None) -> Catalog:
+    """The packs in force: built-in ones (all, or those in `use`), custom ones, layers applied in order.
+
+    `extra` pairs each custom file with the name to show for it. Raises InputError with every problem.
+    """
+    problems: list[Diagnostic] = []
+    files: list[PackFile] = []
+    for path in builtin_files():
+        pack_file, found = read_pack(path, f"checklists/{path.name}", builtin=True)
+        problems.extend(found)
+        if pack_file is not None:
+            files.append(pack_file)
+    builtin_ids = [f.pack.id for f in files]
+    for path, shown in extra:
+        pack_file, found = read_pack(path, shown)
+        problems.extend(found)
+        if pack_file is not None:
+            files.append(pack_file)
+    catalog, found = assemble(files, builtin_ids, use)
+    problems.extend(found)
+    if has_errors(problems):
+        raise InputError(problems)
+    return catalog
+
+
+def assemble(
+    files: Iterable[PackFile], builtin_ids: Sequence[str], use: Sequence[str] | None
+) -> tuple[Catalog, list[Diagnostic]]:
+    problems: list[Diagnostic] = []
+    bases: dict[str, tuple[Pack, PackFile]] = {}
+    layers: list[PackFile] = []
+    for pack_file in files:
+        if pack_file.extends is not None:
+            layers.append(pack_file)
+            continue
+        pack = pack_file.pack
+        if pack.id in bases:
+            first = bases[pack.id][1].document.file
+            problems.append(
+                pack_file.document.diag(
+                    ("id",),
+                    f"pack id '{pack.id}' is already used by {first}; choose another id, "
+                    f"or write 'extends: {pack.id}' to add to that pack",
+                )
+            )
+            continue
+        bases[pack.id] = (pack, pack_file)
+    for layer in layers:
+        target = layer.extends or ""
+        if target not in bases:
+            extending = {other.extends for other in layers if other is not layer}
+            why = (
+                f"'{target}' is itself an extension; extend the pack it extends"
+                if target in extending
+                else f"no pack has the id '{target}'{did_you_mean(target, bases)}"
+            )
+            problems.append(layer.document.diag(("extends",), f"cannot extend: {why}"))
+            continue
+        base, origin = bases[target]
+        merged, found = _apply_layer(base, origin, layer)
+        problems.extend(found)
+        bases[target] = (merged, origin)
+    chosen = _choose(bases, builtin_ids, use)
+    left_out = tuple(item.id for pack, _ in bases.values() if pack not in chosen for item in pack.items)
+    catalog = Catalog(tuple(chosen), left_out)
+    problems.extend(_check_references(catalog, [pf for _, pf in bases.values()] + layers))
+    return catalog, problems
+
+
+def _apply_layer(base: Pack, origin: PackFile, layer: PackFile) -> tuple[Pack, list[Diagnostic]]:
+    problems: list[Diagnostic] = []
+    by_local = {item.id.split(".", 1)[1]: item for item in base.items}
+    items = list(base.items)
+    for local, changes in layer.overrides.items():
+        if local not in by_local:
+            problems.append(
+                layer.document.diag(
+                    ("overrides", local),
+                    f"pack '{base.id}' has no item '{local}'{did_you_mean(local, by_local)}",
+                    key=True,
+                )
+            )
+            continue
+        position = items.index(by_local[local])
+        items[position] = _override(items[position], changes)
+    for index, item in enumerate(layer.pack.items):
+        local = item.id.split(".", 1)[1]
+        if local in by_local:
+            clash = by_local[local].source
+            problems.append(
+                layer.document.diag(
+                    ("items", index, "id"),
+                    f"item '{item.id}' is already defined at {clash.file}:{clash.line}; use 'overrides' to change it",
+                )
+            )
+            continue
+        items.append(item)
+    data = layer.document.data
+    merged = replace(
+        base,
+        title=data.get("title", base.title),
+        summary=data.get("summary", base.summary),
+        weight=_fraction(data["weight"]) if "weight" in data else base.weight,
+        items=tuple(items),
+        activities=base.activities + layer.pack.activities,
+        layers=(*base.layers, layer.document.file),
+    )
+    return merged, problems
+
+
+def _override(item: Item, changes: dict[str, Any]) -> Item:
+    updated = item
+    if "severity" in changes:
+        updated = replace(updated, severity=Severity(changes["severity"]))
+    if "stage" in changes:
+        updated = replace(updated, stage=Stage(changes["stage"]))
+    if "weight" in changes:
+        updated = replace(updated, weight=_fraction(changes["weight"]))
+    if "evidence" in changes:
+        updated = replace(updated, evidence_required=changes["evidence"] == "required")
+    if "disabled" in changes:
+        updated = replace(updated, disabled=changes["disabled"])
+    return updated
+
+
+def _choose(
+    bases: dict[str, tuple[Pack, PackFile]],
+    builtin_ids: Sequence[str],
+    use: Sequence[str] | None,
+) -> list[Pack]:
+    """Built-in packs named by `use` (all when absent), then every custom base pack."""
+    customs = [pack for pack, _ in bases.values() if pack.id not in builtin_ids]
+    if use is None:
+        return [bases[pid][0] for pid in builtin_ids if pid in bases] + customs
+    chosen: list[Pack] = []
+    for pack_id in use:
+        if pack_id in bases and pack_id in builtin_ids:
+            chosen.append(bases[pack_id][0])
+    return chosen + customs
+
+
+def _check_references(catalog: Catalog, files: Sequence[PackFile]) -> list[Diagnostic]:
+    """Activities named by items must exist among the packs in force."""
+    problems: list[Diagnostic] = []
+    known = {activity.id for activity in catalog.activities}
+    used_ids = {item.id for item in catalog.items}
+    for pack_file in files:
+        for index, raw in enumerate(pack_file.document.data.get("items", [])):
+            if f"{pack_file.pack.id}.{raw['id']}" not in used_ids:
+                continue
+            named: list[tuple[str | int, ...]] = [("activity",)] if "activity" in raw else []
+            named += [("auto", "raci", i) for i in range(len(raw.get("auto", {}).get("raci", [])))]
+            for sub in named:
+                value = raw["activity"] if sub == ("activity",) else raw["auto"]["raci"][sub[-1]]
+                if value not in known:
+                    problems.append(
+                        pack_file.document.diag(
+                            ("items", index, *sub), f"unknown activity '{value}'{did_you_mean(value, known)}"
+                        )
+                    )
+    seen: dict[str, Activity] = {}
+    for activity in catalog.activities:
+        if activity.id in seen and seen[activity.id].pack != activity.pack:
+            problems.append(
+                Diagnostic(
+                    "<packs>",
+                    1,
+                    1,
+                    Level.ERROR,
+                    "$.activities",
+                    f"activity '{activity.id}' is defined by both '{seen[activity.id].pack}' and '{activity.pack}'",
+                )
+            )
+        seen.setdefault(activity.id, activity)
+    return problems

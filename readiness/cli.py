@@ -1,0 +1,227 @@
+"""The command line: parse options, call one core function, render, return an exit code.
+
+Heavy modules (jsonschema, the engine, renderers) are imported inside the commands that need them, so
+`readiness --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from datetime import date, datetime, timezone
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from readiness import __version__
+from readiness.errors import Exit, guarded, print_diagnostics
+from readiness.render import Format
+
+app = typer.Typer(
+    name="readiness",
+    help="Tells a team whether its AI system is ready for production, and what stands in the way.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+checklists_app = typer.Typer(help="Browse the checklist packs and lint custom ones.", no_args_is_help=True)
+app.add_typer(checklists_app, name="checklists")
+
+DEFAULT_FILE = Path("readiness.yaml")
+
+
+class StageChoice(str, Enum):
+    prototype = "prototype"
+    pilot = "pilot"
+    production = "production"
+    scale = "scale"
+
+
+class FailOn(str, Enum):
+    blocker = "blocker"
+    major = "major"
+    minor = "minor"
+    none = "none"
+
+
+class SchemaKind(str, Enum):
+    assessment = "assessment"
+    checklist = "checklist"
+    result = "result"
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"readiness {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show the traceback of an internal error.")] = False,
+) -> None:
+    """Tells a team whether its AI system is ready for production, and what stands in the way."""
+
+
+def resolve_today(today: str | None) -> date:
+    """--today, else SOURCE_DATE_EPOCH, else the UTC date: the core never reads the clock itself."""
+    if today is not None:
+        try:
+            return date.fromisoformat(today)
+        except ValueError:
+            raise typer.BadParameter(f"'{today}' is not a date (YYYY-MM-DD)", param_hint="--today") from None
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date()
+        except (ValueError, OverflowError, OSError):
+            raise typer.BadParameter(f"SOURCE_DATE_EPOCH='{epoch}' is not a Unix time") from None
+    return datetime.now(tz=timezone.utc).date()
+
+
+def _use_color() -> bool:
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+
+
+def _width() -> int:
+    return min(80, shutil.get_terminal_size((80, 24)).columns) if sys.stdout.isatty() else 80
+
+
+TodayOption = Annotated[
+    str | None,
+    typer.Option("--today", metavar="YYYY-MM-DD", help="Fix today's date for reproducible output."),
+]
+FileArgument = Annotated[Path, typer.Argument(help="The assessment.", show_default=True)]
+
+
+@app.command()
+def check(
+    file: FileArgument = DEFAULT_FILE,
+    fmt: Annotated[Format, typer.Option("-f", "--format", help="Output format.")] = Format.TEXT,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file.")] = None,
+    min_score: Annotated[
+        float | None, typer.Option(min=0, max=100, help="Lowest overall score that passes [default: 70].")
+    ] = None,
+    min_category_score: Annotated[
+        float | None,
+        typer.Option(min=0, max=100, help="Lowest score any category may have [default: 50]."),
+    ] = None,
+    fail_on: Annotated[
+        FailOn | None,
+        typer.Option(help="Fail on any open item of this severity or worse [default: blocker]."),
+    ] = None,
+    target: Annotated[StageChoice | None, typer.Option(help="Gate this stage instead of project.target.")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Give unverified items no credit at all.")] = False,
+    warn_only: Annotated[bool, typer.Option("--warn-only", help="Report, but exit 0 even when not ready.")] = False,
+    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Print nothing when ready.")] = False,
+    today: TodayOption = None,
+) -> None:
+    """Score the assessment against the policy; the exit code is the verdict."""
+    from readiness.engine import evaluate
+    from readiness.model import Stage
+    from readiness.output import write_atomic
+    from readiness.render import RenderOptions, renderer
+    from readiness.render.text import headline
+    from readiness.scoring import Options
+
+    options = Options(
+        today=resolve_today(today),
+        strict=strict,
+        target=Stage(target.value) if target else None,
+        policy={
+            "min_score": min_score,
+            "min_category_score": min_category_score,
+            "fail_on": fail_on.value if fail_on else None,
+        },
+    )
+    evaluation = evaluate(file, options, display=str(file))
+    print_diagnostics(evaluation.warnings)
+    result = evaluation.result
+    ready = result.verdict != "not-ready"
+    code = Exit.READY if ready or warn_only else Exit.NOT_READY
+    to_terminal = output is None and fmt is Format.TEXT
+    text = renderer(fmt)(result, RenderOptions(color=to_terminal and _use_color(), width=_width()))
+    if output is not None:
+        write_atomic(output, text, inputs=[file])
+    elif not (quiet and ready):
+        sys.stdout.write(text)
+    if not to_terminal and not (quiet and ready):
+        print(headline(result), file=sys.stderr)
+    raise typer.Exit(code)
+
+
+@app.command()
+def validate(
+    files: Annotated[list[Path], typer.Argument(help="Assessments and checklist packs.")] = [DEFAULT_FILE],  # noqa: B006
+) -> None:
+    """Check assessments and checklist packs against their schemas and references; report every error."""
+    from readiness.validation import validate_file
+
+    failed = False
+    for path in files:
+        kind, diagnostics = validate_file(path)
+        print_diagnostics(diagnostics)
+        if any(d.level.value == "error" for d in diagnostics):
+            failed = True
+        else:
+            print(f"{path}: ok ({kind})")
+    raise typer.Exit(Exit.BAD_INPUT if failed else Exit.READY)
+
+
+@app.command()
+def schema(kind: Annotated[SchemaKind, typer.Argument(help="Which schema.")] = SchemaKind.assessment) -> None:
+    """Print a JSON Schema, for editors and other tools."""
+    from readiness.schemas import schema_text
+
+    sys.stdout.write(schema_text(kind.value))
+
+
+@checklists_app.command("list")
+def checklists_list() -> None:
+    """List the built-in packs."""
+    from readiness.packview import pack_table
+
+    sys.stdout.write(pack_table(_width()))
+
+
+@checklists_app.command("show")
+def checklists_show(
+    pack_or_item: Annotated[str, typer.Argument(metavar="ID", help="A pack id, or a full item id.")],
+) -> None:
+    """Show a pack's items, or one item in full."""
+    from readiness.packview import UnknownId, show
+
+    try:
+        sys.stdout.write(show(pack_or_item, _width()))
+    except UnknownId as unknown:
+        raise typer.BadParameter(str(unknown), param_hint="ID") from None
+
+
+@checklists_app.command("lint")
+def checklists_lint(file: Annotated[Path, typer.Argument(help="A custom pack.")]) -> None:
+    """Check a custom pack: schema, ids, references to the built-in packs, and style."""
+    from readiness.validation import lint_pack
+
+    diagnostics, summary = lint_pack(file)
+    print_diagnostics(diagnostics)
+    if any(d.level.value == "error" for d in diagnostics):
+        raise typer.Exit(Exit.BAD_INPUT)
+    print(summary)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    return guarded(lambda: _run(args), debug="--debug" in args)
+
+
+def _run(args: list[str]) -> int:
+    code = app(args=args, prog_name="readiness", standalone_mode=False)
+    return code if isinstance(code, int) else 0

@@ -1,0 +1,61 @@
+"""The exit-code contract, in one place: what each kind of failure becomes for the user."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Callable, Iterable
+from enum import IntEnum
+
+import click
+
+from readiness import __version__
+from readiness.diagnostics import Diagnostic, InputError
+
+
+class Exit(IntEnum):
+    READY = 0
+    NOT_READY = 1
+    BAD_INPUT = 2
+    INTERNAL = 3
+    INTERRUPTED = 130
+
+
+def print_diagnostics(diagnostics: Iterable[Diagnostic]) -> None:
+    for diagnostic in diagnostics:
+        print(diagnostic.format(), file=sys.stderr)
+
+
+def guarded(run: Callable[[], int], *, debug: bool) -> int:
+    """Run the command; turn every way it can end into an exit code, and never show a traceback unasked."""
+    try:
+        return run()
+    except InputError as error:
+        print_diagnostics(error.diagnostics)
+        return Exit.BAD_INPUT
+    except click.exceptions.Abort:
+        print("readiness: interrupted", file=sys.stderr)
+        return Exit.INTERRUPTED
+    except click.exceptions.Exit as done:
+        return int(done.exit_code)
+    except click.ClickException as error:
+        error.show()
+        return Exit.BAD_INPUT if isinstance(error, click.UsageError) else error.exit_code
+    except KeyboardInterrupt:
+        print("readiness: interrupted", file=sys.stderr)
+        return Exit.INTERRUPTED
+    except BrokenPipeError:
+        # A reader such as `head` went away: nothing left to tell anyone.
+        sys.stderr.close()
+        return Exit.READY
+    except Exception as error:
+        if debug:
+            traceback.print_exc()
+        else:
+            print(
+                f"readiness: sorry, this is a bug in readiness {__version__} ({type(error).__name__}: {error}). "
+                "Please report it on the project's issue tracker with the output of the same command "
+                "run with --debug.",
+                file=sys.stderr,
+            )
+        return Exit.INTERNAL

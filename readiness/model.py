@@ -1,0 +1,287 @@
+"""The domain as immutable values: packs and items, the assessment, and the scored result."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from fractions import Fraction
+from typing import Any
+
+
+class Stage(str, Enum):
+    PROTOTYPE = "prototype"
+    PILOT = "pilot"
+    PRODUCTION = "production"
+    SCALE = "scale"
+
+    @property
+    def rank(self) -> int:
+        return list(Stage).index(self)
+
+
+class Severity(str, Enum):
+    BLOCKER = "blocker"
+    MAJOR = "major"
+    MINOR = "minor"
+
+    @property
+    def rank(self) -> int:
+        """0 is the most severe."""
+        return list(Severity).index(self)
+
+
+class Status(str, Enum):
+    DONE = "done"
+    PARTIAL = "partial"
+    TODO = "todo"
+    NA = "na"
+
+
+class Effort(str, Enum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+    @property
+    def cost(self) -> int:
+        return {"low": 1, "medium": 2, "high": 4}[self.value]
+
+
+DEFAULT_WEIGHT = {Severity.BLOCKER: Fraction(3), Severity.MAJOR: Fraction(2), Severity.MINOR: Fraction(1)}
+
+Profile = dict[str, Any]
+Conditions = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a value was written: shown in messages and used by annotations."""
+
+    file: str
+    line: int = 1
+    column: int = 1
+
+
+@dataclass(frozen=True)
+class AutoCheck:
+    files: tuple[str, ...] = ()
+    raci: tuple[str, ...] = ()
+    cost: str | None = None
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str  # full id: pack.item
+    pack: str
+    title: str
+    question: str
+    why: str
+    verify: str
+    severity: Severity
+    stage: Stage
+    effort: Effort
+    weight: Fraction | None  # None: the default for the severity in force
+    when: Conditions = field(default_factory=dict)
+    escalate_when: Conditions | None = None
+    escalate_to: Severity | None = None
+    evidence_required: bool = False
+    na_allowed: bool = True
+    activity: str | None = None
+    auto: AutoCheck | None = None
+    refs: tuple[str, ...] = ()
+    disabled: str | None = None  # reason, set by an override
+    source: Source = Source("<built-in>")
+
+
+@dataclass(frozen=True)
+class Activity:
+    id: str
+    title: str
+    pack: str
+
+
+@dataclass(frozen=True)
+class Pack:
+    id: str
+    title: str
+    summary: str
+    weight: Fraction
+    items: tuple[Item, ...]
+    activities: tuple[Activity, ...] = ()
+    origin: str = "built-in"  # "built-in" or the file it came from
+    layers: tuple[str, ...] = ()  # files whose `extends` changed this pack
+
+
+@dataclass(frozen=True)
+class Catalog:
+    packs: tuple[Pack, ...]
+    left_out: tuple[str, ...] = ()  # item ids of packs that `checklists.use` leaves out
+
+    def item(self, item_id: str) -> Item | None:
+        for pack in self.packs:
+            for item in pack.items:
+                if item.id == item_id:
+                    return item
+        return None
+
+    @property
+    def items(self) -> tuple[Item, ...]:
+        return tuple(item for pack in self.packs for item in pack.items)
+
+    @property
+    def activities(self) -> tuple[Activity, ...]:
+        return tuple(activity for pack in self.packs for activity in pack.activities)
+
+
+@dataclass(frozen=True)
+class Answer:
+    item: str
+    status: Status
+    evidence: tuple[str, ...] = ()
+    note: str = ""
+    owner: str | None = None
+    due: str | None = None
+    reviewed: str | None = None
+    reason: str = ""
+    source: Source = Source("<input>")
+
+
+@dataclass(frozen=True)
+class Waiver:
+    item: str
+    reason: str
+    approved_by: str
+    expires: str
+    index: int = 0
+    source: Source = Source("<input>")
+
+
+@dataclass(frozen=True)
+class Member:
+    id: str
+    name: str
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class RaciEntry:
+    activity: str
+    responsible: tuple[str, ...] = ()
+    accountable: tuple[str, ...] = ()
+    consulted: tuple[str, ...] = ()
+    informed: tuple[str, ...] = ()
+    source: Source = Source("<input>")
+
+
+@dataclass(frozen=True)
+class Policy:
+    min_score: Fraction = Fraction(70)
+    min_category_score: Fraction = Fraction(50)
+    fail_on: Severity | None = Severity.BLOCKER  # None: no severity fails the run by itself
+    max_evidence_age_days: int = 365
+    max_waiver_days: int = 180
+
+
+@dataclass(frozen=True)
+class Project:
+    name: str
+    description: str = ""
+    stage: Stage | None = None
+    target: Stage = Stage.PRODUCTION
+    profile: Profile = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Assessment:
+    file: str
+    project: Project
+    team: tuple[Member, ...] = ()
+    raci: tuple[RaciEntry, ...] = ()
+    answers: tuple[Answer, ...] = ()
+    waivers: tuple[Waiver, ...] = ()
+    policy: dict[str, Any] = field(default_factory=dict)  # as written; merged with flags by the engine
+    cost: dict[str, Any] | None = None
+    use: tuple[str, ...] | None = None
+    extra: tuple[str, ...] = ()
+    answers_source: Source = Source("<input>")
+
+    def answer(self, item_id: str) -> Answer | None:
+        for answer in self.answers:
+            if answer.item == item_id:
+                return answer
+        return None
+
+
+# --- the result ----------------------------------------------------------------------------------------
+
+
+class Outcome(str, Enum):
+    """What became of one item in the scoring."""
+
+    MET = "met"  # credit 1
+    GAP = "gap"  # counted, credit < 1
+    NA = "na"  # left out: not applicable, with a reason
+    WAIVED = "waived"  # left out: accepted risk under a valid waiver
+    NEXT_STAGE = "next-stage"  # above the target stage: listed, not scored
+    NOT_APPLICABLE = "not-applicable"  # the profile does not call for it
+    DISABLED = "disabled"  # switched off by a pack override
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    item: Item
+    severity: Severity  # after escalation by profile
+    outcome: Outcome
+    status: str  # done | partial | todo | na | unanswered
+    credit: Fraction | None  # None when not counted
+    unverified: bool = False
+    unverified_reasons: tuple[str, ...] = ()
+    answer: Answer | None = None
+    waiver: Waiver | None = None
+    owner: str = "unassigned"
+
+    @property
+    def counted(self) -> bool:
+        return self.credit is not None
+
+
+@dataclass(frozen=True)
+class CategoryScore:
+    pack: Pack
+    score: Fraction | None  # None when nothing in the pack was counted
+    counted: int
+    met: int
+    gaps: int
+    excluded: int
+
+
+@dataclass(frozen=True)
+class WaiverStatus:
+    waiver: Waiver
+    state: str  # valid | expired | too-long
+    days_left: int
+
+
+@dataclass(frozen=True)
+class Result:
+    project: Project
+    target: Stage
+    today: str
+    policy: Policy
+    strict: bool
+    verdict: str  # ready | ready-with-waivers | not-ready
+    reasons: tuple[str, ...]  # every failed condition, in words
+    score: Fraction | None
+    stage_reached: Stage | None
+    next_stage: Stage | None
+    next_stage_blockers: tuple[str, ...]  # item ids that stand between the stage reached and the next
+    categories: tuple[CategoryScore, ...]
+    items: tuple[ItemResult, ...]
+    gaps: tuple[ItemResult, ...]  # ordered as the remediation plan
+    waivers: tuple[WaiverStatus, ...]
+    team: tuple[Member, ...]
+    # Filled in by the ownership, evidence and cost checks; empty until they run.
+    raci: dict[str, Any] = field(default_factory=dict)
+    evidence: tuple[dict[str, Any], ...] = ()
+    cost: dict[str, Any] | None = None
+    warnings: tuple[str, ...] = ()

@@ -1,0 +1,40 @@
+"""One Result, many renderers: each format is a module with `render(result, options) -> str`."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from enum import Enum
+from typing import Protocol
+
+from readiness.model import Result
+
+
+class Format(str, Enum):
+    TEXT = "text"
+    JSON = "json"
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    color: bool = False
+    width: int = 80
+
+
+class Renderer(Protocol):
+    def __call__(self, result: Result, options: RenderOptions) -> str: ...
+
+
+# Module per format, imported only when that format is asked for: `check -f text` never loads jinja2.
+_MODULES = {Format.TEXT: "text", Format.JSON: "json"}
+
+
+def renderer(fmt: Format) -> Renderer:
+    module = importlib.import_module(f"readiness.render.{_MODULES[fmt]}")
+    render: Renderer = module.render
+    return render
+
+
+def strip_trailing(text: str) -> str:
+    """Rich pads wrapped lines with spaces; they only add noise to diffs and golden files."""
+    return "\n".join(line.rstrip() for line in text.split("\n"))

@@ -1,0 +1,119 @@
+"""The result as JSON: the stable contract for scripts, described by `readiness schema result`."""
+
+from __future__ import annotations
+
+import json
+from fractions import Fraction
+from typing import Any
+
+from readiness import __version__
+from readiness.model import ItemResult, Result
+from readiness.render import RenderOptions
+from readiness.scoring import one_decimal, weight_of
+
+SCHEMA_VERSION = "1"
+
+
+def _score(value: Fraction | None) -> float | None:
+    return None if value is None else float(one_decimal(value))
+
+
+def _number(value: Fraction) -> int | float:
+    return value.numerator if value.denominator == 1 else float(value)
+
+
+def _item(result: ItemResult) -> dict[str, Any]:
+    item, answer = result.item, result.answer
+    return {
+        "id": item.id,
+        "pack": item.pack,
+        "title": item.title,
+        "severity": result.severity.value,
+        "stage": item.stage.value,
+        "effort": item.effort.value,
+        "weight": _number(weight_of(result)),
+        "outcome": result.outcome.value,
+        "status": result.status,
+        "credit": None if result.credit is None else float(result.credit),
+        "unverified": result.unverified,
+        "unverified_reasons": list(result.unverified_reasons),
+        "owner": result.owner,
+        "due": answer.due if answer else None,
+        "note": answer.note if answer else "",
+        "reason": answer.reason if answer else "",
+        "evidence": list(answer.evidence) if answer else [],
+        "waived_by": result.waiver.approved_by if result.waiver else None,
+        "disabled": item.disabled,
+        "why": item.why,
+        "verify": item.verify,
+        "refs": list(item.refs),
+        "line": answer.source.line if answer else None,
+    }
+
+
+def to_dict(result: Result) -> dict[str, Any]:
+    items = [_item(r) for r in result.items]
+    by_id = {entry["id"]: entry for entry in items}
+    policy = result.policy
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "readiness", "version": __version__},
+        "today": result.today,
+        "project": {
+            "name": result.project.name,
+            "description": result.project.description,
+            "stage": result.project.stage.value if result.project.stage else None,
+            "target": result.target.value,
+            "profile": dict(sorted(result.project.profile.items())),
+        },
+        "verdict": result.verdict,
+        "reasons": list(result.reasons),
+        "score": _score(result.score),
+        "stage_reached": result.stage_reached.value if result.stage_reached else None,
+        "next_stage": None
+        if result.next_stage is None
+        else {"stage": result.next_stage.value, "blocked_by": list(result.next_stage_blockers)},
+        "policy": {
+            "min_score": _number(policy.min_score),
+            "min_category_score": _number(policy.min_category_score),
+            "fail_on": policy.fail_on.value if policy.fail_on else "none",
+            "max_evidence_age_days": policy.max_evidence_age_days,
+            "max_waiver_days": policy.max_waiver_days,
+            "strict": result.strict,
+        },
+        "categories": [
+            {
+                "id": c.pack.id,
+                "title": c.pack.title,
+                "weight": _number(c.pack.weight),
+                "score": _score(c.score),
+                "counted": c.counted,
+                "met": c.met,
+                "gaps": c.gaps,
+                "excluded": c.excluded,
+            }
+            for c in result.categories
+        ],
+        "gaps": [by_id[g.item.id] for g in result.gaps],
+        "items": items,
+        "waivers": [
+            {
+                "item": s.waiver.item,
+                "reason": s.waiver.reason,
+                "approved_by": s.waiver.approved_by,
+                "expires": s.waiver.expires,
+                "state": s.state,
+                "days_left": s.days_left,
+            }
+            for s in result.waivers
+        ],
+        "team": [{"id": m.id, "name": m.name, "role": m.role} for m in result.team],
+        "raci": result.raci,
+        "evidence": list(result.evidence),
+        "cost": result.cost,
+        "warnings": list(result.warnings),
+    }
+
+
+def render(result: Result, options: RenderOptions) -> str:
+    return json.dumps(to_dict(result), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,110 @@
+"""The terminal summary: verdict, score, stage, categories and the top gaps, within 80 columns."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from readiness.model import ItemResult, Result
+from readiness.render import RenderOptions, strip_trailing
+from readiness.scoring import format_limit, format_score
+
+TOP_GAPS = 10
+_VERDICT_STYLE = {"ready": "bold green", "ready-with-waivers": "bold yellow", "not-ready": "bold red"}
+_SEVERITY_STYLE = {"blocker": "red", "major": "yellow", "minor": "dim"}
+
+
+def headline(result: Result) -> str:
+    """One line for stderr and for `-q`: what CI logs show."""
+    reached = result.stage_reached.value if result.stage_reached else "none"
+    return (
+        f"readiness: {result.verdict} · score {format_score(result.score)} "
+        f"(min {format_limit(result.policy.min_score)}) · stage {reached} of {result.target.value}"
+    )
+
+
+def _status(gap: ItemResult) -> str:
+    return "unverified" if gap.unverified else gap.status
+
+
+def render(result: Result, options: RenderOptions) -> str:
+    out = StringIO()
+    console = Console(
+        file=out,
+        width=options.width,
+        force_terminal=options.color,
+        no_color=not options.color,
+        color_system="standard" if options.color else None,
+        highlight=False,
+        emoji=False,
+        markup=False,
+    )
+    project = result.project
+    console.print(Text(f"{project.name} — target {result.target.value} · {result.today}", style="bold"))
+    reached = result.stage_reached.value if result.stage_reached else "none"
+    line = Text()
+    line.append(result.verdict.upper(), style=_VERDICT_STYLE[result.verdict])
+    line.append(f"   score {format_score(result.score)} / 100 (min {format_limit(result.policy.min_score)})")
+    line.append(f"   stage reached: {reached}")
+    console.print(line)
+    if result.next_stage is not None and result.next_stage_blockers:
+        shown = ", ".join(result.next_stage_blockers[:4])
+        more = len(result.next_stage_blockers) - 4
+        console.print(
+            Text(
+                f"Next stage, {result.next_stage.value}, is blocked by: {shown}"
+                + (f" and {more} more" if more > 0 else "")
+            )
+        )
+    if result.reasons:
+        console.print()
+        console.print("Not ready because:", style="bold")
+        for reason in result.reasons:
+            console.print(Text(f"  • {reason}"))
+
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+    table.add_column("Category")
+    for name in ("Score", "Met", "Gaps", "N/A or waived"):
+        table.add_column(name, justify="right")
+    for category in result.categories:
+        table.add_row(
+            category.pack.title,
+            format_score(category.score),
+            str(category.met),
+            str(category.gaps),
+            str(category.excluded),
+        )
+    table.add_section()
+    table.add_row("Overall", format_score(result.score), "", "", "", style="bold")
+    console.print()
+    console.print(table)
+
+    if result.gaps:
+        shown_gaps = result.gaps[:TOP_GAPS]
+        title = f"Top gaps ({len(shown_gaps)} of {len(result.gaps)})" if len(result.gaps) > TOP_GAPS else "Gaps"
+        console.print()
+        console.print(title, style="bold")
+        gaps = Table(box=None, pad_edge=False, show_header=True, header_style="dim")
+        for name in ("Severity", "Item", "Status", "Owner", "Due"):
+            gaps.add_column(name, overflow="fold")
+        for gap in shown_gaps:
+            answer = gap.answer
+            gaps.add_row(
+                Text(gap.severity.value, style=_SEVERITY_STYLE[gap.severity.value]),
+                Text(f"{gap.item.id}\n{gap.item.title}"),
+                _status(gap),
+                gap.owner,
+                (answer.due if answer else None) or "-",
+            )
+        console.print(gaps)
+    waivers = [s for s in result.waivers if s.state != "valid"]
+    if waivers:
+        console.print()
+        console.print("Waivers that no longer excuse their item", style="bold")
+        for state in waivers:
+            console.print(Text(f"  • {state.waiver.item}: {state.state} (expires {state.waiver.expires})"))
+    return strip_trailing(out.getvalue())

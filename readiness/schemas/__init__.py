@@ -1,0 +1,141 @@
+"""The JSON Schemas we ship, and validation that speaks in positions and plain words."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+from readiness.diagnostics import Diagnostic, JsonPath, did_you_mean
+
+if TYPE_CHECKING:
+    from jsonschema import ValidationError
+    from jsonschema.protocols import Validator
+
+    from readiness.yamlsource import Document
+
+KINDS = ("assessment", "checklist", "result")
+
+_PATTERN_WORDS = {
+    "^[a-z0-9][a-z0-9-]*$": "an id of lowercase letters, digits and '-'",
+    "^[A-Za-z0-9][A-Za-z0-9_.-]*$": "a team id of letters, digits, '_', '.' and '-'",
+    "^[a-z0-9][a-z0-9-]*\\.[a-z0-9][a-z0-9-]*$": "a full item id such as 'observability.output-drift-alerts'",
+}
+_TYPE_WORDS = {
+    "string": "a string",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "object": "a mapping",
+    "array": "a list",
+    "null": "nothing",
+}
+
+
+def schema_text(kind: str) -> str:
+    return (resources.files(__name__) / f"{kind}.schema.json").read_text(encoding="utf-8")
+
+
+@cache
+def schema(kind: str) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(schema_text(kind))
+    return loaded
+
+
+@cache
+def validator(kind: str) -> Validator:
+    # Imported here: jsonschema costs a tenth of a second, which `--help` and `schema` need not pay.
+    from jsonschema import Draft202012Validator, FormatChecker
+
+    return Draft202012Validator(schema(kind), format_checker=FormatChecker(formats=["date"]))
+
+
+def validate(document: Document, kind: str) -> list[Diagnostic]:
+    """Every schema problem of the document, each at the line of the offending key or value."""
+    found: list[Diagnostic] = []
+    for error in validator(kind).iter_errors(document.data):
+        found.extend(_explain(document, error))
+    return sorted(set(found))
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f"the string '{shown}'"
+    return repr(value)
+
+
+def _explain(document: Document, error: ValidationError) -> list[Diagnostic]:
+    from jsonschema.exceptions import best_match
+
+    path: JsonPath = tuple(error.absolute_path)
+    kind = error.validator
+    spec: dict[str, Any] = dict(error.schema) if isinstance(error.schema, dict) else {}
+    instance: Any = error.instance
+    if kind in ("anyOf", "oneOf") and error.context:
+        types = {e.validator_value for e in error.context if e.validator == "type" and not e.relative_path}
+        if len(types) == len(error.context):
+            wanted = " or ".join(_TYPE_WORDS.get(str(t), str(t)) for t in sorted(types, key=str))
+            return [document.diag(path, f"expected {wanted}, got {_describe(error.instance)}")]
+        return _explain(document, best_match(error.context))
+    if kind == "additionalProperties":
+        allowed = set(spec.get("properties", {}))
+        return [
+            document.diag((*path, key), f"unknown key '{key}'{did_you_mean(key, allowed)}", key=True)
+            for key in instance
+            if key not in allowed
+        ]
+    if kind == "required":
+        missing = str(error.message).split("'")[1] if "'" in error.message else str(error.validator_value)
+        return [document.diag(path, f"missing required key '{missing}'")]
+    if "propertyNames" in error.schema_path:
+        # jsonschema reports a bad key at its parent mapping; the user needs the key's own line.
+        key = str(error.instance)
+        rule = _PATTERN_WORDS.get(str(error.validator_value), "a valid key")
+        return [document.diag((*path, key), f"key '{key}' is not {rule}", key=True)]
+    return [document.diag(path, _message(error))]
+
+
+def _message(error: ValidationError) -> str:
+    kind = error.validator
+    value: Any = error.validator_value
+    instance: Any = error.instance
+    if kind == "type":
+        wanted = " or ".join(_TYPE_WORDS.get(t, t) for t in ([value] if isinstance(value, str) else value))
+        return f"expected {wanted}, got {_describe(instance)}"
+    if kind == "enum":
+        choices = ", ".join(str(v) for v in value)
+        hint = did_you_mean(instance, [str(v) for v in value]) if isinstance(instance, str) else ""
+        return f"{_describe(instance)} is not one of: {choices}{hint}"
+    if kind == "const":
+        return f"must be {json.dumps(value)}, got {_describe(instance)}"
+    if kind == "format" and value == "date":
+        return f"{_describe(instance)} is not a valid date (YYYY-MM-DD)"
+    if kind == "pattern":
+        return f"{_describe(instance)} is not {_PATTERN_WORDS.get(str(value), f'of the form {value}')}"
+    if kind == "minLength" and value == 1:
+        return "must not be empty"
+    if kind == "minItems" and value == 1:
+        return "must list at least one entry"
+    if kind == "minProperties" and value == 1:
+        return "must not be empty"
+    if kind == "uniqueItems":
+        return "lists the same entry twice"
+    bounds = {
+        "minimum": "at least",
+        "maximum": "at most",
+        "exclusiveMinimum": "more than",
+        "exclusiveMaximum": "less than",
+    }
+    if kind in bounds:
+        return f"must be {bounds[kind]} {value}, got {_describe(instance)}"
+    return str(error.message)

@@ -1,0 +1,303 @@
+"""Pure scoring: (assessment, catalog, options) → Result. No I/O, no clock, no printing.
+
+Scores are exact fractions until they are shown; a score is compared with the policy at the one decimal
+the user sees, so "70.0" never fails "min_score 70".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+from fractions import Fraction
+from typing import Any
+
+from readiness.model import (
+    DEFAULT_WEIGHT,
+    Assessment,
+    Catalog,
+    CategoryScore,
+    Conditions,
+    Item,
+    ItemResult,
+    Outcome,
+    Policy,
+    Profile,
+    Result,
+    Severity,
+    Stage,
+    Status,
+    Waiver,
+    WaiverStatus,
+)
+
+HALF = Fraction(1, 2)
+EXCLUDED = (Outcome.NA, Outcome.WAIVED)
+NOT_SCORED = (Outcome.NEXT_STAGE, Outcome.NOT_APPLICABLE, Outcome.DISABLED)
+
+
+@dataclass(frozen=True)
+class Options:
+    today: date
+    strict: bool = False
+    target: Stage | None = None  # overrides project.target
+    policy: Mapping[str, Any] = field(default_factory=dict)  # command-line flags; win over the file
+
+
+def resolve_policy(written: Mapping[str, Any], flags: Mapping[str, Any]) -> Policy:
+    """Flag > readiness.yaml `policy` > built-in default, key by key."""
+    merged = {**written, **{key: value for key, value in flags.items() if value is not None}}
+    default = Policy()
+    fail_on = merged.get("fail_on", default.fail_on.value if default.fail_on else "none")
+    return Policy(
+        min_score=Fraction(str(merged.get("min_score", default.min_score))),
+        min_category_score=Fraction(str(merged.get("min_category_score", default.min_category_score))),
+        fail_on=None if fail_on == "none" else Severity(fail_on),
+        max_evidence_age_days=int(merged.get("max_evidence_age_days", default.max_evidence_age_days)),
+        max_waiver_days=int(merged.get("max_waiver_days", default.max_waiver_days)),
+    )
+
+
+def one_decimal(value: Fraction) -> Decimal:
+    """Round half up to one decimal, exactly."""
+    with localcontext() as context:
+        context.prec = 60
+        return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def format_score(value: Fraction | None) -> str:
+    return "n/a" if value is None else str(one_decimal(value))
+
+
+def matches(conditions: Conditions, profile: Profile) -> bool:
+    """All conditions hold. A profile key that is absent counts as false, and matches no other value."""
+    for key, wanted in conditions.items():
+        options = wanted if isinstance(wanted, list) else [wanted]
+        have = profile.get(key, False if isinstance(options[0], bool) else None)
+        if have not in options:
+            return False
+    return True
+
+
+def effective_severity(item: Item, profile: Profile) -> Severity:
+    if item.escalate_to is not None and item.escalate_when is not None and matches(item.escalate_when, profile):
+        return min(item.severity, item.escalate_to, key=lambda severity: severity.rank)
+    return item.severity
+
+
+def weight_of(result: ItemResult) -> Fraction:
+    return result.item.weight if result.item.weight is not None else DEFAULT_WEIGHT[result.severity]
+
+
+def waiver_states(waivers: Iterable[Waiver], today: date, policy: Policy) -> tuple[WaiverStatus, ...]:
+    states = []
+    for waiver in waivers:
+        days_left = (date.fromisoformat(waiver.expires) - today).days
+        if days_left < 0:
+            state = "expired"
+        elif days_left > policy.max_waiver_days:
+            state = "too-long"
+        else:
+            state = "valid"
+        states.append(WaiverStatus(waiver, state, days_left))
+    return tuple(states)
+
+
+def score(assessment: Assessment, catalog: Catalog, options: Options) -> Result:
+    policy = resolve_policy(assessment.policy, options.policy)
+    target = options.target or assessment.project.target
+    waivers = waiver_states(assessment.waivers, options.today, policy)
+    valid_waivers = {state.waiver.item: state.waiver for state in waivers if state.state == "valid"}
+    owners = {entry.activity: entry.accountable[0] for entry in assessment.raci if len(entry.accountable) == 1}
+
+    items = tuple(
+        _assess_item(item, assessment, target, policy, options, valid_waivers, owners) for item in catalog.items
+    )
+    categories = tuple(_category(pack, [r for r in items if r.item.pack == pack.id]) for pack in catalog.packs)
+    overall = _weighted_mean((c.pack.weight, c.score) for c in categories)
+    reached = _stage_reached(items, target)
+    next_stage, next_blockers = _next_stage(items, reached, target)
+    gaps = tuple(sorted((r for r in items if r.outcome is Outcome.GAP), key=_gap_order))
+    reasons = _failed_conditions(policy, target, reached, overall, categories, gaps, waivers)
+    waived_serious = any(r.outcome is Outcome.WAIVED and r.severity is not Severity.MINOR for r in items)
+    verdict = "not-ready" if reasons else ("ready-with-waivers" if waived_serious else "ready")
+    return Result(
+        project=assessment.project,
+        target=target,
+        today=options.today.isoformat(),
+        policy=policy,
+        strict=options.strict,
+        verdict=verdict,
+        reasons=reasons,
+        score=overall,
+        stage_reached=reached,
+        next_stage=next_stage,
+        next_stage_blockers=next_blockers,
+        categories=categories,
+        items=items,
+        gaps=gaps,
+        waivers=waivers,
+        team=assessment.team,
+    )
+
+
+def _assess_item(
+    item: Item,
+    assessment: Assessment,
+    target: Stage,
+    policy: Policy,
+    options: Options,
+    waivers: Mapping[str, Waiver],
+    owners: Mapping[str, str],
+) -> ItemResult:
+    profile = assessment.project.profile
+    severity = effective_severity(item, profile)
+    answer = assessment.answer(item.id)
+    status = answer.status.value if answer else "unanswered"
+    owner = (answer.owner if answer else None) or owners.get(item.activity or "", "unassigned")
+
+    def result(outcome: Outcome, credit: Fraction | None, **extra: Any) -> ItemResult:
+        return ItemResult(item, severity, outcome, status, credit, answer=answer, owner=owner, **extra)
+
+    if item.disabled is not None:
+        return result(Outcome.DISABLED, None)
+    if item.stage.rank > target.rank:
+        return result(Outcome.NEXT_STAGE, None)
+    if not matches(item.when, profile):
+        return result(Outcome.NOT_APPLICABLE, None)
+    if item.id in waivers:
+        return result(Outcome.WAIVED, None, waiver=waivers[item.id])
+    if answer is None or answer.status is Status.TODO:
+        return result(Outcome.GAP, Fraction(0))
+    if answer.status is Status.NA:
+        return result(Outcome.NA, None)
+    if answer.status is Status.PARTIAL:
+        return result(Outcome.GAP, HALF)
+    doubts = _doubts(item, answer.evidence, answer.reviewed, policy, options.today)
+    if doubts:
+        credit = Fraction(0) if options.strict else HALF
+        return result(Outcome.GAP, credit, unverified=True, unverified_reasons=doubts)
+    return result(Outcome.MET, Fraction(1))
+
+
+def _doubts(
+    item: Item, evidence: tuple[str, ...], reviewed: str | None, policy: Policy, today: date
+) -> tuple[str, ...]:
+    """Why a claimed `done` cannot be taken at its word (the evidence checks add path and automated doubts)."""
+    doubts = []
+    if item.evidence_required and not evidence:
+        doubts.append("evidence is required and none is given")
+    if reviewed is not None and (today - date.fromisoformat(reviewed)).days > policy.max_evidence_age_days:
+        doubts.append(f"evidence last reviewed {reviewed}, over {policy.max_evidence_age_days} days ago")
+    return tuple(doubts)
+
+
+def _category(pack: Any, results: list[ItemResult]) -> CategoryScore:
+    counted = [r for r in results if r.counted]
+    return CategoryScore(
+        pack=pack,
+        score=_weighted_mean((weight_of(r), 100 * (r.credit or Fraction(0))) for r in counted),
+        counted=len(counted),
+        met=sum(r.outcome is Outcome.MET for r in results),
+        gaps=sum(r.outcome is Outcome.GAP for r in results),
+        excluded=sum(r.outcome in EXCLUDED for r in results),
+    )
+
+
+def _weighted_mean(pairs: Iterable[tuple[Fraction, Fraction | None]]) -> Fraction | None:
+    present = [(weight, value) for weight, value in pairs if value is not None]
+    total = sum((weight for weight, _ in present), Fraction(0))
+    if not present or total == 0:
+        return None
+    return sum((weight * value for weight, value in present), Fraction(0)) / total
+
+
+def _holds_stage(result: ItemResult) -> bool:
+    """Whether this item stands in the way of the stage reached."""
+    return result.severity is not Severity.MINOR and result.outcome is Outcome.GAP
+
+
+def _stage_reached(items: tuple[ItemResult, ...], target: Stage) -> Stage | None:
+    reached = None
+    for stage in Stage:
+        if stage.rank > target.rank:
+            break
+        if any(_holds_stage(r) and r.item.stage.rank <= stage.rank for r in items):
+            break
+        reached = stage
+    return reached
+
+
+def _next_stage(
+    items: tuple[ItemResult, ...], reached: Stage | None, target: Stage
+) -> tuple[Stage | None, tuple[str, ...]]:
+    stages = list(Stage)
+    position = 0 if reached is None else reached.rank + 1
+    if position >= len(stages):
+        return None, ()
+    upcoming = stages[position]
+    if upcoming.rank <= target.rank:
+        blocking = [r for r in items if _holds_stage(r) and r.item.stage.rank <= upcoming.rank]
+    else:
+        # Beyond the target nothing is scored: name what the next stage will ask that is not done yet.
+        blocking = [
+            r
+            for r in items
+            if r.outcome is Outcome.NEXT_STAGE
+            and r.item.stage is upcoming
+            and r.severity is not Severity.MINOR
+            and r.status != Status.DONE.value
+        ]
+    return upcoming, tuple(r.item.id for r in sorted(blocking, key=_gap_order))
+
+
+def _gap_order(result: ItemResult) -> tuple[int, int, Fraction, str]:
+    gained = weight_of(result) * (1 - (result.credit or Fraction(0))) / result.item.effort.cost
+    return (result.severity.rank, result.item.stage.rank, -gained, result.item.id)
+
+
+def _failed_conditions(
+    policy: Policy,
+    target: Stage,
+    reached: Stage | None,
+    overall: Fraction | None,
+    categories: tuple[CategoryScore, ...],
+    gaps: tuple[ItemResult, ...],
+    waivers: tuple[WaiverStatus, ...],
+) -> tuple[str, ...]:
+    reasons = []
+    if reached is None or reached.rank < target.rank:
+        reasons.append(f"stage reached is {reached.value if reached else 'none'}, below the target {target.value}")
+    if overall is None:
+        reasons.append("nothing was scored: every applicable item is n/a or waived")
+    elif one_decimal(overall) < policy.min_score:
+        reasons.append(f"overall score {format_score(overall)} is below the minimum {format_limit(policy.min_score)}")
+    for category in categories:
+        if category.score is not None and one_decimal(category.score) < policy.min_category_score:
+            reasons.append(
+                f"{category.pack.title} scores {format_score(category.score)}, "
+                f"below the category minimum {format_limit(policy.min_category_score)}"
+            )
+    if policy.fail_on is not None:
+        fail_on = policy.fail_on
+        open_items = [g.item.id for g in gaps if g.severity.rank <= fail_on.rank]
+        if open_items:
+            shown = ", ".join(open_items[:5]) + (f" and {len(open_items) - 5} more" if len(open_items) > 5 else "")
+            scope = "blocker" if fail_on is Severity.BLOCKER else f"{fail_on.value} or worse"
+            noun = "item" if len(open_items) == 1 else "items"
+            reasons.append(f"{len(open_items)} open {scope} {noun}: {shown}")
+    for state in waivers:
+        if state.state == "expired":
+            reasons.append(f"the waiver for {state.waiver.item} expired on {state.waiver.expires}")
+        elif state.state == "too-long":
+            reasons.append(
+                f"the waiver for {state.waiver.item} runs {state.days_left} days, "
+                f"over the limit of {policy.max_waiver_days}"
+            )
+    return tuple(reasons)
+
+
+def format_limit(value: Fraction) -> str:
+    """A policy number as the user wrote it: 70, or 72.5."""
+    return str(value.numerator) if value.denominator == 1 else str(one_decimal(value))

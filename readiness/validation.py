@@ -1,0 +1,88 @@
+"""`readiness validate` and `readiness checklists lint`: every problem of a file, none of the scoring."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from readiness.catalog import assemble, builtin_files, read_pack
+from readiness.diagnostics import Diagnostic, InputError, Level, has_errors
+from readiness.engine import load
+from readiness.yamlsource import Document, read_document
+
+
+def _kind(document: Document) -> str | None:
+    data = document.data
+    if not isinstance(data, dict):
+        return None
+    if {"project", "version", "answers"} & set(data):
+        return "assessment"
+    if {"items", "extends", "overrides"} & set(data):
+        return "checklist"
+    return None
+
+
+def validate_file(path: Path) -> tuple[str, list[Diagnostic]]:
+    """The kind of file it is, and every problem found in it."""
+    shown = str(path)
+    try:
+        document = read_document(path, shown)
+    except InputError as error:
+        return "unreadable", list(error.diagnostics)
+    kind = _kind(document)
+    if kind == "assessment":
+        try:
+            return kind, list(load(path, shown).warnings)
+        except InputError as error:
+            return kind, list(error.diagnostics)
+    if kind == "checklist":
+        return kind, lint_pack(path)[0]
+    message = "neither an assessment (it would have 'project') nor a checklist pack (it would have 'items')"
+    return "unknown", [document.diag((), message)]
+
+
+def lint_pack(path: Path) -> tuple[list[Diagnostic], str]:
+    """Problems of a custom pack checked beside the built-in ones, and a one-line summary."""
+    shown = str(path)
+    pack_file, problems = read_pack(path, shown)
+    if pack_file is None:
+        return problems, ""
+    context = [read_pack(builtin, builtin=True)[0] for builtin in builtin_files()]
+    builtins = [f for f in context if f is not None]
+    _, found = assemble([*builtins, pack_file], [f.pack.id for f in builtins], None)
+    problems += [d for d in found if d.file == shown or d.file == "<packs>"]
+    document = pack_file.document
+    seen: dict[str, int] = {}
+    for index, raw in enumerate(document.data.get("items", [])):
+        question = " ".join(str(raw["question"]).split())
+        if not question.endswith("?"):
+            problems.append(
+                document.diag(
+                    ("items", index, "question"),
+                    "a question a tech lead answers yes or no ends with '?'",
+                    level=Level.WARNING,
+                )
+            )
+        if question.lower() in seen:
+            problems.append(
+                document.diag(
+                    ("items", index, "question"),
+                    f"the same question as the item at line {seen[question.lower()]}",
+                    level=Level.WARNING,
+                )
+            )
+        seen.setdefault(question.lower(), document.where(("items", index))[0])
+        if not raw.get("refs"):
+            problems.append(
+                document.diag(("items", index), f"item '{raw['id']}' cites no framework in 'refs'", level=Level.WARNING)
+            )
+    if has_errors(problems):
+        return problems, ""
+    pack = pack_file.pack
+    if pack_file.extends:
+        summary = (
+            f"{shown}: ok, extends '{pack_file.extends}' with {len(pack.items)} new items "
+            f"and {len(pack_file.overrides)} overrides"
+        )
+    else:
+        summary = f"{shown}: ok, pack '{pack.id}' with {len(pack.items)} items"
+    return problems, summary

@@ -1,0 +1,252 @@
+"""Read one YAML file into plain data, remembering where every key and value stood.
+
+PyYAML alone loses positions, keeps the last of two duplicate keys silently, expands alias bombs and turns
+dates into `datetime.date`. We compose the node graph (libyaml when present) and build the data ourselves,
+so each of those becomes a diagnostic with a line and a column instead.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import stat
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from readiness.diagnostics import Diagnostic, InputError, JsonPath, Level, json_path
+
+MAX_BYTES = 5 * 1024 * 1024
+# Nodes that may be produced by expanding aliases: generous for sharing a list or two, far below a bomb.
+ALIAS_NODE_BUDGET = 10_000
+MAX_DEPTH = 64
+
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+_T = "tag:yaml.org,2002:"
+_STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP = (_T + t for t in ("str", "int", "float", "bool", "null", "timestamp"))
+_SEQ, _MAP, _MERGE = _T + "seq", _T + "map", _T + "merge"
+
+
+@dataclass(frozen=True)
+class Document:
+    """Plain data from one file and the 1-based (line, column) of each value and each mapping key."""
+
+    file: str
+    data: Any
+    values: dict[JsonPath, tuple[int, int]] = field(repr=False)
+    keys: dict[JsonPath, tuple[int, int]] = field(repr=False)
+
+    def where(self, path: JsonPath, *, key: bool = False) -> tuple[int, int]:
+        """Position of the value at `path` (or of its key), else of the nearest enclosing node."""
+        if key and path in self.keys:
+            return self.keys[path]
+        probe = tuple(path)
+        while probe:
+            if probe in self.values:
+                return self.values[probe]
+            probe = probe[:-1]
+        return self.values.get((), (1, 1))
+
+    def diag(self, path: JsonPath, message: str, *, key: bool = False, level: Level = Level.ERROR) -> Diagnostic:
+        line, column = self.where(path, key=key)
+        return Diagnostic(self.file, line, column, level, json_path(path), message)
+
+
+def file_problem(file: str, message: str, line: int = 1, column: int = 1) -> InputError:
+    return InputError([Diagnostic(file, line, column, Level.ERROR, "$", message)])
+
+
+def read_text(path: Path, display: str) -> str:
+    """The file's text, refusing what is not a small regular UTF-8 file."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise file_problem(display, "no such file") from None
+    except OSError as exc:
+        raise file_problem(display, f"cannot read: {exc.strerror}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise file_problem(display, "is a directory, not a file")
+    if not stat.S_ISREG(info.st_mode):
+        # Devices and FIFOs can block or never end: we never open them.
+        raise file_problem(display, "is not a regular file")
+    if info.st_size > MAX_BYTES:
+        raise file_problem(display, f"file is {info.st_size / 1_048_576:.1f} MB; the limit is 5 MB")
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise file_problem(display, f"cannot read: {exc.strerror}") from None
+    if len(raw) > MAX_BYTES:
+        raise file_problem(display, "file is over the 5 MB limit")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line, column = _position_of(raw[: exc.start].decode("utf-8", "replace"))
+        raise file_problem(
+            display, f"not valid UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded", line, column
+        ) from None
+    return text
+
+
+def read_document(path: Path, display: str | None = None) -> Document:
+    shown = display if display is not None else str(path)
+    return parse_document(read_text(path, shown), shown)
+
+
+def parse_document(text: str, file: str) -> Document:
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        raise _syntax_error(text, file, exc) from None
+    except yaml.reader.ReaderError as exc:
+        line, column = _position_of(text[: exc.position])
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        raise file_problem(file, f"control character U+{code:04X} is not allowed in YAML", line, column) from None
+    except yaml.YAMLError as exc:
+        raise file_problem(file, f"YAML syntax error: {exc}") from None
+    except RecursionError:
+        raise file_problem(file, f"nesting is deeper than {MAX_DEPTH} levels") from None
+    if node is None:
+        raise file_problem(file, "file is empty")
+    builder = _Builder(file)
+    data = builder.build(node, (), 0)
+    if builder.problems:
+        raise InputError(builder.problems)
+    return Document(file, data, builder.values, builder.keys)
+
+
+def _position_of(prefix: str) -> tuple[int, int]:
+    """1-based line and column just after `prefix`."""
+    line = prefix.count("\n") + 1
+    return line, len(prefix) - (prefix.rfind("\n") + 1) + 1
+
+
+def _tab_lines(text: str) -> Iterator[tuple[int, int]]:
+    for number, line in enumerate(text.splitlines(), start=1):
+        indent = line[: len(line) - len(line.lstrip(" \t"))]
+        if "\t" in indent:
+            yield number, indent.index("\t") + 1
+
+
+def _syntax_error(text: str, file: str, exc: yaml.MarkedYAMLError) -> InputError:
+    tabs = list(_tab_lines(text))
+    if tabs:
+        # libyaml's message for a tab ("found character that cannot start any token") says nothing useful.
+        return InputError(
+            [
+                Diagnostic(
+                    file,
+                    line,
+                    col,
+                    Level.ERROR,
+                    "$",
+                    "tab character in indentation; YAML indents with spaces",
+                )
+                for line, col in tabs
+            ]
+        )
+    mark = exc.problem_mark or exc.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    message = exc.problem or exc.context or "cannot be parsed"
+    if exc.problem and exc.context:
+        where = f" at line {exc.context_mark.line + 1}" if exc.context_mark is not None else ""
+        message = f"{exc.problem} ({exc.context}{where})"
+    if "expected a single document" in message:
+        message = "the file holds more than one YAML document (a second '---'); keep everything in one"
+    return file_problem(file, f"YAML syntax error: {message}", line, column)
+
+
+class _Builder:
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.values: dict[JsonPath, tuple[int, int]] = {}
+        self.keys: dict[JsonPath, tuple[int, int]] = {}
+        self.problems: list[Diagnostic] = []
+        self._built: set[int] = set()
+        self._open: set[int] = set()
+        self._alias_nodes = 0
+        self._over_budget = False
+        self._scalars = yaml.constructor.SafeConstructor()
+
+    def _problem(self, node: yaml.Node, path: JsonPath, message: str) -> None:
+        mark = node.start_mark
+        self.problems.append(
+            Diagnostic(self.file, mark.line + 1, mark.column + 1, Level.ERROR, json_path(path), message)
+        )
+
+    def build(self, node: yaml.Node, path: JsonPath, depth: int, via_alias: bool = False) -> Any:
+        if id(node) in self._open:
+            self._problem(node, path, "an alias refers to a node that contains it (a recursive alias)")
+            return None
+        if id(node) in self._built:
+            via_alias = True
+        if via_alias:
+            self._alias_nodes += 1
+            if self._alias_nodes > ALIAS_NODE_BUDGET:
+                if not self._over_budget:
+                    self._over_budget = True
+                    self._problem(node, path, f"aliases expand to more than {ALIAS_NODE_BUDGET} nodes (an alias bomb?)")
+                return None
+        if depth > MAX_DEPTH:
+            self._problem(node, path, f"nesting is deeper than {MAX_DEPTH} levels")
+            return None
+        self._built.add(id(node))
+        self.values.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node, path)
+        self._open.add(id(node))
+        try:
+            if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ:
+                return [self.build(child, (*path, i), depth + 1, via_alias) for i, child in enumerate(node.value)]
+            if isinstance(node, yaml.MappingNode) and node.tag == _MAP:
+                return self._mapping(node, path, depth, via_alias)
+            self._problem(node, path, f"YAML tag '{node.tag}' is not allowed")
+            return None
+        finally:
+            self._open.discard(id(node))
+
+    def _mapping(self, node: yaml.MappingNode, path: JsonPath, depth: int, via_alias: bool) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        first_line: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                self._problem(key_node, path, "merge keys ('<<') are not supported; write the keys out")
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):
+                self._problem(key_node, path, "a mapping key must be a plain string")
+                continue
+            # Keys stay the text the user wrote: `on:` or `2026-01-01:` must not turn into True or a date.
+            key = str(key_node.value)
+            line = key_node.start_mark.line + 1
+            if key in first_line:
+                self._problem(
+                    key_node,
+                    (*path, key),
+                    f"duplicate key '{key}' at lines {first_line[key]} and {line}; YAML would keep only the last",
+                )
+                continue
+            first_line[key] = line
+            key_path: JsonPath = (*path, key)
+            self.keys[key_path] = (line, key_node.start_mark.column + 1)
+            out[key] = self.build(value_node, key_path, depth + 1, via_alias)
+        return out
+
+    def _scalar(self, node: yaml.ScalarNode, path: JsonPath) -> Any:
+        tag = node.tag
+        if tag in (_STR, _TIMESTAMP):
+            # Dates stay ISO strings; they are checked as dates where a date is expected.
+            return str(node.value)
+        if tag in (_INT, _BOOL, _NULL):
+            return self._scalars.construct_object(node)
+        if tag == _FLOAT:
+            number = self._scalars.construct_object(node)
+            if not math.isfinite(number):
+                self._problem(node, path, f"'{node.value}' is not a finite number")
+                return None
+            return number
+        self._problem(node, path, f"YAML tag '{tag}' is not allowed")
+        return None
