@@ -99,7 +99,7 @@ TodayOption = Annotated[
     str | None,
     typer.Option("--today", metavar="YYYY-MM-DD", help="Fix today's date for reproducible output."),
 ]
-FileArgument = Annotated[Path, typer.Argument(help="The assessment.", show_default=True)]
+FileArgument = Annotated[Path, typer.Argument(metavar="FILE", help="The assessment.", show_default=True)]
 
 
 @app.command()

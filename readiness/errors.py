@@ -7,7 +7,7 @@ import traceback
 from collections.abc import Callable, Iterable
 from enum import IntEnum
 
-import click
+import typer
 
 from readiness import __version__
 from readiness.diagnostics import Diagnostic, InputError
@@ -33,17 +33,19 @@ def guarded(run: Callable[[], int], *, debug: bool) -> int:
     except InputError as error:
         print_diagnostics(error.diagnostics)
         return Exit.BAD_INPUT
-    except click.exceptions.Abort:
-        print("readiness: interrupted", file=sys.stderr)
-        return Exit.INTERRUPTED
-    except click.exceptions.Exit as done:
+    except typer.Exit as done:
         return int(done.exit_code)
-    except click.ClickException as error:
-        error.show()
-        return Exit.BAD_INPUT if isinstance(error, click.UsageError) else error.exit_code
-    except KeyboardInterrupt:
+    except (typer.Abort, KeyboardInterrupt):
         print("readiness: interrupted", file=sys.stderr)
         return Exit.INTERRUPTED
+    except typer.TyperException as error:
+        # Bad options and arguments: typer prints the usage and the problem; every one is exit 2.
+        show = getattr(error, "show", None)
+        if callable(show):
+            show()
+        else:
+            print(f"readiness: error: {error}", file=sys.stderr)
+        return Exit.BAD_INPUT
     except BrokenPipeError:
         # A reader such as `head` went away: nothing left to tell anyone.
         sys.stderr.close()
