@@ -172,7 +172,7 @@ def check_references(document: Document, assessment: Assessment, catalog: Catalo
             problems.append(document.diag((*path, "item"), f"waiver for unknown item '{waiver.item}'{hint}"))
         member((*path, "approved_by"), waiver.approved_by)
 
-    activities = {activity.id for activity in catalog.activities}
+    activities = {activity.id for activity in catalog.known_activities}
     for entry in assessment.raci:
         path = ("raci", entry.activity)
         if entry.activity not in activities:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from readiness import schemas
-from readiness.diagnostics import Diagnostic, InputError, Level, did_you_mean, has_errors
+from readiness.diagnostics import Diagnostic, InputError, did_you_mean, has_errors
 from readiness.model import Activity, AutoCheck, Catalog, Effort, Item, Pack, Severity, Source, Stage
 from readiness.resources import data_dir
 from readiness.yamlsource import Document, read_document
@@ -206,7 +206,8 @@ def assemble(
         bases[target] = (merged, origin)
     chosen = _choose(bases, builtin_ids, use)
     left_out = tuple(item.id for pack, _ in bases.values() if pack not in chosen for item in pack.items)
-    catalog = Catalog(tuple(chosen), left_out)
+    everything = tuple(activity for pack, _ in bases.values() for activity in pack.activities)
+    catalog = Catalog(tuple(chosen), left_out, everything)
     problems.extend(_check_references(catalog, [pf for _, pf in bases.values()] + layers))
     return catalog, problems
 
@@ -286,7 +287,7 @@ def _choose(
 def _check_references(catalog: Catalog, files: Sequence[PackFile]) -> list[Diagnostic]:
     """Activities named by items must exist among the packs in force."""
     problems: list[Diagnostic] = []
-    known = {activity.id for activity in catalog.activities}
+    known = {activity.id for activity in catalog.known_activities}
     used_ids = {item.id for item in catalog.items}
     for pack_file in files:
         for index, raw in enumerate(pack_file.document.data.get("items", [])):
@@ -302,18 +303,15 @@ def _check_references(catalog: Catalog, files: Sequence[PackFile]) -> list[Diagn
                             ("items", index, *sub), f"unknown activity '{value}'{did_you_mean(value, known)}"
                         )
                     )
-    seen: dict[str, Activity] = {}
-    for activity in catalog.activities:
-        if activity.id in seen and seen[activity.id].pack != activity.pack:
-            problems.append(
-                Diagnostic(
-                    "<packs>",
-                    1,
-                    1,
-                    Level.ERROR,
-                    "$.activities",
-                    f"activity '{activity.id}' is defined by both '{seen[activity.id].pack}' and '{activity.pack}'",
+    first: dict[str, str] = {}
+    for pack_file in files:
+        for index, raw in enumerate(pack_file.document.data.get("activities", [])):
+            where = f"{pack_file.document.file}:{pack_file.document.where(('activities', index))[0]}"
+            if raw["id"] in first:
+                problems.append(
+                    pack_file.document.diag(
+                        ("activities", index, "id"), f"activity '{raw['id']}' is already defined at {first[raw['id']]}"
+                    )
                 )
-            )
-        seen.setdefault(activity.id, activity)
+            first.setdefault(raw["id"], where)
     return problems

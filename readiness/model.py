@@ -116,6 +116,8 @@ class Pack:
 class Catalog:
     packs: tuple[Pack, ...]
     left_out: tuple[str, ...] = ()  # item ids of packs that `checklists.use` leaves out
+    # Every activity of every loaded pack: an item may name an activity of a pack that is not scored.
+    known_activities: tuple[Activity, ...] = ()
 
     def item(self, item_id: str) -> Item | None:
         for pack in self.packs:
@@ -130,6 +132,7 @@ class Catalog:
 
     @property
     def activities(self) -> tuple[Activity, ...]:
+        """The activities of the packs in use: each needs a RACI entry."""
         return tuple(activity for pack in self.packs for activity in pack.activities)
 
 

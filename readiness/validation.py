@@ -49,7 +49,7 @@ def lint_pack(path: Path) -> tuple[list[Diagnostic], str]:
     context = [read_pack(builtin, builtin=True)[0] for builtin in builtin_files()]
     builtins = [f for f in context if f is not None]
     _, found = assemble([*builtins, pack_file], [f.pack.id for f in builtins], None)
-    problems += [d for d in found if d.file == shown or d.file == "<packs>"]
+    problems += [d for d in found if d.file == shown]
     document = pack_file.document
     seen: dict[str, int] = {}
     for index, raw in enumerate(document.data.get("items", [])):
