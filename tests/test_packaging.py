@@ -1,0 +1,124 @@
+"""The wheel as a user gets it: built from the checkout, installed into a fresh environment, run from elsewhere.
+
+The other tests run against the checkout (an editable install), where the packs are found at the top of the
+repository; only an installed wheel shows whether they travel inside the package.
+"""
+
+from __future__ import annotations
+
+import os
+import site
+import subprocess
+import sys
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from readiness import __version__
+from tests.conftest import REPO
+
+BUILTIN_PACKS = ("ownership", "observability")
+PIP = (sys.executable, "-m", "pip")
+BIN = "Scripts" if os.name == "nt" else "bin"
+EXE = ".exe" if os.name == "nt" else ""
+
+
+@dataclass(frozen=True)
+class Installed:
+    root: Path
+    python: Path
+    script: Path
+    site_packages: Path
+
+
+def _env() -> dict[str, str]:
+    """The caller's environment, minus anything that would put the checkout on the path."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
+    env.update(PIP_DISABLE_PIP_VERSION_CHECK="1", PIP_NO_INPUT="1", COLUMNS="120", PYTHONIOENCODING="utf-8")
+    return env
+
+
+def _run(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run a command quietly; a failure fails the test (never a skip), showing what the command said."""
+    command = [str(a) for a in args]
+    done = subprocess.run(command, cwd=cwd, env=_env(), capture_output=True, text=True, encoding="utf-8", timeout=300)
+    if done.returncode != 0:
+        said = f"--- stdout\n{done.stdout}\n--- stderr\n{done.stderr}"
+        pytest.fail(f"{' '.join(command)} exited {done.returncode}\n{said}", pytrace=False)
+    return done
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel built from this checkout, without network and without build isolation."""
+    out = tmp_path_factory.mktemp("wheel")
+    _run(*PIP, "wheel", "--no-deps", "--no-build-isolation", "--no-index", "-w", out, REPO, cwd=out)
+    built = sorted(out.glob("readiness-*.whl"))
+    assert len(built) == 1, f"expected one readiness wheel in {out}, found {[p.name for p in out.iterdir()]}"
+    return built[0]
+
+
+@pytest.fixture(scope="module")
+def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Installed:
+    """A fresh environment holding the wheel; its dependencies come from the environment running the tests."""
+    root = tmp_path_factory.mktemp("env") / "venv"
+    _run(sys.executable, "-m", "venv", "--system-site-packages", "--without-pip", root, cwd=root.parent)
+    python = root / BIN / f"python{EXE}"
+    purelib = _run(python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))", cwd=root.parent)
+    site_packages = Path(purelib.stdout.strip())
+    if sys.prefix != sys.base_prefix:
+        # The tests run in a virtual environment: --system-site-packages reaches the base interpreter's
+        # packages, not this environment's, so chain this one in the way the base one is (.pth files included).
+        lines = [f"import site; site.addsitedir({p!r})" for p in site.getsitepackages()]
+        (site_packages / "_outer_environment.pth").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _run(*PIP, "--python", python, "install", "--no-deps", "--no-index", wheel, cwd=root.parent)
+    return Installed(root, python, root / BIN / f"readiness{EXE}", site_packages)
+
+
+@pytest.fixture
+def elsewhere(tmp_path: Path) -> Path:
+    """A working directory with no checkout in sight."""
+    return tmp_path
+
+
+def test_wheel_carries_the_packs_templates_and_schemas_but_not_the_tests(wheel: Path) -> None:
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+    for expected in (
+        "readiness/_data/checklists/ownership.yaml",
+        "readiness/_data/checklists/observability.yaml",
+        "readiness/_data/templates/README.md",
+        "readiness/schemas/assessment.schema.json",
+    ):
+        assert expected in names, f"{expected} is missing from {wheel.name}"
+    assert not [name for name in names if "tests" in name.split("/")[:-1]]
+
+
+def test_installed_command_lists_the_builtin_packs(installed: Installed, elsewhere: Path) -> None:
+    done = _run(installed.script, "checklists", "list", cwd=elsewhere)
+    first_words = {line.split()[0] for line in done.stdout.splitlines() if line.strip()}
+    for pack in BUILTIN_PACKS:
+        assert pack in first_words, done.stdout
+
+
+def test_installed_package_reads_its_own_data_not_the_checkout(installed: Installed, elsewhere: Path) -> None:
+    done = _run(
+        installed.python,
+        "-c",
+        "import readiness, readiness.resources as r; print(readiness.__file__); "
+        "print(r.data_dir('checklists')); print(r.data_dir('templates'))",
+        cwd=elsewhere,
+    )
+    module, checklists, templates = (Path(line).resolve() for line in done.stdout.splitlines())
+    package = installed.site_packages.resolve() / "readiness"
+    assert module == package / "__init__.py"
+    assert checklists == package / "_data" / "checklists"
+    assert templates == package / "_data" / "templates"
+    assert installed.root.resolve() in package.parents
+
+
+def test_installed_module_reports_its_version(installed: Installed, elsewhere: Path) -> None:
+    done = _run(installed.python, "-m", "readiness", "--version", cwd=elsewhere)
+    assert done.stdout.strip() == f"readiness {__version__}"
