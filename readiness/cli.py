@@ -128,8 +128,7 @@ def check(
     from readiness.engine import evaluate
     from readiness.model import Stage
     from readiness.output import write_atomic
-    from readiness.render import RenderOptions, renderer
-    from readiness.render.text import headline
+    from readiness.render import RenderOptions, headline, renderer
     from readiness.scoring import Options
 
     options = Options(

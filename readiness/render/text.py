@@ -18,15 +18,6 @@ _VERDICT_STYLE = {"ready": "bold green", "ready-with-waivers": "bold yellow", "n
 _SEVERITY_STYLE = {"blocker": "red", "major": "yellow", "minor": "dim"}
 
 
-def headline(result: Result) -> str:
-    """One line for stderr and for `-q`: what CI logs show."""
-    reached = result.stage_reached.value if result.stage_reached else "none"
-    return (
-        f"readiness: {result.verdict} · score {format_score(result.score)} "
-        f"(min {format_limit(result.policy.min_score)}) · stage {reached} of {result.target.value}"
-    )
-
-
 def _status(gap: ItemResult) -> str:
     return "unverified" if gap.unverified else gap.status
 
