@@ -7,10 +7,11 @@ so each of those becomes a diagnostic with a line and a column instead.
 
 from __future__ import annotations
 
+import codecs
 import math
 import os
+import re
 import stat
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -74,16 +75,18 @@ def read_text(path: Path, display: str) -> str:
         # Devices and FIFOs can block or never end: we never open them.
         raise file_problem(display, "is not a regular file")
     if info.st_size > MAX_BYTES:
-        raise file_problem(display, f"file is {info.st_size / 1_048_576:.1f} MB; the limit is 5 MB")
+        raise file_problem(display, f"file is {info.st_size:,} bytes; the limit is 5 MB ({MAX_BYTES:,} bytes)")
     try:
         with open(path, "rb") as handle:
             raw = handle.read(MAX_BYTES + 1)
     except OSError as exc:
         raise file_problem(display, f"cannot read: {exc.strerror}") from None
     if len(raw) > MAX_BYTES:
-        raise file_problem(display, "file is over the 5 MB limit")
+        raise file_problem(display, f"file is over the 5 MB limit ({MAX_BYTES:,} bytes)")
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8) :]  # strip it here, so decode offsets index `raw` itself
     try:
-        text = raw.decode("utf-8-sig")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line, column = _position_of(raw[: exc.start].decode("utf-8", "replace"))
         raise file_problem(
@@ -97,7 +100,16 @@ def read_document(path: Path, display: str | None = None) -> Document:
     return parse_document(read_text(path, shown), shown)
 
 
+# Characters YAML 1.1 allows in a stream; libyaml reports others at a byte offset, we want a column.
+_NOT_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
 def parse_document(text: str, file: str) -> Document:
+    bad = _NOT_PRINTABLE.search(text)
+    if bad is not None:
+        line, column = _position_of(text[: bad.start()])
+        message = f"control character U+{ord(bad.group()):04X} is not allowed in YAML"
+        raise file_problem(file, message, line, column)
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -125,32 +137,23 @@ def _position_of(prefix: str) -> tuple[int, int]:
     return line, len(prefix) - (prefix.rfind("\n") + 1) + 1
 
 
-def _tab_lines(text: str) -> Iterator[tuple[int, int]]:
-    for number, line in enumerate(text.splitlines(), start=1):
-        indent = line[: len(line) - len(line.lstrip(" \t"))]
-        if "\t" in indent:
-            yield number, indent.index("\t") + 1
+def _tab_in_indent(text: str, line: int) -> int | None:
+    """Column of a tab in the indentation of `line` (1-based), if there is one."""
+    lines = text.splitlines()
+    if not 1 <= line <= len(lines):
+        return None
+    content = lines[line - 1]
+    indent = content[: len(content) - len(content.lstrip(" \t"))]
+    return indent.index("\t") + 1 if "\t" in indent else None
 
 
 def _syntax_error(text: str, file: str, exc: yaml.MarkedYAMLError) -> InputError:
-    tabs = list(_tab_lines(text))
-    if tabs:
-        # libyaml's message for a tab ("found character that cannot start any token") says nothing useful.
-        return InputError(
-            [
-                Diagnostic(
-                    file,
-                    line,
-                    col,
-                    Level.ERROR,
-                    "$",
-                    "tab character in indentation; YAML indents with spaces",
-                )
-                for line, col in tabs
-            ]
-        )
     mark = exc.problem_mark or exc.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    tab = _tab_in_indent(text, line)
+    if tab is not None:
+        # libyaml's word for it ("found character that cannot start any token") does not say "tab".
+        return file_problem(file, "tab character in indentation; YAML indents with spaces", line, tab)
     message = exc.problem or exc.context or "cannot be parsed"
     if exc.problem and exc.context:
         where = f" at line {exc.context_mark.line + 1}" if exc.context_mark is not None else ""
@@ -178,18 +181,30 @@ class _Builder:
             Diagnostic(self.file, mark.line + 1, mark.column + 1, Level.ERROR, json_path(path), message)
         )
 
-    def build(self, node: yaml.Node, path: JsonPath, depth: int, via_alias: bool = False) -> Any:
+    def build(self, node: yaml.Node, path: JsonPath, depth: int, alias_at: JsonPath | None = None) -> Any:
+        """Plain data for `node`; `alias_at` is where the alias being expanded stands, if any."""
         if id(node) in self._open:
             self._problem(node, path, "an alias refers to a node that contains it (a recursive alias)")
             return None
-        if id(node) in self._built:
-            via_alias = True
-        if via_alias:
+        if id(node) in self._built and alias_at is None:
+            alias_at = path
+        if alias_at is not None:
             self._alias_nodes += 1
             if self._alias_nodes > ALIAS_NODE_BUDGET:
                 if not self._over_budget:
                     self._over_budget = True
-                    self._problem(node, path, f"aliases expand to more than {ALIAS_NODE_BUDGET} nodes (an alias bomb?)")
+                    # The expanded nodes carry the anchor's position; the user needs the alias's own line.
+                    line, column = self._nearest(alias_at)
+                    self.problems.append(
+                        Diagnostic(
+                            self.file,
+                            line,
+                            column,
+                            Level.ERROR,
+                            json_path(alias_at),
+                            f"aliases expand to more than {ALIAS_NODE_BUDGET} nodes (an alias bomb?)",
+                        )
+                    )
                 return None
         if depth > MAX_DEPTH:
             self._problem(node, path, f"nesting is deeper than {MAX_DEPTH} levels")
@@ -201,17 +216,24 @@ class _Builder:
         self._open.add(id(node))
         try:
             if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ:
-                return [self.build(child, (*path, i), depth + 1, via_alias) for i, child in enumerate(node.value)]
+                return [self.build(child, (*path, i), depth + 1, alias_at) for i, child in enumerate(node.value)]
             if isinstance(node, yaml.MappingNode) and node.tag == _MAP:
-                return self._mapping(node, path, depth, via_alias)
+                return self._mapping(node, path, depth, alias_at)
             self._problem(node, path, f"YAML tag '{node.tag}' is not allowed")
             return None
         finally:
             self._open.discard(id(node))
 
-    def _mapping(self, node: yaml.MappingNode, path: JsonPath, depth: int, via_alias: bool) -> dict[str, Any]:
+    def _nearest(self, path: JsonPath) -> tuple[int, int]:
+        """Position of the closest enclosing node built outside any alias."""
+        probe = path[:-1]
+        while probe and probe not in self.values:
+            probe = probe[:-1]
+        return self.values.get(probe, (1, 1))
+
+    def _mapping(self, node: yaml.MappingNode, path: JsonPath, depth: int, alias_at: JsonPath | None) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        first_line: dict[str, int] = {}
+        first_seen: dict[str, tuple[int, int]] = {}
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE:
                 self._problem(key_node, path, "merge keys ('<<') are not supported; write the keys out")
@@ -221,18 +243,21 @@ class _Builder:
                 continue
             # Keys stay the text the user wrote: `on:` or `2026-01-01:` must not turn into True or a date.
             key = str(key_node.value)
-            line = key_node.start_mark.line + 1
-            if key in first_line:
-                self._problem(
-                    key_node,
-                    (*path, key),
-                    f"duplicate key '{key}' at lines {first_line[key]} and {line}; YAML would keep only the last",
+            line, column = key_node.start_mark.line + 1, key_node.start_mark.column + 1
+            if key in first_seen:
+                before, before_column = first_seen[key]
+                where = (
+                    f"columns {before_column} and {column} of line {line}"
+                    if before == line
+                    else f"lines {before} and {line}"
                 )
+                message = f"duplicate key '{key}' at {where}; YAML would keep only the last"
+                self._problem(key_node, (*path, key), message)
                 continue
-            first_line[key] = line
+            first_seen[key] = (line, column)
             key_path: JsonPath = (*path, key)
-            self.keys[key_path] = (line, key_node.start_mark.column + 1)
-            out[key] = self.build(value_node, key_path, depth + 1, via_alias)
+            self.keys[key_path] = (line, column)
+            out[key] = self.build(value_node, key_path, depth + 1, alias_at)
         return out
 
     def _scalar(self, node: yaml.ScalarNode, path: JsonPath) -> Any:
