@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from readiness.diagnostics import Diagnostic, JsonPath, Level, did_you_mean
+from readiness.diagnostics import Diagnostic, JsonPath, Level, did_you_mean, did_you_mean_item
 from readiness.model import (
     Answer,
     Assessment,
@@ -115,11 +115,14 @@ def check_use(document: Document, use: Sequence[str] | None, builtin_ids: Iterab
     ]
 
 
-def check_references(document: Document, assessment: Assessment, catalog: Catalog) -> list[Diagnostic]:
+def check_references(
+    document: Document, assessment: Assessment, catalog: Catalog, *, items_known: bool = True
+) -> list[Diagnostic]:
     """Every id the assessment names must exist; `na` needs a reason and an item that allows it.
 
     An answer for a pack left out of `checklists.use` is kept and ignored with a warning rather than
-    rejected, so narrowing the packs for a while never forces anyone to delete answers.
+    rejected, so narrowing the packs for a while never forces anyone to delete answers. When a pack could
+    not be loaded (`items_known` false), ids that might be its own are not called unknown.
     """
     problems: list[Diagnostic] = []
     team = [member.id for member in assessment.team]
@@ -134,7 +137,7 @@ def check_references(document: Document, assessment: Assessment, catalog: Catalo
     for answer in assessment.answers:
         path: JsonPath = ("answers", answer.item)
         item = used.get(answer.item)
-        if item is None:
+        if item is None and items_known:
             if answer.item in everything:
                 pack = answer.item.split(".", 1)[0]
                 problems.append(
@@ -148,34 +151,28 @@ def check_references(document: Document, assessment: Assessment, catalog: Catalo
             else:
                 problems.append(
                     document.diag(
-                        path, f"unknown item '{answer.item}'{did_you_mean(answer.item, everything)}", key=True
+                        path, f"unknown item '{answer.item}'{did_you_mean_item(answer.item, everything)}", key=True
                     )
                 )
-            continue
-        if answer.status is Status.NA:
-            if not answer.reason.strip():
-                problems.append(document.diag((*path, "status"), "'na' needs a reason: add 'reason: ...'"))
-            if not item.na_allowed:
-                problems.append(
-                    document.diag(
-                        (*path, "status"),
-                        f"item '{item.id}' cannot be marked na: it applies to every project",
-                    )
-                )
+        if answer.status is Status.NA and not answer.reason.strip():
+            problems.append(document.diag((*path, "status"), "'na' needs a reason: add 'reason: ...'"))
+        if item is not None and answer.status is Status.NA and not item.na_allowed:
+            message = f"item '{item.id}' cannot be marked na: it applies to every project"
+            problems.append(document.diag((*path, "status"), message))
         if answer.owner is not None:
             member((*path, "owner"), answer.owner)
 
     for waiver in assessment.waivers:
         path = ("waivers", waiver.index)
-        if waiver.item not in used:
-            hint = did_you_mean(waiver.item, used)
+        if waiver.item not in used and items_known:
+            hint = did_you_mean_item(waiver.item, used)
             problems.append(document.diag((*path, "item"), f"waiver for unknown item '{waiver.item}'{hint}"))
         member((*path, "approved_by"), waiver.approved_by)
 
     activities = {activity.id for activity in catalog.known_activities}
     for entry in assessment.raci:
         path = ("raci", entry.activity)
-        if entry.activity not in activities:
+        if entry.activity not in activities and items_known:
             hint = did_you_mean(entry.activity, activities)
             problems.append(document.diag(path, f"unknown activity '{entry.activity}'{hint}", key=True))
         raw = document.data["raci"][entry.activity]

@@ -145,9 +145,20 @@ def _to_item(raw: dict[str, Any], pack_id: str, source: Source) -> Item:
 
 
 def load_catalog(extra: Sequence[tuple[Path, str]] = (), use: Sequence[str] | None = None) -> Catalog:
-    """The packs in force: built-in ones (all, or those in `use`), custom ones, layers applied in order.
+    """The packs in force; raises InputError with every problem."""
+    catalog, problems = build_catalog(extra, use)
+    if has_errors(problems):
+        raise InputError(problems)
+    return catalog
 
-    `extra` pairs each custom file with the name to show for it. Raises InputError with every problem.
+
+def build_catalog(
+    extra: Sequence[tuple[Path, str]] = (), use: Sequence[str] | None = None
+) -> tuple[Catalog, list[Diagnostic]]:
+    """Built-in packs (all, or those in `use`), custom ones, layers applied in order; and every problem.
+
+    `extra` pairs each custom file with the name to show for it. A pack with errors is left out of the
+    catalog, so the caller can still check what does not depend on it.
     """
     problems: list[Diagnostic] = []
     files: list[PackFile] = []
@@ -163,10 +174,7 @@ def load_catalog(extra: Sequence[tuple[Path, str]] = (), use: Sequence[str] | No
         if pack_file is not None:
             files.append(pack_file)
     catalog, found = assemble(files, builtin_ids, use)
-    problems.extend(found)
-    if has_errors(problems):
-        raise InputError(problems)
-    return catalog
+    return catalog, problems + found
 
 
 def assemble(
@@ -195,10 +203,11 @@ def assemble(
         target = layer.extends or ""
         if target not in bases:
             extending = {other.extends for other in layers if other is not layer}
+            hint = did_you_mean(target, bases) or f" (packs: {', '.join(sorted(bases))})"
             why = (
                 f"'{target}' is itself an extension; extend the pack it extends"
                 if target in extending
-                else f"no pack has the id '{target}'{did_you_mean(target, bases)}"
+                else f"no pack has the id '{target}'{hint}"
             )
             problems.append(layer.document.diag(("extends",), f"cannot extend: {why}"))
             continue

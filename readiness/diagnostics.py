@@ -54,12 +54,27 @@ def json_path(parts: Iterable[PathPart]) -> str:
     return out
 
 
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """A ` (did you mean 'x'?)` suffix, or nothing when no choice is close."""
+def _closest(word: str, choices: Iterable[str]) -> str | None:
     options = sorted(set(choices))
     prefixed = [choice for choice in options if len(word) >= 3 and choice.startswith(word)]
     matches = prefixed[:1] or difflib.get_close_matches(word, options, n=1, cutoff=0.5)
-    return f" (did you mean '{matches[0]}'?)" if matches else ""
+    return matches[0] if matches else None
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """A ` (did you mean 'x'?)` suffix, or nothing when no choice is close."""
+    match = _closest(word, choices)
+    return f" (did you mean '{match}'?)" if match else ""
+
+
+def did_you_mean_item(item_id: str, choices: Iterable[str]) -> str:
+    """Like did_you_mean for `pack.item` ids: within the same pack, the shared prefix proves nothing."""
+    pack, _, local = item_id.partition(".")
+    same_pack = {choice.partition(".")[2]: choice for choice in choices if choice.partition(".")[0] == pack}
+    if not same_pack:
+        return did_you_mean(item_id, choices)
+    match = _closest(local, same_pack)
+    return f" (did you mean '{same_pack[match]}'?)" if match else ""
 
 
 def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:

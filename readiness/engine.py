@@ -7,9 +7,10 @@ from pathlib import Path
 
 from readiness import schemas
 from readiness.assessment import check_references, check_use, extra_pack_paths, to_assessment
-from readiness.catalog import builtin_files, load_catalog
+from readiness.catalog import build_catalog, builtin_files
 from readiness.diagnostics import Diagnostic, InputError, has_errors
 from readiness.model import Assessment, Catalog, Result
+from readiness.salvage import salvage
 from readiness.scoring import NOT_SCORED, Options, score
 from readiness.yamlsource import Document, read_document
 
@@ -32,19 +33,38 @@ def load(path: Path, display: str | None = None) -> Loaded:
     """Read, validate and cross-check an assessment and its packs. Raises InputError with every problem."""
     document = read_document(path, display)
     problems = schemas.validate(document, "assessment")
+    checked = document
+    incomplete: frozenset[str] = frozenset()
     if has_errors(problems):
-        raise InputError(problems)
-    assessment = to_assessment(document)
-    builtin_ids = [p.stem for p in builtin_files()]
-    problems += check_use(document, assessment.use, builtin_ids)
-    try:
-        catalog = load_catalog(extra_pack_paths(assessment, path), assessment.use)
-    except InputError as error:
-        raise InputError(problems + list(error.diagnostics)) from None
-    problems += check_references(document, assessment, catalog)
+        salvaged = salvage(document)
+        if salvaged is None:
+            raise InputError(problems)
+        checked, incomplete = salvaged.document, salvaged.touched
+    assessment = to_assessment(checked)
+    problems += check_use(checked, assessment.use, [p.stem for p in builtin_files()])
+    packs, missing = _extra_packs(checked, assessment, path)
+    problems += missing
+    catalog, found = build_catalog(packs, assessment.use)
+    problems += found
+    # Items of a pack that failed to load are unknown for now; calling their answers unknown would only add noise.
+    complete = not (has_errors(found) or missing or "checklists" in incomplete)
+    problems += check_references(checked, assessment, catalog, items_known=complete)
     if has_errors(problems):
         raise InputError(problems)
     return Loaded(document, assessment, catalog, tuple(problems))
+
+
+def _extra_packs(
+    document: Document, assessment: Assessment, path: Path
+) -> tuple[list[tuple[Path, str]], list[Diagnostic]]:
+    """Custom pack files that exist; a missing one is reported where the assessment names it."""
+    found, problems = [], []
+    for index, (pack_path, shown) in enumerate(extra_pack_paths(assessment, path)):
+        if pack_path.exists() or pack_path.is_symlink():
+            found.append((pack_path, shown))
+        else:
+            problems.append(document.diag(("checklists", "extra", index), f"custom pack '{shown}' does not exist"))
+    return found, problems
 
 
 def evaluate(path: Path, options: Options, display: str | None = None) -> Evaluation:

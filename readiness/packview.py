@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from readiness.catalog import load_catalog
-from readiness.diagnostics import did_you_mean
+from readiness.diagnostics import did_you_mean, did_you_mean_item
 from readiness.model import DEFAULT_WEIGHT, Item
 from readiness.render import strip_trailing
 
@@ -41,7 +41,7 @@ def show(wanted: str, width: int) -> str:
     if "." in wanted:
         item = catalog.item(wanted)
         if item is None:
-            raise UnknownId(f"unknown item '{wanted}'{did_you_mean(wanted, [i.id for i in catalog.items])}")
+            raise UnknownId(f"unknown item '{wanted}'{did_you_mean_item(wanted, [i.id for i in catalog.items])}")
         return _draw(width, _item_detail(item))
     for pack in catalog.packs:
         if pack.id == wanted:

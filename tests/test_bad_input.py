@@ -29,8 +29,7 @@ column below can be read off this listing:
     24 policy:
     25   min_score: 70
 
-Lines appended to it start at line 26. Tests marked xfail(strict=True) pin behaviour that is wrong today; each
-reason says what is wrong.
+Lines appended to it start at line 26.
 """
 
 from __future__ import annotations
@@ -604,9 +603,6 @@ def test_unknown_pack_in_use(cli: CliRunner, write: Writer) -> None:
         pytest.param(
             [("  stage: pilot", "  stagee: pilot"), ("owner: bob", "owner: bobb")],
             [(4, 3), (15, 12)],
-            marks=pytest.mark.xfail(
-                strict=True, reason="a schema error stops the run: reference problems are not reported with it"
-            ),
             id="schema-and-references",
         ),
     ],
@@ -657,9 +653,6 @@ def pack_errors(cli: CliRunner, pack: Path, assessment: Path) -> list[str]:
     return found
 
 
-@pytest.mark.xfail(
-    strict=True, reason="an error in a custom pack stops the run: the assessment's own reference errors go unreported"
-)
 def test_pack_and_assessment_problems_reported_together(cli: CliRunner, write: Writer) -> None:
     pack = write("acme.yaml", ACME_HEAD + pack_item("x", severity="critical"))
     path = write("readiness.yaml", edit("owner: bob", "owner: bobb") + "checklists: {extra: [acme.yaml]}\n")
@@ -687,11 +680,6 @@ def test_pack_reusing_a_builtin_id_names_both_files(cli: CliRunner, write: Write
         pytest.param(
             "nope",
             "did you mean",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="with no close match the message gives no hint at all; it could name the packs that can be "
-                "extended",
-            ),
             id="nope",
         ),
     ],
@@ -760,11 +748,6 @@ def test_pack_file_problem_is_reported_in_the_pack(
     expect_one(pack_errors(cli, pack, assessment), at(pack, line, col, json_path), fragment)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a missing custom pack is reported at 1:1 of the missing file ('acme.yaml:1:1: error: $: no such "
-    "file'), not at the checklists.extra entry of the assessment that names it",
-)
 def test_missing_pack_file_is_reported_where_it_is_named(cli: CliRunner, write: Writer) -> None:
     path = write("readiness.yaml", BASE + "checklists: {extra: [acme.yaml]}\n")
     expect_one(bad(cli, path), at(path, 26, 22, "$.checklists.extra[0]"), "acme.yaml")

@@ -59,6 +59,21 @@ def validate(document: Document, kind: str) -> list[Diagnostic]:
     return sorted(set(found))
 
 
+def invalid_paths(data: Any, kind: str) -> set[JsonPath]:
+    """Where the data breaks the schema: the offending value, or the unknown key itself."""
+    found: set[JsonPath] = set()
+    for error in validator(kind).iter_errors(data):
+        path: JsonPath = tuple(error.absolute_path)
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            allowed = set(error.schema.get("properties", {})) if isinstance(error.schema, dict) else set()
+            found.update((*path, key) for key in error.instance if key not in allowed)
+        elif "propertyNames" in error.schema_path:
+            found.add((*path, str(error.instance)))
+        else:
+            found.add(path)
+    return found
+
+
 def _describe(value: Any) -> str:
     if value is None:
         return "nothing"
