@@ -29,9 +29,12 @@ class Evaluation:
     warnings: tuple[Diagnostic, ...]
 
 
-def load(path: Path, display: str | None = None) -> Loaded:
-    """Read, validate and cross-check an assessment and its packs. Raises InputError with every problem."""
-    document = read_document(path, display)
+def load(path: Path, display: str | None = None, document: Document | None = None) -> Loaded:
+    """Read, validate and cross-check an assessment and its packs. Raises InputError with every problem.
+
+    `document` is the file already read, when the caller had to look inside it first.
+    """
+    document = document if document is not None else read_document(path, display)
     problems = schemas.validate(document, "assessment")
     checked = document
     incomplete: frozenset[str] = frozenset()

@@ -31,7 +31,7 @@ def validate_file(path: Path) -> tuple[str, list[Diagnostic]]:
     kind = _kind(document)
     if kind == "assessment":
         try:
-            return kind, list(load(path, shown).warnings)
+            return kind, list(load(path, shown, document).warnings)
         except InputError as error:
             return kind, list(error.diagnostics)
     if kind == "checklist":
