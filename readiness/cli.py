@@ -130,6 +130,7 @@ def check(
     from readiness.output import write_atomic
     from readiness.render import RenderOptions, headline, renderer
     from readiness.scoring import Options
+    from readiness.yamlsource import file_problem
 
     options = Options(
         today=resolve_today(today),
@@ -141,6 +142,8 @@ def check(
             "fail_on": fail_on.value if fail_on else None,
         },
     )
+    if file == DEFAULT_FILE and not file.exists():
+        raise file_problem(str(file), "no such file in this folder; pass the assessment's path")
     evaluation = evaluate(file, options, display=str(file))
     print_diagnostics(evaluation.warnings)
     result = evaluation.result
@@ -176,7 +179,9 @@ def validate(
 
 
 @app.command()
-def schema(kind: Annotated[SchemaKind, typer.Argument(help="Which schema.")] = SchemaKind.assessment) -> None:
+def schema(
+    kind: Annotated[SchemaKind, typer.Argument(metavar="KIND", help="Which schema.")] = SchemaKind.assessment,
+) -> None:
     """Print a JSON Schema, for editors and other tools."""
     from readiness.schemas import schema_text
 

@@ -55,6 +55,13 @@ def test_exit_code_is_the_verdict_in_every_format(cli: CliRunner, ready: Path, b
     assert bad.out == ""
 
 
+def test_default_file_missing_says_what_to_do(cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    run = cli("check")
+    assert run.code == 2
+    assert run.err == "readiness.yaml:1:1: error: $: no such file in this folder; pass the assessment's path\n"
+
+
 def test_usage_error_exits_2(cli: CliRunner) -> None:
     run = cli("check", EXAMPLE, "-f", "yaml")
     assert run.code == 2
