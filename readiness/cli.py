@@ -128,7 +128,8 @@ def check(
     from readiness.engine import evaluate
     from readiness.model import Stage
     from readiness.output import write_atomic
-    from readiness.render import RenderOptions, headline, renderer
+    from readiness.render import RenderOptions, renderer
+    from readiness.render.headline import headline
     from readiness.scoring import Options
     from readiness.yamlsource import file_problem
 

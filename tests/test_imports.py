@@ -45,11 +45,10 @@ def _env() -> dict[str, str]:
     return env
 
 
-def probe(tmp_path: Path, *args: str) -> Probe:
-    """`readiness ARGS…` through `readiness.cli.main` in a new interpreter, warnings as errors."""
-    report = tmp_path / "probe.json"
-    done = subprocess.run(
-        [sys.executable, "-W", "error", "-c", _PROBE, str(report), json.dumps(list(args))],
+def python(*args: str) -> subprocess.CompletedProcess[str]:
+    """A new interpreter in the checkout, warnings as errors, no input."""
+    return subprocess.run(
+        [sys.executable, "-W", "error", *args],
         cwd=REPO,
         env=_env(),
         stdin=subprocess.DEVNULL,
@@ -58,6 +57,12 @@ def probe(tmp_path: Path, *args: str) -> Probe:
         timeout=120,
         check=False,
     )
+
+
+def probe(tmp_path: Path, *args: str) -> Probe:
+    """`readiness ARGS…` through `readiness.cli.main` in a new interpreter."""
+    report = tmp_path / "probe.json"
+    done = python("-c", _PROBE, str(report), json.dumps(list(args)))
     assert done.returncode == 0, f"the probe itself failed:\n{done.stderr}"
     data = json.loads(report.read_text(encoding="utf-8"))
     return Probe(data["code"], done.stdout, done.stderr, frozenset(data["modules"]))
@@ -94,15 +99,6 @@ def test_schema_does_not_import_jsonschema(tmp_path: Path) -> None:
 
 
 def test_python_m_readiness_version() -> None:
-    done = subprocess.run(
-        [sys.executable, "-W", "error", "-m", "readiness", "--version"],
-        cwd=REPO,
-        env=_env(),
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = python("-m", "readiness", "--version")
     assert done.returncode == 0, done.stderr
     assert done.stdout == f"readiness {__version__}\n"

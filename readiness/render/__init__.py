@@ -5,10 +5,10 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 from enum import Enum
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from readiness.model import Result
-from readiness.scoring import format_limit, format_score
+if TYPE_CHECKING:  # the CLI imports Format at start-up; `--help` should not load the domain model
+    from readiness.model import Result
 
 
 class Format(str, Enum):
@@ -39,12 +39,3 @@ def renderer(fmt: Format) -> Renderer:
 def strip_trailing(text: str) -> str:
     """Rich pads wrapped lines with spaces; they only add noise to diffs and golden files."""
     return "\n".join(line.rstrip() for line in text.split("\n"))
-
-
-def headline(result: Result) -> str:
-    """The verdict in one line, for stderr beside a machine format and for CI logs."""
-    reached = result.stage_reached.value if result.stage_reached else "none"
-    return (
-        f"readiness: {result.verdict} · score {format_score(result.score)} "
-        f"(min {format_limit(result.policy.min_score)}) · stage {reached} of {result.target.value}"
-    )

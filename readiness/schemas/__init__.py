@@ -53,25 +53,17 @@ def validator(kind: str) -> Validator:
 
 def validate(document: Document, kind: str) -> list[Diagnostic]:
     """Every schema problem of the document, each at the line of the offending key or value."""
-    found: list[Diagnostic] = []
-    for error in validator(kind).iter_errors(document.data):
-        found.extend(_explain(document, error))
+    found = [
+        document.diag(path, message, key=at_key)
+        for error in validator(kind).iter_errors(document.data)
+        for path, message, at_key in _findings(error)
+    ]
     return sorted(set(found))
 
 
 def invalid_paths(data: Any, kind: str) -> set[JsonPath]:
     """Where the data breaks the schema: the offending value, or the unknown key itself."""
-    found: set[JsonPath] = set()
-    for error in validator(kind).iter_errors(data):
-        path: JsonPath = tuple(error.absolute_path)
-        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-            allowed = set(error.schema.get("properties", {})) if isinstance(error.schema, dict) else set()
-            found.update((*path, key) for key in error.instance if key not in allowed)
-        elif "propertyNames" in error.schema_path:
-            found.add((*path, str(error.instance)))
-        else:
-            found.add(path)
-    return found
+    return {path for error in validator(kind).iter_errors(data) for path, _, _ in _findings(error)}
 
 
 def _describe(value: Any) -> str:
@@ -89,7 +81,11 @@ def _describe(value: Any) -> str:
     return repr(value)
 
 
-def _explain(document: Document, error: ValidationError) -> list[Diagnostic]:
+# Where a problem is (the path), what it is in words, and whether it sits at the key rather than the value.
+Finding = tuple[JsonPath, str, bool]
+
+
+def _findings(error: ValidationError) -> list[Finding]:
     from jsonschema.exceptions import best_match
 
     path: JsonPath = tuple(error.absolute_path)
@@ -100,24 +96,24 @@ def _explain(document: Document, error: ValidationError) -> list[Diagnostic]:
         types = {e.validator_value for e in error.context if e.validator == "type" and not e.relative_path}
         if len(types) == len(error.context):
             wanted = " or ".join(_TYPE_WORDS.get(str(t), str(t)) for t in sorted(types, key=str))
-            return [document.diag(path, f"expected {wanted}, got {_describe(error.instance)}")]
-        return _explain(document, best_match(error.context))
+            return [(path, f"expected {wanted}, got {_describe(error.instance)}", False)]
+        return _findings(best_match(error.context))
     if kind == "additionalProperties":
         allowed = set(spec.get("properties", {}))
         return [
-            document.diag((*path, key), f"unknown key '{key}'{did_you_mean(key, allowed)}", key=True)
+            ((*path, key), f"unknown key '{key}'{did_you_mean(key, allowed)}", True)
             for key in instance
             if key not in allowed
         ]
     if kind == "required":
         missing = str(error.message).split("'")[1] if "'" in error.message else str(error.validator_value)
-        return [document.diag(path, f"missing required key '{missing}'")]
+        return [(path, f"missing required key '{missing}'", False)]
     if "propertyNames" in error.schema_path:
         # jsonschema reports a bad key at its parent mapping; the user needs the key's own line.
         key = str(error.instance)
         rule = _PATTERN_WORDS.get(str(error.validator_value), "a valid key")
-        return [document.diag((*path, key), f"key '{key}' is not {rule}", key=True)]
-    return [document.diag(path, _message(error))]
+        return [((*path, key), f"key '{key}' is not {rule}", True)]
+    return [(path, _message(error), False)]
 
 
 def _message(error: ValidationError) -> str:

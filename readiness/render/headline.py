@@ -1,0 +1,14 @@
+"""The verdict in one line, for stderr beside a machine format and for CI logs."""
+
+from __future__ import annotations
+
+from readiness.model import Result
+from readiness.scoring import format_limit, format_score
+
+
+def headline(result: Result) -> str:
+    reached = result.stage_reached.value if result.stage_reached else "none"
+    return (
+        f"readiness: {result.verdict} · score {format_score(result.score)} "
+        f"(min {format_limit(result.policy.min_score)}) · stage {reached} of {result.target.value}"
+    )
