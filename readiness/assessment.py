@@ -69,7 +69,7 @@ def to_assessment(document: Document) -> Assessment:
         for index, raw in enumerate(data.get("waivers", []))
     )
     team = tuple(
-        Member(id=member_id, name=raw["name"], role=raw.get("role", ""))
+        Member(id=member_id, name=raw["name"], role=raw.get("role", ""), source=source("team", member_id))
         for member_id, raw in data.get("team", {}).items()
     )
     raci = tuple(
@@ -96,6 +96,7 @@ def to_assessment(document: Document) -> Assessment:
         use=tuple(checklists["use"]) if "use" in checklists else None,
         extra=tuple(checklists.get("extra", ())),
         answers_source=source("answers") if "answers" in data else Source(document.file),
+        raci_source=source("raci") if "raci" in data else Source(document.file),
     )
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from readiness import schemas
 from readiness.diagnostics import Diagnostic, InputError, did_you_mean, has_errors
+from readiness.evidence import glob_problem
 from readiness.model import Activity, AutoCheck, Catalog, Effort, Item, Pack, Severity, Source, Stage
 from readiness.resources import data_dir
 from readiness.yamlsource import Document, read_document
@@ -97,6 +98,10 @@ def _to_pack_file(document: Document, origin: str) -> tuple[PackFile, list[Diagn
             )
             continue
         first_line[raw["id"]] = line
+        for number, pattern in enumerate((raw.get("auto") or {}).get("files", ())):
+            problem = glob_problem(pattern)
+            if problem is not None:
+                problems.append(document.diag(("items", index, "auto", "files", number), problem))
         items.append(_to_item(raw, pack_id, Source(document.file, *document.where(("items", index)))))
     activities = tuple(Activity(a["id"], a["title"], pack_id) for a in data.get("activities", []))
     pack = Pack(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from collections.abc import Callable
 from datetime import date, datetime, timezone
 from enum import Enum
 from pathlib import Path
@@ -99,6 +100,14 @@ TodayOption = Annotated[
     str | None,
     typer.Option("--today", metavar="YYYY-MM-DD", help="Fix today's date for reproducible output."),
 ]
+RootOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--root",
+        metavar="DIR",
+        help="Folder evidence may not leave [default: the enclosing git work tree, else the file's folder].",
+    ),
+]
 FileArgument = Annotated[Path, typer.Argument(metavar="FILE", help="The assessment.", show_default=True)]
 
 
@@ -122,6 +131,7 @@ def check(
     strict: Annotated[bool, typer.Option("--strict", help="Give unverified items no credit at all.")] = False,
     warn_only: Annotated[bool, typer.Option("--warn-only", help="Report, but exit 0 even when not ready.")] = False,
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Print nothing when ready.")] = False,
+    root: RootOption = None,
     today: TodayOption = None,
 ) -> None:
     """Score the assessment against the policy; the exit code is the verdict."""
@@ -143,9 +153,8 @@ def check(
             "fail_on": fail_on.value if fail_on else None,
         },
     )
-    if file == DEFAULT_FILE and not file.exists():
-        raise file_problem(str(file), "no such file in this folder; pass the assessment's path")
-    evaluation = evaluate(file, options, display=str(file))
+    _require_default(file, file_problem)
+    evaluation = evaluate(file, options, display=str(file), root=_checked_root(root, file))
     print_diagnostics(evaluation.warnings)
     result = evaluation.result
     ready = result.verdict != "not-ready"
@@ -161,22 +170,65 @@ def check(
     raise typer.Exit(code)
 
 
+def _require_default(file: Path, problem: Callable[[str, str], Exception]) -> None:
+    if file == DEFAULT_FILE and not file.exists():
+        raise problem(str(file), "no such file in this folder; pass the assessment's path")
+
+
+def _checked_root(root: Path | None, file: Path) -> Path | None:
+    """--root must be a folder that holds the assessment, or every evidence path would escape it."""
+    if root is None:
+        return None
+    if not root.is_dir():
+        raise typer.BadParameter(f"'{root}' is not a folder", param_hint="--root")
+    try:
+        file.resolve().relative_to(root.resolve())
+    except ValueError:
+        raise typer.BadParameter(f"'{root}' does not contain '{file}'", param_hint="--root") from None
+    return root
+
+
 @app.command()
 def validate(
     files: Annotated[list[Path], typer.Argument(help="Assessments and checklist packs.")] = [DEFAULT_FILE],  # noqa: B006
+    root: RootOption = None,
 ) -> None:
     """Check assessments and checklist packs against their schemas and references; report every error."""
     from readiness.validation import validate_file
 
     failed = False
     for path in files:
-        kind, diagnostics = validate_file(path)
+        kind, diagnostics = validate_file(path, root=_checked_root(root, path))
         print_diagnostics(diagnostics)
         if any(d.level.value == "error" for d in diagnostics):
             failed = True
         else:
             print(f"{path}: ok ({kind})")
     raise typer.Exit(Exit.BAD_INPUT if failed else Exit.READY)
+
+
+class CostFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+@app.command()
+def cost(
+    file: FileArgument = DEFAULT_FILE,
+    fmt: Annotated[CostFormat, typer.Option("-f", "--format", help="Output format.")] = CostFormat.text,
+    root: RootOption = None,
+) -> None:
+    """Print the cost projection: every month, expected and worst case, against the budget."""
+    from readiness.costview import as_json, as_table
+    from readiness.engine import projection
+    from readiness.yamlsource import file_problem
+
+    _require_default(file, file_problem)
+    name, found = projection(file, display=str(file), root=_checked_root(root, file))
+    if fmt is CostFormat.json:
+        sys.stdout.write(as_json(found))
+    else:
+        sys.stdout.write(as_table(found, name, _width(), _use_color()))
 
 
 @app.command()
@@ -199,15 +251,28 @@ def checklists_list() -> None:
 
 @checklists_app.command("show")
 def checklists_show(
-    pack_or_item: Annotated[str, typer.Argument(metavar="ID", help="A pack id, or a full item id.")],
+    pack_or_item: Annotated[str | None, typer.Argument(metavar="[ID]", help="A pack id, or a full item id.")] = None,
+    refs: Annotated[
+        str | None,
+        typer.Option(
+            "--refs", metavar="TEXT", help='Items citing a framework reference that contains TEXT, e.g. "EU AI Act".'
+        ),
+    ] = None,
 ) -> None:
-    """Show a pack's items, or one item in full."""
-    from readiness.packview import UnknownId, show
+    """Show a pack's items, one item in full, or which items cover a framework (--refs)."""
+    from readiness.packview import UnknownId, refs_table, show
 
     try:
-        sys.stdout.write(show(pack_or_item, _width()))
+        if refs is not None:
+            if pack_or_item is not None and "." in pack_or_item:
+                raise typer.BadParameter("with --refs, ID must be a pack id", param_hint="ID")
+            sys.stdout.write(refs_table(refs, pack_or_item, _width()))
+        elif pack_or_item is None:
+            raise typer.BadParameter("give a pack or item id, or --refs TEXT", param_hint="ID")
+        else:
+            sys.stdout.write(show(pack_or_item, _width()))
     except UnknownId as unknown:
-        raise typer.BadParameter(str(unknown), param_hint="ID") from None
+        raise typer.BadParameter(str(unknown), param_hint="--refs" if refs is not None else "ID") from None
 
 
 @checklists_app.command("lint")

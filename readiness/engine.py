@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from readiness import schemas
+from readiness import cost, schemas
 from readiness.assessment import check_references, check_use, extra_pack_paths, to_assessment
 from readiness.catalog import build_catalog, builtin_files
 from readiness.diagnostics import Diagnostic, InputError, has_errors
-from readiness.model import Assessment, Catalog, Result
+from readiness.evidence import check_evidence
+from readiness.model import Assessment, Catalog, CostProjection, Facts, Result
 from readiness.salvage import salvage
 from readiness.scoring import NOT_SCORED, Options, score
 from readiness.yamlsource import Document, read_document
@@ -20,6 +21,7 @@ class Loaded:
     document: Document
     assessment: Assessment
     catalog: Catalog
+    facts: Facts
     warnings: tuple[Diagnostic, ...]
 
 
@@ -29,10 +31,12 @@ class Evaluation:
     warnings: tuple[Diagnostic, ...]
 
 
-def load(path: Path, display: str | None = None, document: Document | None = None) -> Loaded:
-    """Read, validate and cross-check an assessment and its packs. Raises InputError with every problem.
+def load(path: Path, display: str | None = None, document: Document | None = None, root: Path | None = None) -> Loaded:
+    """Read, validate and cross-check an assessment, its packs and its evidence. Raises InputError with every
+    problem.
 
-    `document` is the file already read, when the caller had to look inside it first.
+    `document` is the file already read, when the caller had to look inside it first. `root` is the folder
+    evidence may not leave (default: the enclosing git work tree, else the assessment's folder).
     """
     document = document if document is not None else read_document(path, display)
     problems = schemas.validate(document, "assessment")
@@ -52,9 +56,11 @@ def load(path: Path, display: str | None = None, document: Document | None = Non
     # Items of a pack that failed to load are unknown for now; calling their answers unknown would only add noise.
     complete = not (has_errors(found) or missing or "checklists" in incomplete)
     problems += check_references(checked, assessment, catalog, items_known=complete)
+    facts, found = check_evidence(checked, path, catalog, root)
+    problems += found
     if has_errors(problems):
         raise InputError(problems)
-    return Loaded(document, assessment, catalog, tuple(problems))
+    return Loaded(document, assessment, catalog, facts, tuple(problems))
 
 
 def _extra_packs(
@@ -70,9 +76,9 @@ def _extra_packs(
     return found, problems
 
 
-def evaluate(path: Path, options: Options, display: str | None = None) -> Evaluation:
-    loaded = load(path, display)
-    result = score(loaded.assessment, loaded.catalog, options)
+def evaluate(path: Path, options: Options, display: str | None = None, root: Path | None = None) -> Evaluation:
+    loaded = load(path, display, root=root)
+    result = score(loaded.assessment, loaded.catalog, options, loaded.facts)
     if all(r.outcome in NOT_SCORED for r in result.items):
         target = result.target.value
         where = ("project", "target") if "target" in loaded.document.data["project"] else ("project",)
@@ -86,3 +92,13 @@ def evaluate(path: Path, options: Options, display: str | None = None) -> Evalua
             ]
         )
     return Evaluation(result, loaded.warnings)
+
+
+def projection(path: Path, display: str | None = None, root: Path | None = None) -> tuple[str, CostProjection]:
+    """The project's name and its cost projection; a missing cost section is an input error."""
+    loaded = load(path, display, root=root)
+    if loaded.assessment.cost is None:
+        raise InputError(
+            [loaded.document.diag((), "there is no 'cost' section to project; add one (readiness schema assessment)")]
+        )
+    return loaded.assessment.project.name, cost.project(loaded.assessment.cost)

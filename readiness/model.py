@@ -164,6 +164,7 @@ class Member:
     id: str
     name: str
     role: str = ""
+    source: Source = Source("<input>")
 
 
 @dataclass(frozen=True)
@@ -207,6 +208,7 @@ class Assessment:
     use: tuple[str, ...] | None = None
     extra: tuple[str, ...] = ()
     answers_source: Source = Source("<input>")
+    raci_source: Source = Source("<input>")
 
     def answer(self, item_id: str) -> Answer | None:
         for answer in self.answers:
@@ -231,6 +233,14 @@ class Outcome(str, Enum):
 
 
 @dataclass(frozen=True)
+class AutoResult:
+    """What an automated check found, shown beside the claimed answer."""
+
+    passed: bool
+    detail: str
+
+
+@dataclass(frozen=True)
 class ItemResult:
     item: Item
     severity: Severity  # after escalation by profile
@@ -242,6 +252,7 @@ class ItemResult:
     answer: Answer | None = None
     waiver: Waiver | None = None
     owner: str = "unassigned"
+    auto: AutoResult | None = None
 
     @property
     def counted(self) -> bool:
@@ -261,8 +272,115 @@ class CategoryScore:
 @dataclass(frozen=True)
 class WaiverStatus:
     waiver: Waiver
-    state: str  # valid | expired | too-long
+    state: str  # valid | expired | too-long | wrong-approver | unused
     days_left: int
+    problem: str = ""  # in words, when the waiver does not excuse its item
+
+    @property
+    def excuses(self) -> bool:
+        return self.state == "valid"
+
+
+# --- ownership, evidence and cost ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A RACI rule broken (error: the matrix is not well-formed) or a smell worth a look (warning)."""
+
+    level: str  # error | warning
+    message: str
+    source: Source
+    activity: str | None = None
+    member: str | None = None
+
+
+@dataclass(frozen=True)
+class RaciRow:
+    activity: str
+    title: str
+    cells: tuple[str, ...]  # one per team member: "", "R", "A", "A/R", "C" or "I"
+    required: bool  # a pack in use defines the activity
+    written: bool  # the assessment has an entry for it
+
+
+@dataclass(frozen=True)
+class RaciReport:
+    members: tuple[str, ...]
+    rows: tuple[RaciRow, ...]
+    findings: tuple[Finding, ...]
+
+    def broken(self, activity: str) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.level == "error" and f.activity == activity)
+
+
+@dataclass(frozen=True)
+class PathCheck:
+    """What the file system says about one evidence entry or automated glob. Nothing is ever opened."""
+
+    entry: str
+    kind: str  # path | glob | url | auto
+    matches: tuple[str, ...]  # paths relative to the assessment's folder; the URL itself for a link
+    source: Source
+
+    @property
+    def found(self) -> bool:
+        return bool(self.matches)
+
+
+@dataclass(frozen=True)
+class Facts:
+    """Everything the scoring needs from outside the assessment: evidence on disk and automated globs."""
+
+    evidence: dict[str, tuple[PathCheck, ...]] = field(default_factory=dict)  # by item id
+    auto_files: dict[str, tuple[PathCheck, ...]] = field(default_factory=dict)  # by item id
+
+
+@dataclass(frozen=True)
+class EvidenceEntry:
+    item: str
+    check: PathCheck
+    status: str  # found | missing | stale | link
+    reviewed: str | None = None
+
+
+@dataclass(frozen=True)
+class CostMonth:
+    month: int
+    requests: Fraction
+    token_cost: Fraction
+    gpu_hours: Fraction
+    gpu_cost: Fraction
+    fixed: Fraction
+    total: Fraction
+
+
+@dataclass(frozen=True)
+class CostScenario:
+    name: str  # expected | worst
+    unit_cost: Fraction  # tokens only, per request
+    months: tuple[CostMonth, ...]
+    total: Fraction
+    over_budget: tuple[int, ...]  # months above the budget
+
+
+@dataclass(frozen=True)
+class CostProjection:
+    horizon: int
+    currency: str
+    budget: Fraction | None
+    volatility: Fraction
+    expected: CostScenario
+    worst: CostScenario
+
+    @property
+    def verdict(self) -> str:
+        """within | over | over-worst-case | no-budget."""
+        if self.budget is None:
+            return "no-budget"
+        if self.expected.over_budget:
+            return "over"
+        return "over-worst-case" if self.worst.over_budget else "within"
 
 
 @dataclass(frozen=True)
@@ -283,8 +401,7 @@ class Result:
     gaps: tuple[ItemResult, ...]  # ordered as the remediation plan
     waivers: tuple[WaiverStatus, ...]
     team: tuple[Member, ...]
-    # Filled in by the ownership, evidence and cost checks; empty until they run.
-    raci: dict[str, Any] = field(default_factory=dict)
-    evidence: tuple[dict[str, Any], ...] = ()
-    cost: dict[str, Any] | None = None
+    raci: RaciReport = RaciReport((), (), ())
+    evidence: tuple[EvidenceEntry, ...] = ()
+    cost: CostProjection | None = None
     warnings: tuple[str, ...] = ()

@@ -13,17 +13,26 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 from typing import Any
 
+from readiness import cost as cost_model
+from readiness import raci as raci_rules
 from readiness.model import (
     DEFAULT_WEIGHT,
+    Answer,
     Assessment,
+    AutoResult,
     Catalog,
     CategoryScore,
     Conditions,
+    CostProjection,
+    EvidenceEntry,
+    Facts,
     Item,
     ItemResult,
     Outcome,
+    PathCheck,
     Policy,
     Profile,
+    RaciReport,
     Result,
     Severity,
     Stage,
@@ -90,36 +99,79 @@ def weight_of(result: ItemResult) -> Fraction:
     return result.item.weight if result.item.weight is not None else DEFAULT_WEIGHT[result.severity]
 
 
-def waiver_states(waivers: Iterable[Waiver], today: date, policy: Policy) -> tuple[WaiverStatus, ...]:
+def waiver_states(
+    waivers: Iterable[Waiver],
+    today: date,
+    policy: Policy,
+    catalog: Catalog | None = None,
+    raci: RaciReport | None = None,
+    applies: Mapping[str, bool] | None = None,
+) -> tuple[WaiverStatus, ...]:
+    """Whether each waiver still excuses its item, and if not, why, in words."""
     states = []
     for waiver in waivers:
         days_left = (date.fromisoformat(waiver.expires) - today).days
+        item = catalog.item(waiver.item) if catalog else None
+        accountable = raci_rules.accountable(raci, item.activity) if raci and item and item.activity else None
         if days_left < 0:
-            state = "expired"
+            state, problem = "expired", f"the waiver for {waiver.item} expired on {waiver.expires}"
         elif days_left > policy.max_waiver_days:
             state = "too-long"
+            problem = f"the waiver for {waiver.item} runs {days_left} days, over the limit of {policy.max_waiver_days}"
+        elif accountable is not None and waiver.approved_by != accountable and item is not None:
+            state = "wrong-approver"
+            problem = (
+                f"the waiver for {waiver.item} is approved by {waiver.approved_by}, but {accountable} is "
+                f"accountable for '{item.activity}' and must approve it"
+            )
+        elif applies is not None and not applies.get(waiver.item, True):
+            state, problem = "unused", f"the waiver for {waiver.item} has no effect: the item does not apply"
         else:
-            state = "valid"
-        states.append(WaiverStatus(waiver, state, days_left))
+            state, problem = "valid", ""
+        states.append(WaiverStatus(waiver, state, days_left, problem))
     return tuple(states)
 
 
-def score(assessment: Assessment, catalog: Catalog, options: Options) -> Result:
+@dataclass(frozen=True)
+class _Context:
+    """What every item is judged against."""
+
+    assessment: Assessment
+    target: Stage
+    policy: Policy
+    options: Options
+    facts: Facts
+    raci: RaciReport
+    cost: CostProjection | None
+    waivers: Mapping[str, Waiver]
+    owners: Mapping[str, str]
+
+
+def score(assessment: Assessment, catalog: Catalog, options: Options, facts: Facts | None = None) -> Result:
+    facts = facts if facts is not None else Facts()
     policy = resolve_policy(assessment.policy, options.policy)
     target = options.target or assessment.project.target
-    waivers = waiver_states(assessment.waivers, options.today, policy)
-    valid_waivers = {state.waiver.item: state.waiver for state in waivers if state.state == "valid"}
-    owners = {entry.activity: entry.accountable[0] for entry in assessment.raci if len(entry.accountable) == 1}
-
-    items = tuple(
-        _assess_item(item, assessment, target, policy, options, valid_waivers, owners) for item in catalog.items
-    )
+    raci = raci_rules.check(assessment, catalog)
+    projection = cost_model.project(assessment.cost) if assessment.cost is not None else None
+    profile = assessment.project.profile
+    applies = {
+        item.id: item.disabled is None and item.stage.rank <= target.rank and matches(item.when, profile)
+        for item in catalog.items
+    }
+    waivers = waiver_states(assessment.waivers, options.today, policy, catalog, raci, applies)
+    valid_waivers = {state.waiver.item: state.waiver for state in waivers if state.excuses}
+    owners = {
+        row.activity: owner for row in raci.rows if (owner := raci_rules.accountable(raci, row.activity)) is not None
+    }
+    context = _Context(assessment, target, policy, options, facts, raci, projection, valid_waivers, owners)
+    items = tuple(_assess_item(item, context) for item in catalog.items)
     categories = tuple(_category(pack, [r for r in items if r.item.pack == pack.id]) for pack in catalog.packs)
     overall = _weighted_mean((c.pack.weight, c.score) for c in categories)
     reached = _stage_reached(items, target)
     next_stage, next_blockers = _next_stage(items, reached, target)
     gaps = tuple(sorted((r for r in items if r.outcome is Outcome.GAP), key=_gap_order))
     reasons = _failed_conditions(policy, target, reached, overall, categories, gaps, waivers)
+    evidence = _evidence_index(items, facts, policy, options.today)
     waived_serious = any(r.outcome is Outcome.WAIVED and r.severity is not Severity.MINOR for r in items)
     verdict = "not-ready" if reasons else ("ready-with-waivers" if waived_serious else "ready")
     return Result(
@@ -139,58 +191,138 @@ def score(assessment: Assessment, catalog: Catalog, options: Options) -> Result:
         gaps=gaps,
         waivers=waivers,
         team=assessment.team,
+        raci=raci,
+        evidence=evidence,
+        cost=projection,
+        warnings=_warnings(raci, projection, waivers),
     )
 
 
-def _assess_item(
-    item: Item,
-    assessment: Assessment,
-    target: Stage,
-    policy: Policy,
-    options: Options,
-    waivers: Mapping[str, Waiver],
-    owners: Mapping[str, str],
-) -> ItemResult:
-    profile = assessment.project.profile
+def _assess_item(item: Item, context: _Context) -> ItemResult:
+    profile = context.assessment.project.profile
     severity = effective_severity(item, profile)
-    answer = assessment.answer(item.id)
+    answer = context.assessment.answer(item.id)
     status = answer.status.value if answer else "unanswered"
-    owner = (answer.owner if answer else None) or owners.get(item.activity or "", "unassigned")
+    owner = (answer.owner if answer else None) or context.owners.get(item.activity or "", "unassigned")
+    auto = _automated(item, context)
 
     def result(outcome: Outcome, credit: Fraction | None, **extra: Any) -> ItemResult:
-        return ItemResult(item, severity, outcome, status, credit, answer=answer, owner=owner, **extra)
+        return ItemResult(item, severity, outcome, status, credit, answer=answer, owner=owner, auto=auto, **extra)
 
     if item.disabled is not None:
         return result(Outcome.DISABLED, None)
-    if item.stage.rank > target.rank:
+    if item.stage.rank > context.target.rank:
         return result(Outcome.NEXT_STAGE, None)
     if not matches(item.when, profile):
         return result(Outcome.NOT_APPLICABLE, None)
-    if item.id in waivers:
-        return result(Outcome.WAIVED, None, waiver=waivers[item.id])
-    if answer is None or answer.status is Status.TODO:
+    if item.id in context.waivers:
+        return result(Outcome.WAIVED, None, waiver=context.waivers[item.id])
+    if answer is None:
+        # An automated check that passes proves the item without anyone claiming it.
+        proven = auto is not None and auto.passed
+        return result(Outcome.MET, Fraction(1)) if proven else result(Outcome.GAP, Fraction(0))
+    if answer.status is Status.TODO:
         return result(Outcome.GAP, Fraction(0))
     if answer.status is Status.NA:
         return result(Outcome.NA, None)
     if answer.status is Status.PARTIAL:
         return result(Outcome.GAP, HALF)
-    doubts = _doubts(item, answer.evidence, answer.reviewed, policy, options.today)
+    doubts = _doubts(item, answer, auto, context)
     if doubts:
-        credit = Fraction(0) if options.strict else HALF
+        credit = Fraction(0) if context.options.strict else HALF
         return result(Outcome.GAP, credit, unverified=True, unverified_reasons=doubts)
     return result(Outcome.MET, Fraction(1))
 
 
-def _doubts(
-    item: Item, evidence: tuple[str, ...], reviewed: str | None, policy: Policy, today: date
-) -> tuple[str, ...]:
-    """Why a claimed `done` cannot be taken at its word (the evidence checks add path and automated doubts)."""
+def _automated(item: Item, context: _Context) -> AutoResult | None:
+    """Every automated check of the item, passed only when all of them pass."""
+    check = item.auto
+    if check is None:
+        return None
+    failures, passes = [], []
+    if check.files:
+        found = sorted({path for c in context.facts.auto_files.get(item.id, ()) for path in c.matches})
+        if found:
+            more = f" and {len(found) - 3} more" if len(found) > 3 else ""
+            passes.append("found " + ", ".join(found[:3]) + more)
+        else:
+            failures.append("no file matches " + ", ".join(check.files))
+    if check.raci:
+        broken = [finding.message for activity in check.raci for finding in context.raci.broken(activity)]
+        if broken:
+            failures.append("RACI: " + "; ".join(broken))
+        else:
+            passes.append("RACI well-formed for " + ", ".join(check.raci))
+    if check.cost:
+        projection = context.cost
+        if projection is None:
+            failures.append("no cost model in readiness.yaml (add a 'cost' section)")
+        elif projection.budget is None:
+            failures.append("the cost model has no budget_monthly to check against")
+        elif projection.expected.over_budget:
+            failures.append(cost_model.budget_sentence(projection))
+        else:
+            passes.append(cost_model.budget_sentence(projection))
+    return AutoResult(False, "; ".join(failures)) if failures else AutoResult(True, "; ".join(passes))
+
+
+def _doubts(item: Item, answer: Answer, auto: AutoResult | None, context: _Context) -> tuple[str, ...]:
+    """Why a claimed `done` cannot be taken at its word."""
     doubts = []
-    if item.evidence_required and not evidence:
+    checks = context.facts.evidence.get(item.id, ())
+    proven = auto is not None and auto.passed
+    if item.evidence_required and not answer.evidence and not proven:
         doubts.append("evidence is required and none is given")
-    if reviewed is not None and (today - date.fromisoformat(reviewed)).days > policy.max_evidence_age_days:
-        doubts.append(f"evidence last reviewed {reviewed}, over {policy.max_evidence_age_days} days ago")
+    for check in checks:
+        if not check.found:
+            doubts.append(f"evidence '{check.entry}' not found")
+    reviewed = answer.reviewed
+    limit = context.policy.max_evidence_age_days
+    if reviewed is not None and (context.options.today - date.fromisoformat(reviewed)).days > limit:
+        doubts.append(f"evidence last reviewed {reviewed}, over {limit} days ago")
+    if auto is not None and not auto.passed:
+        doubts.append(f"automated check fails: {auto.detail}")
     return tuple(doubts)
+
+
+def _stale(reviewed: str | None, policy: Policy, today: date) -> bool:
+    return reviewed is not None and (today - date.fromisoformat(reviewed)).days > policy.max_evidence_age_days
+
+
+def _evidence_index(
+    items: tuple[ItemResult, ...], facts: Facts, policy: Policy, today: date
+) -> tuple[EvidenceEntry, ...]:
+    """Every evidence entry of every answer, then what the automated globs found, in item order."""
+    entries: list[EvidenceEntry] = []
+    for result in items:
+        answer = result.answer
+        reviewed = answer.reviewed if answer else None
+        for check in facts.evidence.get(result.item.id, ()):
+            entries.append(
+                EvidenceEntry(result.item.id, check, _entry_status(check, reviewed, policy, today), reviewed)
+            )
+        for check in facts.auto_files.get(result.item.id, ()):
+            if result.outcome not in NOT_SCORED:
+                entries.append(EvidenceEntry(result.item.id, check, "found" if check.found else "missing"))
+    return tuple(entries)
+
+
+def _entry_status(check: PathCheck, reviewed: str | None, policy: Policy, today: date) -> str:
+    if check.kind == "url":
+        return "stale" if _stale(reviewed, policy, today) else "link"
+    if not check.found:
+        return "missing"
+    return "stale" if _stale(reviewed, policy, today) else "found"
+
+
+def _warnings(
+    raci: RaciReport, projection: CostProjection | None, waivers: tuple[WaiverStatus, ...]
+) -> tuple[str, ...]:
+    found = [finding.message for finding in raci.findings if finding.level == "warning"]
+    if projection is not None and projection.verdict == "over-worst-case":
+        found.append(cost_model.budget_sentence(projection))
+    found.extend(state.problem for state in waivers if state.state == "unused")
+    return tuple(found)
 
 
 def _category(pack: Any, results: list[ItemResult]) -> CategoryScore:
@@ -287,14 +419,7 @@ def _failed_conditions(
             scope = "blocker" if fail_on is Severity.BLOCKER else f"{fail_on.value} or worse"
             noun = "item" if len(open_items) == 1 else "items"
             reasons.append(f"{len(open_items)} open {scope} {noun}: {shown}")
-    for state in waivers:
-        if state.state == "expired":
-            reasons.append(f"the waiver for {state.waiver.item} expired on {state.waiver.expires}")
-        elif state.state == "too-long":
-            reasons.append(
-                f"the waiver for {state.waiver.item} runs {state.days_left} days, "
-                f"over the limit of {policy.max_waiver_days}"
-            )
+    reasons.extend(state.problem for state in waivers if state.state in ("expired", "too-long", "wrong-approver"))
     return tuple(reasons)
 
 

@@ -21,7 +21,7 @@ def _kind(document: Document) -> str | None:
     return None
 
 
-def validate_file(path: Path) -> tuple[str, list[Diagnostic]]:
+def validate_file(path: Path, root: Path | None = None) -> tuple[str, list[Diagnostic]]:
     """The kind of file it is, and every problem found in it."""
     shown = str(path)
     try:
@@ -31,7 +31,7 @@ def validate_file(path: Path) -> tuple[str, list[Diagnostic]]:
     kind = _kind(document)
     if kind == "assessment":
         try:
-            return kind, list(load(path, shown, document).warnings)
+            return kind, list(load(path, shown, document, root).warnings)
         except InputError as error:
             return kind, list(error.diagnostics)
     if kind == "checklist":
@@ -46,7 +46,10 @@ def lint_pack(path: Path) -> tuple[list[Diagnostic], str]:
     pack_file, problems = read_pack(path, shown)
     if pack_file is None:
         return problems, ""
-    context = [read_pack(builtin, builtin=True)[0] for builtin in builtin_files()]
+    # Linting a built-in pack (or a draft of one in its place) checks it instead of the shipped copy,
+    # not as a second pack with the same id.
+    others = [builtin for builtin in builtin_files() if builtin.resolve() != path.resolve()]
+    context = [read_pack(builtin, builtin=True)[0] for builtin in others]
     builtins = [f for f in context if f is not None]
     _, found = assemble([*builtins, pack_file], [f.pack.id for f in builtins], None)
     problems += [d for d in found if d.file == shown]

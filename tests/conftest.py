@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,3 +51,48 @@ def write(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return put
+
+
+# A small pack with two RACI activities; each test adds what it needs to the assessment around it.
+OPS_PACK = """\
+id: ops
+title: Ops
+activities:
+  - {id: on-call, title: On-call}
+  - {id: switch-off, title: Switch-off}
+items:
+  - {id: runbook, title: Runbook, question: Runbook?, why: w, verify: v, severity: blocker, stage: prototype,
+     effort: low, activity: on-call, auto: {files: ["runbooks/*.md"]}}
+  - {id: raci, title: RACI, question: RACI?, why: w, verify: v, severity: blocker, stage: prototype, effort: low,
+     auto: {raci: [on-call, switch-off]}}
+  - {id: kill-switch, title: Kill switch, question: Kill?, why: w, verify: v, severity: major, stage: prototype,
+     effort: low, activity: switch-off, evidence: required}
+  - {id: budget, title: Budget, question: Budget?, why: w, verify: v, severity: major, stage: prototype,
+     effort: low, auto: {cost: within_budget}}
+"""
+
+
+@dataclass(frozen=True)
+class Project:
+    folder: Path
+    file: Path
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Callable[..., Project]:
+    """An assessment using only the ops pack, with `body` appended; extra files as name → content."""
+
+    def make(body: str, files: dict[str, str] | None = None, pack: str = OPS_PACK) -> Project:
+        folder = tmp_path / "proj"
+        folder.mkdir(exist_ok=True)
+        (folder / "ops.yaml").write_text(pack, encoding="utf-8")
+        for name, content in (files or {}).items():
+            path = folder / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(content, encoding="utf-8")
+        head = "version: 1\nproject: {name: P, target: prototype}\nchecklists: {use: [], extra: [ops.yaml]}\n"
+        file = folder / "readiness.yaml"
+        file.write_text(head + textwrap.dedent(body), encoding="utf-8")
+        return Project(folder, file)
+
+    return make

@@ -7,7 +7,8 @@ from fractions import Fraction
 from typing import Any
 
 from readiness import __version__
-from readiness.model import ItemResult, Result
+from readiness.cost import budget_sentence
+from readiness.model import CostProjection, CostScenario, ItemResult, RaciReport, Result
 from readiness.render import RenderOptions
 from readiness.scoring import one_decimal, weight_of
 
@@ -48,6 +49,73 @@ def _item(result: ItemResult) -> dict[str, Any]:
         "verify": item.verify,
         "refs": list(item.refs),
         "line": answer.source.line if answer else None,
+        "auto": None if result.auto is None else {"passed": result.auto.passed, "detail": result.auto.detail},
+    }
+
+
+def _cents(value: Fraction) -> float:
+    return round(float(value), 2)
+
+
+def _raci(report: RaciReport) -> dict[str, Any]:
+    return {
+        "members": list(report.members),
+        "activities": [
+            {
+                "id": row.activity,
+                "title": row.title,
+                "required": row.required,
+                "written": row.written,
+                "cells": dict(zip(report.members, row.cells, strict=True)),
+            }
+            for row in report.rows
+        ],
+        "findings": [
+            {
+                "level": f.level,
+                "message": f.message,
+                "activity": f.activity,
+                "member": f.member,
+                "line": f.source.line,
+                "column": f.source.column,
+            }
+            for f in report.findings
+        ],
+    }
+
+
+def _scenario(scenario: CostScenario) -> dict[str, Any]:
+    return {
+        "unit_cost": round(float(scenario.unit_cost), 6),
+        "months": [
+            {
+                "month": m.month,
+                "requests": round(float(m.requests), 1),
+                "token_cost": _cents(m.token_cost),
+                "gpu_hours": round(float(m.gpu_hours), 1),
+                "gpu_cost": _cents(m.gpu_cost),
+                "fixed": _cents(m.fixed),
+                "total": _cents(m.total),
+            }
+            for m in scenario.months
+        ],
+        "total": _cents(scenario.total),
+        "over_budget": list(scenario.over_budget),
+    }
+
+
+def cost_dict(projection: CostProjection | None) -> dict[str, Any] | None:
+    if projection is None:
+        return None
+    return {
+        "horizon_months": projection.horizon,
+        "currency": projection.currency,
+        "budget_monthly": None if projection.budget is None else _cents(projection.budget),
+        "volatility": _number(projection.volatility),
+        "verdict": projection.verdict,
+        "summary": budget_sentence(projection),
+        "expected": _scenario(projection.expected),
+        "worst": _scenario(projection.worst),
     }
 
 
@@ -104,13 +172,26 @@ def to_dict(result: Result) -> dict[str, Any]:
                 "expires": s.waiver.expires,
                 "state": s.state,
                 "days_left": s.days_left,
+                "problem": s.problem,
             }
             for s in result.waivers
         ],
         "team": [{"id": m.id, "name": m.name, "role": m.role} for m in result.team],
-        "raci": result.raci,
-        "evidence": list(result.evidence),
-        "cost": result.cost,
+        "raci": _raci(result.raci),
+        "evidence": [
+            {
+                "item": e.item,
+                "entry": e.check.entry,
+                "kind": e.check.kind,
+                "status": e.status,
+                "matches": list(e.check.matches),
+                "reviewed": e.reviewed,
+                "line": e.check.source.line,
+                "column": e.check.source.column,
+            }
+            for e in result.evidence
+        ],
+        "cost": cost_dict(result.cost),
         "warnings": list(result.warnings),
     }
 

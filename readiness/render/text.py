@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from readiness.cost import budget_sentence, money
 from readiness.model import ItemResult, Result
 from readiness.render import RenderOptions, strip_trailing
 from readiness.scoring import format_limit, format_score
@@ -54,8 +55,7 @@ def render(result: Result, options: RenderOptions) -> str:
     if result.reasons:
         console.print()
         console.print("Not ready because:", style="bold")
-        for reason in result.reasons:
-            console.print(Text(f"  • {reason}"))
+        console.print(_bullets(list(result.reasons)))
 
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
     table.add_column("Category")
@@ -92,10 +92,58 @@ def render(result: Result, options: RenderOptions) -> str:
                 (answer.due if answer else None) or "-",
             )
         console.print(gaps)
-    waivers = [s for s in result.waivers if s.state != "valid"]
-    if waivers:
-        console.print()
-        console.print("Waivers that no longer excuse their item", style="bold")
-        for state in waivers:
-            console.print(Text(f"  • {state.waiver.item}: {state.state} (expires {state.waiver.expires})"))
+    for title, lines in _sections(result):
+        if lines:
+            console.print()
+            console.print(title, style="bold")
+            console.print(_bullets(lines))
     return strip_trailing(out.getvalue())
+
+
+def _bullets(lines: list[str]) -> Table:
+    """A list whose wrapped lines stay indented under their bullet."""
+    grid = Table.grid(padding=(0, 1, 0, 0))
+    grid.add_column(width=3, justify="right")
+    grid.add_column(overflow="fold")
+    for content in lines:
+        grid.add_row("•", Text(content))
+    return grid
+
+
+def _sections(result: Result) -> list[tuple[str, list[str]]]:
+    """Ownership, evidence, waivers and cost: each shown only when there is something to say."""
+    ownership = [
+        f"line {f.source.line}: {'' if f.level == 'error' else 'warning: '}{f.message}" for f in result.raci.findings
+    ]
+    evidence = []
+    for entry in result.evidence:
+        if entry.check.kind == "auto":
+            continue
+        where = f"line {entry.check.source.line}: {entry.item}:"
+        if entry.status == "missing":
+            evidence.append(f"{where} '{entry.check.entry}' not found")
+        elif entry.status == "stale":
+            evidence.append(f"{where} '{entry.check.entry}' last reviewed {entry.reviewed}, too long ago")
+    waivers = []
+    for state in result.waivers:
+        if state.excuses:
+            waiver = state.waiver
+            waivers.append(f"{waiver.item}: valid until {waiver.expires}, approved by {waiver.approved_by}")
+        else:
+            waivers.append(f"{state.waiver.item}: {state.state}: {state.problem}")
+    cost = []
+    projection = result.cost
+    if projection is not None:
+        expected, worst = projection.expected, projection.worst
+        peak = max(expected.months, key=lambda m: m.total)
+        cost.append(
+            f"{projection.horizon}-month total {money(expected.total)} {projection.currency} expected, "
+            f"{money(worst.total)} worst case; peak month {peak.month} at {money(peak.total)}"
+        )
+        cost.append(budget_sentence(projection))
+    return [
+        ("Ownership", ownership),
+        ("Evidence", evidence),
+        ("Waivers", waivers),
+        ("Cost", cost),
+    ]

@@ -1,0 +1,272 @@
+"""Evidence on disk: paths, globs and links, checked to exist and to stay inside the project root.
+
+Nothing here opens a file. Entries are looked at with stat and directory listings only, so a device or a
+FIFO named as evidence is rejected without being read, and nothing outside the project root is touched
+beyond resolving where a symlink points.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+import stat
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path, PurePosixPath
+
+from readiness.diagnostics import Diagnostic
+from readiness.model import Catalog, Facts, PathCheck, Source
+from readiness.yamlsource import Document
+
+# Folders that hold tools' caches and vendored code, never a team's evidence; skipping them keeps a glob
+# over a large repository fast.
+SKIPPED_FOLDERS = frozenset(
+    {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", ".tox", ".nox", ".mypy_cache",
+     ".pytest_cache", ".ruff_cache"}
+)  # fmt: skip
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]+):")
+_MAGIC = re.compile(r"[*?\[]")
+
+
+def find_root(folder: Path) -> Path:
+    """The enclosing git work tree, or the assessment's own folder when there is none."""
+    folder = Path(os.path.abspath(folder))
+    for candidate in (folder, *folder.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return folder
+
+
+class _Escape(ValueError):
+    """An entry that is not allowed: the message says why."""
+
+
+@dataclass
+class _Tree:
+    """The project as seen from the assessment's folder, with one listing per folder walked."""
+
+    folder: Path  # absolute
+    root: Path  # absolute
+    real_root: str
+    listings: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def inside(self, path: str) -> bool:
+        return path == str(self.root) or path.startswith(str(self.root).rstrip(os.sep) + os.sep)
+
+    def really_inside(self, real: str) -> bool:
+        return real == self.real_root or real.startswith(self.real_root.rstrip(os.sep) + os.sep)
+
+    def locate(self, relative: str, entry: str) -> str:
+        """The absolute, normalised path of `relative` (part of `entry`); raises _Escape when it leaves the root."""
+        if entry.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", entry):
+            raise _Escape(f"'{entry}' is an absolute path; write it relative to the folder of the assessment")
+        joined = os.path.normpath(os.path.join(self.folder, relative))
+        if not self.inside(joined):
+            raise _Escape(f"'{entry}' points outside the project root {self.root}")
+        return joined
+
+    def kind_of(self, path: str, entry: str) -> str | None:
+        """'file' or 'folder' when evidence is there, None when nothing is; raises _Escape for what may not be."""
+        try:
+            real = os.path.realpath(path)
+        except (OSError, ValueError) as error:
+            raise _Escape(f"'{entry}' cannot be resolved: {error}") from None
+        try:
+            info = os.stat(real)
+        except FileNotFoundError:
+            if os.path.islink(path) and not self.really_inside(real):
+                raise _Escape(f"'{entry}' is a symlink to {real}, outside the project root {self.root}") from None
+            return None
+        except OSError as error:
+            if error.errno == errno.ELOOP:
+                raise _Escape(f"'{entry}' is a symlink loop") from None
+            if error.errno in (errno.ENOTDIR, errno.ENAMETOOLONG):
+                return None
+            raise _Escape(f"'{entry}' cannot be checked: {error.strerror}") from None
+        except ValueError:
+            raise _Escape(f"'{entry}' is not a valid path") from None
+        if not self.really_inside(real):
+            raise _Escape(f"'{entry}' is a symlink to {real}, outside the project root {self.root}")
+        if stat.S_ISREG(info.st_mode):
+            return "file"
+        if stat.S_ISDIR(info.st_mode):
+            return "folder"
+        raise _Escape(f"'{entry}' is {_special(info.st_mode)}, not a file or folder; it was not opened")
+
+    def listing(self, base: str) -> tuple[str, ...]:
+        """Every file and folder under `base` (relative, '/'-separated), symlinks to outside left out."""
+        if base not in self.listings:
+            self.listings[base] = tuple(sorted(self._walk(base)))
+        return self.listings[base]
+
+    def _walk(self, base: str) -> Iterable[str]:
+        pending = [""]
+        while pending:
+            relative = pending.pop()
+            try:
+                with os.scandir(os.path.join(base, relative) if relative else base) as entries:
+                    children = list(entries)
+            except OSError:
+                continue
+            for child in children:
+                name = f"{relative}/{child.name}" if relative else child.name
+                try:
+                    if child.is_symlink():
+                        real = os.path.realpath(child.path)
+                        if not self.really_inside(real):
+                            continue
+                        info = os.stat(real)
+                        if stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode):
+                            yield name  # never descended: a link cannot lead the walk in circles
+                    elif child.is_dir(follow_symlinks=False):
+                        yield name
+                        if child.name not in SKIPPED_FOLDERS:
+                            pending.append(name)
+                    elif child.is_file(follow_symlinks=False):
+                        yield name
+                except OSError:
+                    continue
+
+
+def _special(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "a special file"
+
+
+@lru_cache(maxsize=512)
+def glob_pattern(pattern: str) -> re.Pattern[str]:
+    """`**` spans any number of folders (none included); `*`, `?` and `[...]` stay within one name."""
+    parts = pattern.split("/")
+    out = []
+    for index, part in enumerate(parts):
+        last = index == len(parts) - 1
+        if part == "**":
+            out.append(".+" if last else "(?:[^/]+/)*")
+            continue
+        out.append(_segment(part) + ("" if last else "/"))
+    return re.compile("".join(out) + r"\Z")
+
+
+def _segment(part: str) -> str:
+    out, i = [], 0
+    while i < len(part):
+        char = part[i]
+        if char == "*":
+            out.append("[^/]*")
+        elif char == "?":
+            out.append("[^/]")
+        elif char == "[" and part.find("]", i + 2) != -1:
+            # A ']' right after '[' or '[!' is a member of the class, as in shells.
+            end = part.find("]", i + 2 if part[i + 1 : i + 2] in ("]", "!") else i + 1)
+            if end == -1:
+                out.append(re.escape(char))
+                i += 1
+                continue
+            inner = part[i + 1 : end]
+            if inner.startswith("!"):
+                inner = "^" + inner[1:]
+            out.append("[" + inner.replace("\\", "\\\\").replace("/", "") + "]")
+            i = end
+        else:
+            out.append(re.escape(char))
+        i += 1
+    return "".join(out)
+
+
+def glob_problem(pattern: str) -> str | None:
+    """Why a glob in a pack's `auto.files` cannot be used, if it cannot: packs do not know where a project is."""
+    if pattern.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", pattern):
+        return f"'{pattern}' is absolute; automated globs are relative to the assessment's folder"
+    if ".." in PurePosixPath(pattern).parts:
+        return f"'{pattern}' uses '..'; automated globs must stay inside the assessment's folder"
+    return None
+
+
+def _split_glob(pattern: str) -> tuple[str, str]:
+    """The literal folders in front of the first wildcard, and the rest."""
+    parts = pattern.split("/")
+    for index, part in enumerate(parts):
+        if _MAGIC.search(part):
+            return "/".join(parts[:index]), "/".join(parts[index:])
+    return pattern, ""
+
+
+def _matches(tree: _Tree, entry: str) -> tuple[str, ...]:
+    """Paths (relative to the assessment's folder) that a glob matches."""
+    prefix, rest = _split_glob(entry.replace("\\", "/"))
+    if ".." in rest.split("/"):
+        raise _Escape(f"'{entry}' uses '..' after a wildcard; put the folders before the wildcard")
+    base = tree.locate(prefix or ".", entry)
+    if tree.kind_of(base, entry) != "folder":
+        return ()
+    regex = glob_pattern(rest)
+    shown_base = os.path.relpath(base, tree.folder).replace(os.sep, "/")
+    lead = "" if shown_base == "." else shown_base + "/"
+    return tuple(lead + name for name in tree.listing(base) if regex.match(name))
+
+
+def _check_entry(tree: _Tree, entry: str, source: Source) -> PathCheck:
+    scheme = _SCHEME.match(entry)
+    if scheme:
+        name = scheme.group(1).lower()
+        if name not in ("http", "https"):
+            raise _Escape(f"'{name}:' links are not accepted as evidence; use an http(s) URL or a path")
+        if not re.match(r"^https?://[^/\s?#]+", entry, re.IGNORECASE):
+            raise _Escape(f"'{entry}' is not a complete URL; it needs a host, as in https://host/path")
+        return PathCheck(entry, "url", (entry,), source)
+    if _MAGIC.search(entry):
+        return PathCheck(entry, "glob", _matches(tree, entry), source)
+    path = tree.locate(entry, entry)
+    found = tree.kind_of(path, entry) is not None
+    return PathCheck(entry, "path", (os.path.relpath(path, tree.folder).replace(os.sep, "/"),) if found else (), source)
+
+
+def check_evidence(
+    document: Document, assessment_path: Path, catalog: Catalog, root: Path | None = None
+) -> tuple[Facts, list[Diagnostic]]:
+    """Evidence entries of every answer and automated globs of every item; input errors at their line."""
+    folder = Path(os.path.abspath(assessment_path.parent))
+    top = Path(os.path.abspath(root)) if root is not None else find_root(folder)
+    tree = _Tree(folder=folder, root=top, real_root=os.path.realpath(top))
+    problems: list[Diagnostic] = []
+    evidence: dict[str, tuple[PathCheck, ...]] = {}
+    answers = document.data.get("answers")
+    for item_id, raw in answers.items() if isinstance(answers, dict) else ():
+        entries = raw.get("evidence") if isinstance(raw, dict) else None
+        checks = []
+        for index, entry in enumerate(entries if isinstance(entries, list) else ()):
+            if not isinstance(entry, str) or not entry:
+                continue
+            path = ("answers", item_id, "evidence", index)
+            try:
+                checks.append(_check_entry(tree, entry, Source(document.file, *document.where(path))))
+            except _Escape as escape:
+                problems.append(document.diag(path, str(escape)))
+        evidence[item_id] = tuple(checks)
+    auto_files: dict[str, tuple[PathCheck, ...]] = {}
+    for item in catalog.items:
+        if item.auto is None or not item.auto.files:
+            continue
+        checks = []
+        for pattern in item.auto.files:
+            if glob_problem(pattern) is not None:
+                continue  # reported against the pack when it is loaded
+            try:
+                found = _matches(tree, pattern) if _MAGIC.search(pattern) else _plain(tree, pattern)
+            except _Escape:
+                found = ()  # a link out of the project proves nothing; the pack's author could not know
+            checks.append(PathCheck(pattern, "auto", found, item.source))
+        auto_files[item.id] = tuple(checks)
+    return Facts(evidence=evidence, auto_files=auto_files), problems
+
+
+def _plain(tree: _Tree, pattern: str) -> tuple[str, ...]:
+    path = tree.locate(pattern, pattern)
+    return (pattern,) if tree.kind_of(path, pattern) is not None else ()
