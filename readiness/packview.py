@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from io import StringIO
 
 from rich import box
@@ -56,6 +57,46 @@ def show(wanted: str, width: int) -> str:
     raise UnknownId(f"unknown pack '{wanted}'{did_you_mean(wanted, [p.id for p in catalog.packs])}")
 
 
+def _conditions(conditions: dict[str, object]) -> str:
+    def shown(value: object) -> str:
+        if isinstance(value, list):
+            return " or ".join(shown(v) for v in value)
+        return str(value).lower() if isinstance(value, bool) else str(value)
+
+    return ", ".join(f"{key}={shown(value)}" for key, value in conditions.items())
+
+
+def _natural(text: str) -> list[tuple[int, str]]:
+    """Art. 9 before Art. 10, LLM02 before LLM10."""
+    return [(int(part), "") if part.isdigit() else (0, part) for part in re.split(r"(\d+)", text)]
+
+
+def refs_table(wanted: str, pack: str | None, width: int) -> str:
+    """Which items cite each framework reference that contains `wanted` (case-insensitive)."""
+    catalog = load_catalog()
+    if pack is not None and pack not in [p.id for p in catalog.packs]:
+        raise UnknownId(f"unknown pack '{pack}'{did_you_mean(pack, [p.id for p in catalog.packs])}")
+    needle = wanted.casefold()
+    cited: dict[str, list[Item]] = {}
+    for item in catalog.items:
+        if pack is not None and item.pack != pack:
+            continue
+        for ref in item.refs:
+            if needle in ref.casefold():
+                cited.setdefault(ref, []).append(item)
+    if not cited:
+        raise UnknownId(f"no item cites a reference containing '{wanted}'")
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+    for name in ("Reference", "Item", "Severity", "Stage"):
+        table.add_column(name, no_wrap=name != "Reference")
+    for ref in sorted(cited, key=_natural):
+        for index, item in enumerate(cited[ref]):
+            table.add_row(ref if index == 0 else "", item.id, item.severity.value, item.stage.value)
+    count = len({item.id for items in cited.values() for item in items})
+    heading = Text(f"{len(cited)} references matching '{wanted}', cited by {count} items", style="bold")
+    return _draw(width, heading, table)
+
+
 def _item_detail(item: Item) -> Text:
     weight = item.weight if item.weight is not None else DEFAULT_WEIGHT[item.severity]
     lines = [
@@ -71,7 +112,14 @@ def _item_detail(item: Item) -> Text:
         ),
     ]
     if item.when:
-        lines.append(("Applies when: " + ", ".join(f"{k}={v}" for k, v in item.when.items()), ""))
+        lines.append(("Applies when: " + _conditions(item.when), ""))
+    if item.escalate_to is not None and item.escalate_when is not None:
+        lines.append((f"Becomes {item.escalate_to.value} when: {_conditions(item.escalate_when)}", ""))
+    if item.auto is not None:
+        checks = [f"files {', '.join(item.auto.files)}" if item.auto.files else "", "", ""]
+        checks[1] = f"RACI for {', '.join(item.auto.raci)}" if item.auto.raci else ""
+        checks[2] = "cost projection within budget" if item.auto.cost else ""
+        lines.append(("Automated check: " + "; ".join(c for c in checks if c), ""))
     if item.activity:
         lines.append((f"Activity: {item.activity}", ""))
     if item.refs:

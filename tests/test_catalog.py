@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from readiness.catalog import load_catalog
+from readiness.catalog import BUILTIN_ORDER, load_catalog
 from tests.conftest import TODAY, Run
 
 CliRunner = Callable[..., Run]
@@ -37,8 +37,9 @@ checklists: {use: [observability], extra: [acme.yaml]}
 answers:
   observability.output-drift-alerts: {status: partial}
   observability.pager-routing: {status: done}
-  observability.golden-signals: {status: done, evidence: [dash.json]}
+  observability.golden-signals: {status: done, evidence: [dashboards/ai.json]}
   observability.version-labels: {status: done}
+  observability.token-usage: {status: done}
 """
 
 
@@ -49,6 +50,7 @@ def check_json(cli: CliRunner, path: Path) -> tuple[int, dict[str, Any], str]:
 
 def test_extends_overrides_and_extra_items(cli: CliRunner, write: Writer) -> None:
     write("acme.yaml", LAYER)
+    write("dashboards/ai.json", "{}")
     code, result, _ = check_json(cli, write("readiness.yaml", ASSESSMENT))
     items = {item["id"]: item for item in result["items"]}
     drift = items["observability.output-drift-alerts"]
@@ -56,15 +58,16 @@ def test_extends_overrides_and_extra_items(cli: CliRunner, write: Writer) -> Non
     assert items["observability.genai-traces"]["outcome"] == "disabled"
     assert items["observability.genai-traces"]["disabled"] == "We call no language model here"
     assert items["observability.pager-routing"]["outcome"] == "met"
-    # At pilot: golden-signals 3 x 1, version-labels 2 x 1, pager-routing 2 x 1, drift 5 x 0.5 → 9.5 / 12
+    # At pilot: golden-signals 3 x 1, version-labels 2 x 1, token-usage 2 x 1, pager-routing 2 x 1,
+    # drift 5 x 0.5 → 11.5 / 14
     assert result["categories"] == [
         {
             "id": "observability",
             "title": "Observability",
             "weight": 2,
-            "score": 79.2,
-            "counted": 4,
-            "met": 3,
+            "score": 82.1,
+            "counted": 5,
+            "met": 4,
             "gaps": 1,
             "excluded": 0,
         }
@@ -95,8 +98,8 @@ def test_new_custom_pack_is_scored_beside_the_built_in_ones(cli: CliRunner, writ
         "answers:\n  acme.slo: {status: done}\n",
     )
     _, result, _ = check_json(cli, path)
-    assert [c["id"] for c in result["categories"]] == ["ownership", "observability", "acme"]
-    assert result["categories"][2]["score"] == 100.0
+    assert [c["id"] for c in result["categories"]] == [*BUILTIN_ORDER, "acme"]
+    assert result["categories"][-1]["score"] == 100.0
 
 
 def test_answer_for_a_left_out_pack_is_kept_and_warned_about(cli: CliRunner, write: Writer) -> None:

@@ -15,7 +15,8 @@ from jsonschema import Draft202012Validator, FormatChecker
 from rich.cells import cell_len
 
 from readiness import engine
-from tests.conftest import EXAMPLE, TODAY, Run
+from readiness.catalog import BUILTIN_ORDER
+from tests.conftest import EXAMPLE, REPO, TODAY, Run
 
 CliRunner = Callable[..., Run]
 Writer = Callable[..., Path]
@@ -73,12 +74,14 @@ def test_text_report_shows_verdict_score_stage_categories_and_gaps(cli: CliRunne
     run = cli("check", EXAMPLE, "--today", TODAY)
     lines = run.out.splitlines()
     assert lines[0] == "Support Copilot — target production · 2026-11-21"
-    assert lines[1] == "NOT-READY   score 70.8 / 100 (min 70)   stage reached: prototype"
-    assert lines[2] == "Next stage, pilot, is blocked by: ownership.spend-owner"
-    assert "  • 2 open blocker items: observability.burn-rate-alerts, ownership.on-call" in lines
-    assert any(line.split()[:2] == ["Ownership", "75.0"] for line in lines)
-    assert any(line.split()[:2] == ["Observability", "66.7"] for line in lines)
-    assert any(line.split()[:5] == ["blocker", "ownership.on-call", "partial", "bob", "2026-12-15"] for line in lines)
+    assert lines[1] == "NOT-READY   score 72.9 / 100 (min 70)   stage reached: pilot"
+    assert lines[2] == "Next stage, production, is blocked by: compliance.go-no-go,"
+    assert "  • 4 open blocker items: compliance.go-no-go, reliability.canary-auto-rollback," in lines
+    assert any(line.split()[:2] == ["Ownership", "80.8"] for line in lines)
+    assert any(line.split()[:2] == ["Observability", "62.0"] for line in lines)
+    partial = ["blocker", "observability.burn-rate-alerts", "partial", "priya", "2026-12-12"]
+    assert any(line.split()[:5] == partial for line in lines)
+    assert "  • cost.load-test: valid until 2027-02-15, approved by maya" in lines
     assert all(cell_len(line) <= 80 for line in lines), "the text output must fit 80 columns"
     assert "\x1b[" not in run.out  # not a terminal: no colour
 
@@ -88,8 +91,8 @@ def test_json_goes_to_stdout_and_the_verdict_to_stderr(cli: CliRunner) -> None:
     result = json.loads(run.out)
     assert result["schema_version"] == "1"
     assert result["verdict"] == "not-ready"
-    assert result["score"] == 70.8
-    assert run.err == "readiness: not-ready · score 70.8 (min 70) · stage prototype of production\n"
+    assert result["score"] == 72.9
+    assert run.err == "readiness: not-ready · score 72.9 (min 70) · stage pilot of production\n"
 
 
 def test_result_json_validates_against_its_own_schema(cli: CliRunner) -> None:
@@ -235,15 +238,42 @@ def test_validate_reports_each_file(cli: CliRunner, broken: Path, write: Writer)
 def test_checklists_list_and_show(cli: CliRunner) -> None:
     listing = cli("checklists", "list")
     assert listing.code == 0
-    assert [line.split()[0] for line in listing.out.splitlines()[2:]] == ["ownership", "observability"]
+    assert [line.split()[0] for line in listing.out.splitlines()[2:]] == list(BUILTIN_ORDER)
+    assert "ownership       Ownership          12           14" in listing.out  # items and RACI activities
     pack = cli("checklists", "show", "observability")
     assert "output-drift-alerts" in pack.out and "major" in pack.out
     item = cli("checklists", "show", "observability.output-drift-alerts")
-    assert "Question: Does an alert fire when the distribution of model outputs" in item.out
+    assert "Question: Does an alert fire when the distribution of live inputs or model" in item.out
     assert "Refs: NIST AI RMF MEASURE 2.4" in item.out
+    escalated = cli("checklists", "show", "evaluation.fairness-groups")
+    assert "Severity major · stage production" in escalated.out
+    assert "Becomes blocker when: risk=high" in escalated.out
+    automated = cli("checklists", "show", "ownership.on-call").out
+    assert "Automated check: files **/runbooks/**/*.md, **/runbook*.md; RACI for\nincident-response" in automated
     unknown = cli("checklists", "show", "observability.output-drift-alert")
     assert unknown.code == 2
     assert "did you mean 'observability.output-drift-alerts'?" in unknown.err
+
+
+def test_checklists_show_refs_lists_the_items_covering_a_framework(cli: CliRunner) -> None:
+    run = cli("checklists", "show", "--refs", "EU AI Act")
+    assert run.code == 0
+    lines = run.out.splitlines()
+    assert lines[0].startswith("11 references matching 'EU AI Act', cited by ")
+    references = [line[:22].strip() for line in lines[3:] if line[:22].strip()]
+    # Natural order: Art. 9 before Art. 10.
+    assert references[:3] == ["EU AI Act Art. 9", "EU AI Act Art. 10", "EU AI Act Art. 11"]
+    assert "EU AI Act Art. 9       compliance.risk-management          blocker    pilot" in lines
+    one_pack = cli("checklists", "show", "security", "--refs", "owasp").out
+    assert "OWASP LLM01:2025" in one_pack and "compliance." not in one_pack
+    nothing = cli("checklists", "show", "--refs", "COBIT")
+    assert nothing.code == 2 and "no item cites a reference containing 'COBIT'" in nothing.err
+
+
+def test_a_built_in_pack_lints_clean(cli: CliRunner) -> None:
+    for pack in BUILTIN_ORDER:
+        run = cli("checklists", "lint", REPO / "checklists" / f"{pack}.yaml")
+        assert (run.code, run.err) == (0, ""), pack
 
 
 def test_checklists_lint(cli: CliRunner, write: Writer) -> None:
