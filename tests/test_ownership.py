@@ -11,7 +11,7 @@ from readiness.diagnostics import InputError
 from readiness.engine import evaluate
 from readiness.model import Result
 from readiness.scoring import Options
-from tests.conftest import Project
+from tests.conftest import Project, Run
 
 TODAY = date(2026, 11, 21)
 TEAM = """\
@@ -173,3 +173,30 @@ def test_the_matrix_and_findings_are_in_the_result_json(
     assert data["raci"]["activities"][1]["written"] is False
     assert {"level": "error", "message": "no RACI entry for 'switch-off' (Switch-off)", "activity": "switch-off",
             "member": None, "line": 8, "column": 1} in data["raci"]["findings"]  # fmt: skip
+
+
+def test_text_sections_appear_only_when_there_is_something_to_say(
+    project: Callable[..., Project], cli: Callable[..., Run]
+) -> None:
+    quiet = project(TEAM + "raci:\n  on-call: {R: [ben], A: ann}\n  switch-off: {R: [cat], A: cat}\n")
+    text = cli("check", quiet.file, "--today", "2026-11-21").out
+    for heading in ("Ownership", "Evidence", "Waivers", "Cost"):
+        assert f"\n{heading}\n" not in text
+    noisy = project(
+        TEAM
+        + "raci:\n  on-call: {R: [ben], A: [ann, cat]}\n"
+        + "cost: {requests_per_day: 100, tokens: {input: 1000, output: 100}, "
+        + "price_per_million: {input: 1, output: 1}, budget_monthly: 10}\n"
+    )
+    text = cli("check", noisy.file, "--today", "2026-11-21").out
+    assert (
+        "Ownership\n"
+        "  • line 9: 'on-call' has 2 Accountable people (ann, cat); exactly one may be A\n"
+        "  • line 8: no RACI entry for 'switch-off' (Switch-off)\n"
+    ) in text
+    # 100 requests a day * 365/12 days * 1,100 tokens at 1 per million = 3.35 a month; budget 10.
+    assert "Cost\n  • 3-month total 10.04 USD expected, 30.11 worst case; peak month 1 at 3.35\n" in text
+    assert (
+        "  • Within 10.00 USD a month as expected, but the worst case (prices times 3)\n"
+        "    passes it in months 1, 2 and 3.\n"
+    ) in text
