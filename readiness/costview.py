@@ -6,13 +6,12 @@ import json
 from io import StringIO
 
 from rich import box
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from readiness.cost import budget_sentence, money, multiplier
 from readiness.model import CostProjection
-from readiness.render import strip_trailing
+from readiness.render import strip_trailing, terminal
 from readiness.render.json import cost_dict
 
 
@@ -22,16 +21,7 @@ def as_json(projection: CostProjection) -> str:
 
 def as_table(projection: CostProjection, project: str, width: int, color: bool) -> str:
     out = StringIO()
-    console = Console(
-        file=out,
-        width=width,
-        force_terminal=color,
-        no_color=not color,
-        color_system="standard" if color else None,
-        highlight=False,
-        emoji=False,
-        markup=False,
-    )
+    console = terminal.console(out, width, color)
     currency = projection.currency
     console.print(Text(f"{project} — cost projection over {projection.horizon} months ({currency})", style="bold"))
     expected, worst = projection.expected, projection.worst

@@ -6,14 +6,14 @@ import re
 from io import StringIO
 
 from rich import box
-from rich.console import Console, RenderableType
+from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
 from readiness.catalog import load_catalog
 from readiness.diagnostics import did_you_mean, did_you_mean_item
 from readiness.model import DEFAULT_WEIGHT, Item
-from readiness.render import strip_trailing
+from readiness.render import strip_trailing, terminal
 
 
 class UnknownId(LookupError):
@@ -22,7 +22,7 @@ class UnknownId(LookupError):
 
 def _draw(width: int, *parts: RenderableType) -> str:
     out = StringIO()
-    console = Console(file=out, width=width, no_color=True, highlight=False, emoji=False, markup=False)
+    console = terminal.console(out, width, color=False)
     for part in parts:
         console.print(part)
     return strip_trailing(out.getvalue())

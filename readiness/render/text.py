@@ -5,13 +5,12 @@ from __future__ import annotations
 from io import StringIO
 
 from rich import box
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from readiness.cost import budget_sentence, money
 from readiness.model import ItemResult, Result
-from readiness.render import RenderOptions, strip_trailing
+from readiness.render import RenderOptions, strip_trailing, terminal
 from readiness.scoring import format_limit, format_score
 
 TOP_GAPS = 10
@@ -25,16 +24,7 @@ def _status(gap: ItemResult) -> str:
 
 def render(result: Result, options: RenderOptions) -> str:
     out = StringIO()
-    console = Console(
-        file=out,
-        width=options.width,
-        force_terminal=options.color,
-        no_color=not options.color,
-        color_system="standard" if options.color else None,
-        highlight=False,
-        emoji=False,
-        markup=False,
-    )
+    console = terminal.console(out, options.width, options.color)
     project = result.project
     console.print(Text(f"{project.name} — target {result.target.value} · {result.today}", style="bold"))
     reached = result.stage_reached.value if result.stage_reached else "none"
