@@ -13,13 +13,17 @@ from collections.abc import Callable
 from datetime import date, datetime, timezone
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from readiness import __version__
 from readiness.errors import Exit, guarded, print_diagnostics
-from readiness.render import Format
+from readiness.render import Format, ReportFormat
+
+if TYPE_CHECKING:
+    from readiness.model import Result
+    from readiness.scoring import Options
 
 app = typer.Typer(
     name="readiness",
@@ -205,6 +209,66 @@ def validate(
         else:
             print(f"{path}: ok ({kind})")
     raise typer.Exit(Exit.BAD_INPUT if failed else Exit.READY)
+
+
+@app.command()
+def report(
+    file: FileArgument = DEFAULT_FILE,
+    fmt: Annotated[ReportFormat, typer.Option("-f", "--format", help="Output format.")] = ReportFormat.HTML,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file.")] = None,
+    target: Annotated[StageChoice | None, typer.Option(help="Gate this stage instead of project.target.")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Give unverified items no credit at all.")] = False,
+    root: RootOption = None,
+    today: TodayOption = None,
+) -> None:
+    """Write the review document: verdict, scores, remediation plan, RACI, cost, risks, evidence, coverage."""
+    from readiness.render.headline import headline
+    from readiness.yamlsource import file_problem
+
+    _require_default(file, file_problem)
+    options = _options(today, strict, target)
+    result = _report(file, fmt, output, options, root)
+    print(headline(result), file=sys.stderr)
+
+
+@app.command()
+def demo(
+    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the report.")] = Path(
+        "readiness-demo.html"
+    ),
+    today: TodayOption = None,
+) -> None:
+    """Score the bundled support-copilot example and write its HTML report here, for a first look."""
+    from readiness.render.headline import headline
+    from readiness.resources import data_dir
+
+    example = data_dir("examples") / "support-copilot" / "readiness.yaml"
+    result = _report(example, ReportFormat.HTML, output, _options(today, False, None), None)
+    print(f"Wrote {output} — the review report of the bundled example '{result.project.name}'.")
+    print(headline(result))
+    print(f"Open it in a browser; the example's assessment is {example}")
+
+
+def _options(today: str | None, strict: bool, target: StageChoice | None) -> Options:
+    from readiness.model import Stage
+    from readiness.scoring import Options
+
+    return Options(today=resolve_today(today), strict=strict, target=Stage(target.value) if target else None)
+
+
+def _report(file: Path, fmt: ReportFormat, output: Path | None, options: Options, root: Path | None) -> Result:
+    from readiness.engine import evaluate
+    from readiness.output import write_atomic
+    from readiness.render import RenderOptions, renderer
+
+    evaluation = evaluate(file, options, display=str(file), root=_checked_root(root, file))
+    print_diagnostics(evaluation.warnings)
+    text = renderer(fmt)(evaluation.result, RenderOptions())
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_atomic(output, text, inputs=[file])
+    return evaluation.result
 
 
 class CostFormat(str, Enum):

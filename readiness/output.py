@@ -31,6 +31,8 @@ def write_atomic(path: Path, text: str, *, inputs: Iterable[Path] = ()) -> None:
         raise file_problem(str(path), "cannot write: is a directory")
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        # mkstemp makes the file private; give it the mode a plain `open` would (or the old file's).
+        os.chmod(temporary, _mode_for(path))
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(text)
             stream.flush()
@@ -40,3 +42,12 @@ def write_atomic(path: Path, text: str, *, inputs: Iterable[Path] = ()) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise InputError(file_problem(str(path), f"cannot write: {error.strerror}").diagnostics) from None
+
+
+def _mode_for(path: Path) -> int:
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask

@@ -7,7 +7,7 @@ from pathlib import Path
 
 
 def data_dir(name: str) -> Path:
-    """`checklists` or `templates`: inside the wheel under `_data/`, else at the top of the checkout."""
+    """`checklists`, `templates` or `examples`: inside the wheel under `_data/`, else at the top of the checkout."""
     package = Path(str(resources.files("readiness")))
     for candidate in (package / "_data" / name, package.parent / name):
         if candidate.is_dir():

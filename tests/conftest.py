@@ -96,3 +96,11 @@ def project(tmp_path: Path) -> Callable[..., Project]:
         return Project(folder, file)
 
     return make
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="Rewrite the golden report files from the current output, for a deliberate change.",
+    )

@@ -89,11 +89,16 @@ def test_wheel_carries_the_packs_templates_and_schemas_but_not_the_tests(wheel: 
     for expected in (
         "readiness/_data/checklists/ownership.yaml",
         "readiness/_data/checklists/observability.yaml",
-        "readiness/_data/templates/README.md",
+        "readiness/_data/templates/report.html.j2",
+        "readiness/_data/templates/report.md.j2",
+        "readiness/_data/examples/support-copilot/readiness.yaml",
+        "readiness/_data/examples/support-copilot/runbooks/rollback.md",
         "readiness/schemas/assessment.schema.json",
     ):
         assert expected in names, f"{expected} is missing from {wheel.name}"
-    assert not [name for name in names if "tests" in name.split("/")[:-1]]
+    # The examples' own evidence may include a tests/ folder; the project's test suite stays out.
+    project_files = [name for name in names if not name.startswith("readiness/_data/examples/")]
+    assert not [name for name in project_files if "tests" in name.split("/")[:-1]]
 
 
 def test_installed_command_lists_the_builtin_packs(installed: Installed, elsewhere: Path) -> None:
@@ -122,3 +127,13 @@ def test_installed_package_reads_its_own_data_not_the_checkout(installed: Instal
 def test_installed_module_reports_its_version(installed: Installed, elsewhere: Path) -> None:
     done = _run(installed.python, "-m", "readiness", "--version", cwd=elsewhere)
     assert done.stdout.strip() == f"readiness {__version__}"
+
+
+def test_installed_demo_writes_the_report_where_it_is_run(installed: Installed, elsewhere: Path) -> None:
+    done = _run(installed.script, "demo", "--today", "2026-11-21", cwd=elsewhere)
+    report = elsewhere / "readiness-demo.html"
+    assert done.stdout.splitlines()[:2] == [
+        "Wrote readiness-demo.html — the review report of the bundled example 'Support Copilot'.",
+        "readiness: not-ready · score 72.9 (min 70) · stage pilot of production",
+    ]
+    assert report.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")

@@ -16,6 +16,11 @@ class Format(str, Enum):
     JSON = "json"
 
 
+class ReportFormat(str, Enum):
+    HTML = "html"
+    MARKDOWN = "markdown"
+
+
 @dataclass(frozen=True)
 class RenderOptions:
     color: bool = False
@@ -27,10 +32,15 @@ class Renderer(Protocol):
 
 
 # Module per format, imported only when that format is asked for: `check -f text` never loads jinja2.
-_MODULES = {Format.TEXT: "text", Format.JSON: "json"}
+_MODULES = {
+    Format.TEXT: "text",
+    Format.JSON: "json",
+    ReportFormat.HTML: "html",
+    ReportFormat.MARKDOWN: "markdown",
+}
 
 
-def renderer(fmt: Format) -> Renderer:
+def renderer(fmt: Format | ReportFormat) -> Renderer:
     module = importlib.import_module(f"readiness.render.{_MODULES[fmt]}")
     render: Renderer = module.render
     return render

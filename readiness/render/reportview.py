@@ -1,0 +1,326 @@
+"""What the review report shows, as plain values: the HTML and Markdown templates only lay it out.
+
+Everything a user wrote passes through here as text; the templates escape it (HTML autoescape, Markdown
+escaping filter). Only evidence entries that are http(s) URLs are marked as links.
+"""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+from typing import Any
+
+from readiness import __version__
+from readiness.cost import budget_sentence, money, multiplier
+from readiness.model import CostProjection, ItemResult, Outcome, Result, Stage
+from readiness.scoring import EXCLUDED, NOT_SCORED, format_limit, format_score, one_decimal
+
+NEXT_ACTIONS = 5
+FRAMEWORKS = (
+    ("NIST AI RMF", "NIST AI RMF "),
+    ("EU AI Act", "EU AI Act "),
+    ("ISO/IEC 42001", "ISO/IEC 42001 "),
+    ("OWASP Top 10 for LLM Applications 2025", "OWASP LLM"),
+)
+_VERDICT_LABEL = {"ready": "Ready", "ready-with-waivers": "Ready with waivers", "not-ready": "Not ready"}
+_URL = re.compile(r"^https?://[^\s/?#]+[^\s]*$", re.IGNORECASE)
+
+# Chart geometry, in SVG user units.
+BAR_CHART_WIDTH = 640
+BAR_LABEL_WIDTH = 150
+BAR_HEIGHT = 22
+BAR_GAP = 10
+LINE_CHART_WIDTH = 640
+LINE_CHART_HEIGHT = 240
+LINE_MARGIN = 56
+
+
+def _status_text(result: ItemResult) -> str:
+    """The item's state in words, the same everywhere in the report."""
+    if result.outcome is Outcome.MET:
+        return "met (automated check)" if result.status == "unanswered" else "met"
+    if result.outcome is Outcome.GAP:
+        return "unverified" if result.unverified else result.status
+    return {
+        Outcome.NA: "n/a",
+        Outcome.WAIVED: "waived",
+        Outcome.NEXT_STAGE: "next stage",
+        Outcome.NOT_APPLICABLE: "does not apply",
+        Outcome.DISABLED: "disabled",
+    }[result.outcome]
+
+
+def _gap(result: ItemResult) -> dict[str, Any]:
+    answer = result.answer
+    return {
+        "id": result.item.id,
+        "title": result.item.title,
+        "severity": result.severity.value,
+        "stage": result.item.stage.value,
+        "status": _status_text(result),
+        "owner": result.owner,
+        "due": (answer.due if answer else None) or "",
+        "effort": result.item.effort.value,
+        "why": result.item.why,
+        "verify": result.item.verify,
+        "refs": list(result.item.refs),
+        "note": answer.note if answer else "",
+        "reasons": list(result.unverified_reasons),
+        "auto": None if result.auto is None else {"passed": result.auto.passed, "detail": result.auto.detail},
+    }
+
+
+def _ladder(result: Result) -> list[dict[str, Any]]:
+    reached = result.stage_reached.rank if result.stage_reached else -1
+    return [
+        {
+            "stage": stage.value,
+            "reached": stage.rank <= reached,
+            "target": stage is result.target,
+            "current": stage is result.project.stage,
+        }
+        for stage in Stage
+    ]
+
+
+def _category_chart(result: Result) -> dict[str, Any]:
+    usable = BAR_CHART_WIDTH - BAR_LABEL_WIDTH - 48
+    bars = []
+    for index, category in enumerate(result.categories):
+        value = None if category.score is None else float(one_decimal(category.score))
+        bars.append(
+            {
+                "label": category.pack.title,
+                "y": index * (BAR_HEIGHT + BAR_GAP),
+                "width": 0 if value is None else round(usable * value / 100, 1),
+                "value": format_score(category.score),
+                "low": value is not None and value < float(result.policy.min_category_score),
+            }
+        )
+    height = len(bars) * (BAR_HEIGHT + BAR_GAP)
+    threshold = round(BAR_LABEL_WIDTH + usable * float(result.policy.min_category_score) / 100, 1)
+    return {
+        "width": BAR_CHART_WIDTH,
+        "height": height + 20,
+        "label_width": BAR_LABEL_WIDTH,
+        "bar_height": BAR_HEIGHT,
+        "bars": bars,
+        "threshold_x": threshold,
+        "threshold_label": f"category minimum {format_limit(result.policy.min_category_score)}",
+        "plot_bottom": height,
+    }
+
+
+def _cost(projection: CostProjection | None) -> dict[str, Any] | None:
+    if projection is None:
+        return None
+    expected, worst = projection.expected, projection.worst
+    months = [
+        {
+            "month": e.month,
+            "requests": f"{round(e.requests):,}",
+            "gpu_hours": f"{round(e.gpu_hours):,}" if e.gpu_hours else "",
+            "expected": money(e.total),
+            "worst": money(w.total),
+            "over": projection.budget is not None and e.total > projection.budget,
+            "worst_over": projection.budget is not None and w.total > projection.budget,
+        }
+        for e, w in zip(expected.months, worst.months, strict=True)
+    ]
+    return {
+        "horizon": projection.horizon,
+        "currency": projection.currency,
+        "budget": None if projection.budget is None else money(projection.budget),
+        "volatility": multiplier(projection.volatility),
+        "budget_total": None if projection.budget is None else money(projection.budget * projection.horizon),
+        "unit_free": expected.unit_cost == 0,
+        "verdict": projection.verdict,
+        "summary": budget_sentence(projection),
+        "unit_expected": f"{float(expected.unit_cost):.6f}",
+        "unit_worst": f"{float(worst.unit_cost):.6f}",
+        "gpu": any(m.gpu_hours for m in expected.months),
+        "months": months,
+        "total_expected": money(expected.total),
+        "total_worst": money(worst.total),
+        "chart": _cost_chart(projection),
+    }
+
+
+def _cost_chart(projection: CostProjection) -> dict[str, Any]:
+    """Two lines (expected, worst) and the budget, scaled to the highest of them."""
+    values = [m.total for m in projection.worst.months] + [m.total for m in projection.expected.months]
+    top = max([*values, projection.budget or Fraction(0), Fraction(1)])
+    width, height, margin = LINE_CHART_WIDTH, LINE_CHART_HEIGHT, LINE_MARGIN
+    count = len(projection.expected.months)
+
+    def x(index: int) -> float:
+        span = width - 2 * margin
+        return round(margin + (span * index / (count - 1) if count > 1 else span / 2), 1)
+
+    def y(value: Fraction) -> float:
+        return round(height - margin / 2 - float(value / top) * (height - margin), 1)
+
+    def points(months: Any) -> list[dict[str, Any]]:
+        return [{"x": x(i), "y": y(m.total), "label": money(m.total), "month": m.month} for i, m in enumerate(months)]
+
+    return {
+        "width": width,
+        "height": height,
+        "left": margin,
+        "right": width - margin,
+        "bottom": round(height - margin / 2, 1),
+        "expected": points(projection.expected.months),
+        "worst": points(projection.worst.months),
+        "budget_y": None if projection.budget is None else y(projection.budget),
+        "top_label": money(top),
+    }
+
+
+def _frameworks(result: Result) -> list[dict[str, Any]]:
+    counted = [r for r in result.items if r.outcome not in (Outcome.NOT_APPLICABLE, Outcome.DISABLED)]
+    frameworks = []
+    for name, prefix in FRAMEWORKS:
+        refs: dict[str, list[dict[str, str]]] = {}
+        for r in counted:
+            for ref in r.item.refs:
+                if ref.startswith(prefix):
+                    refs.setdefault(ref, []).append({"id": r.item.id, "title": r.item.title, "status": _status_text(r)})
+        frameworks.append(
+            {
+                "name": name,
+                "refs": [{"ref": ref, "items": refs[ref]} for ref in sorted(refs, key=_natural)],
+            }
+        )
+    return frameworks
+
+
+def _natural(text: str) -> list[tuple[int, str]]:
+    return [(int(part), "") if part.isdigit() else (0, part) for part in re.split(r"(\d+)", text)]
+
+
+def context(result: Result) -> dict[str, Any]:
+    """Every value the report templates use."""
+    gaps = [_gap(g) for g in result.gaps]
+    items = result.items
+    waivers = [
+        {
+            "item": s.waiver.item,
+            "reason": s.waiver.reason,
+            "approved_by": s.waiver.approved_by,
+            "expires": s.waiver.expires,
+            "state": s.state,
+            "problem": s.problem,
+            "days_left": s.days_left,
+        }
+        for s in result.waivers
+    ]
+    project = result.project
+    return {
+        "tool": f"readiness {__version__}",
+        "today": result.today,
+        "project": {
+            "name": project.name,
+            "description": project.description,
+            "stage": project.stage.value if project.stage else "",
+            "profile": [f"{key}: {_yes(value)}" for key, value in sorted(project.profile.items())],
+        },
+        "target": result.target.value,
+        "verdict": result.verdict,
+        "verdict_label": _VERDICT_LABEL[result.verdict],
+        "score": format_score(result.score),
+        "min_score": format_limit(result.policy.min_score),
+        "min_category_score": format_limit(result.policy.min_category_score),
+        "stage_reached": result.stage_reached.value if result.stage_reached else "none",
+        "ladder": _ladder(result),
+        "next_stage": None if result.next_stage is None else result.next_stage.value,
+        "next_stage_blockers": list(result.next_stage_blockers),
+        "reasons": list(result.reasons),
+        "counts": {
+            "blockers": sum(1 for g in result.gaps if g.severity.value == "blocker"),
+            "gaps": len(result.gaps),
+            "waived": sum(1 for r in items if r.outcome is Outcome.WAIVED),
+            "waivers_invalid": sum(1 for s in result.waivers if not s.excuses),
+            "unanswered": sum(1 for r in items if r.outcome not in NOT_SCORED and r.status == "unanswered"),
+            "na": sum(1 for r in items if r.outcome is Outcome.NA),
+            "met": sum(1 for r in items if r.outcome is Outcome.MET),
+            "excluded": sum(1 for r in items if r.outcome in EXCLUDED),
+        },
+        "next_actions": gaps[:NEXT_ACTIONS],
+        "categories": [
+            {
+                "title": c.pack.title,
+                "id": c.pack.id,
+                "score": format_score(c.score),
+                "weight": str(c.pack.weight),
+                "counted": c.counted,
+                "met": c.met,
+                "gaps": c.gaps,
+                "excluded": c.excluded,
+                "below_min": c.score is not None and one_decimal(c.score) < result.policy.min_category_score,
+            }
+            for c in result.categories
+        ],
+        "category_chart": _category_chart(result),
+        "gaps": gaps,
+        "team": [{"id": m.id, "name": m.name, "role": m.role} for m in result.team],
+        "raci": {
+            "members": list(result.raci.members),
+            "rows": [
+                {"activity": row.activity, "title": row.title, "cells": list(row.cells), "written": row.written}
+                for row in result.raci.rows
+            ],
+            "findings": [{"level": f.level, "message": f.message, "line": f.source.line} for f in result.raci.findings],
+        },
+        "cost": _cost(result.cost),
+        "waivers": waivers,
+        "na": [
+            {"id": r.item.id, "title": r.item.title, "reason": r.answer.reason if r.answer else ""}
+            for r in items
+            if r.outcome is Outcome.NA
+        ],
+        "evidence": [
+            {
+                "item": e.item,
+                "entry": e.check.entry,
+                "kind": e.check.kind,
+                "status": e.status,
+                "matches": list(e.check.matches),
+                "reviewed": e.reviewed or "",
+                "href": e.check.entry if e.check.kind == "url" and _URL.match(e.check.entry) else None,
+            }
+            for e in result.evidence
+        ],
+        "frameworks": _frameworks(result),
+        "appendix": [
+            {
+                "id": c.pack.id,
+                "title": c.pack.title,
+                "items": [_appendix_item(r) for r in items if r.item.pack == c.pack.id],
+            }
+            for c in result.categories
+        ],
+        "warnings": list(result.warnings),
+    }
+
+
+def _appendix_item(result: ItemResult) -> dict[str, Any]:
+    answer = result.answer
+    return {
+        "id": result.item.id,
+        "title": result.item.title,
+        "question": result.item.question,
+        "severity": result.severity.value,
+        "stage": result.item.stage.value,
+        "status": _status_text(result),
+        "note": answer.note if answer else "",
+        "reason": answer.reason if answer else "",
+        "owner": result.owner if result.outcome is Outcome.GAP else (answer.owner or "" if answer else ""),
+        "due": (answer.due or "") if answer else "",
+        "evidence": list(answer.evidence) if answer else [],
+    }
+
+
+def _yes(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
