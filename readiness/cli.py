@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, timezone
 from enum import Enum
 from pathlib import Path
@@ -140,23 +140,17 @@ def check(
 ) -> None:
     """Score the assessment against the policy; the exit code is the verdict."""
     from readiness.engine import evaluate
-    from readiness.model import Stage
     from readiness.output import write_atomic
     from readiness.render import RenderOptions, renderer
     from readiness.render.headline import headline
-    from readiness.scoring import Options
     from readiness.yamlsource import file_problem
 
-    options = Options(
-        today=resolve_today(today),
-        strict=strict,
-        target=Stage(target.value) if target else None,
-        policy={
-            "min_score": min_score,
-            "min_category_score": min_category_score,
-            "fail_on": fail_on.value if fail_on else None,
-        },
-    )
+    policy = {
+        "min_score": min_score,
+        "min_category_score": min_category_score,
+        "fail_on": fail_on.value if fail_on else None,
+    }
+    options = _options(today, strict, target, policy)
     _require_default(file, file_problem)
     evaluation = evaluate(file, options, display=str(file), root=_checked_root(root, file))
     print_diagnostics(evaluation.warnings)
@@ -249,11 +243,18 @@ def demo(
     print(f"Open it in a browser; the example's assessment is {example}")
 
 
-def _options(today: str | None, strict: bool, target: StageChoice | None) -> Options:
+def _options(
+    today: str | None, strict: bool, target: StageChoice | None, policy: Mapping[str, object] | None = None
+) -> Options:
     from readiness.model import Stage
     from readiness.scoring import Options
 
-    return Options(today=resolve_today(today), strict=strict, target=Stage(target.value) if target else None)
+    return Options(
+        today=resolve_today(today),
+        strict=strict,
+        target=Stage(target.value) if target else None,
+        policy=policy or {},
+    )
 
 
 def _report(file: Path, fmt: ReportFormat, output: Path | None, options: Options, root: Path | None) -> Result:

@@ -10,9 +10,9 @@ from readiness.assessment import check_references, check_use, extra_pack_paths, 
 from readiness.catalog import build_catalog, builtin_files
 from readiness.diagnostics import Diagnostic, InputError, has_errors
 from readiness.evidence import check_evidence
-from readiness.model import Assessment, Catalog, CostProjection, Facts, Result
+from readiness.model import NOT_SCORED, Assessment, Catalog, CostProjection, Facts, Result
 from readiness.salvage import salvage
-from readiness.scoring import NOT_SCORED, Options, score
+from readiness.scoring import Options, score
 from readiness.yamlsource import Document, read_document
 
 

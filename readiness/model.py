@@ -232,6 +232,10 @@ class Outcome(str, Enum):
     DISABLED = "disabled"  # switched off by a pack override
 
 
+EXCLUDED = (Outcome.NA, Outcome.WAIVED)  # left out of the score, on purpose
+NOT_SCORED = (Outcome.NEXT_STAGE, Outcome.NOT_APPLICABLE, Outcome.DISABLED)  # listed, never scored
+
+
 @dataclass(frozen=True)
 class AutoResult:
     """What an automated check found, shown beside the claimed answer."""

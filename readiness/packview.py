@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from io import StringIO
 
 from rich import box
@@ -13,6 +12,7 @@ from rich.text import Text
 from readiness.catalog import load_catalog
 from readiness.diagnostics import did_you_mean, did_you_mean_item
 from readiness.model import DEFAULT_WEIGHT, Item
+from readiness.refs import natural_key
 from readiness.render import strip_trailing, terminal
 
 
@@ -66,11 +66,6 @@ def _conditions(conditions: dict[str, object]) -> str:
     return ", ".join(f"{key}={shown(value)}" for key, value in conditions.items())
 
 
-def _natural(text: str) -> list[tuple[int, str]]:
-    """Art. 9 before Art. 10, LLM02 before LLM10."""
-    return [(int(part), "") if part.isdigit() else (0, part) for part in re.split(r"(\d+)", text)]
-
-
 def refs_table(wanted: str, pack: str | None, width: int) -> str:
     """Which items cite each framework reference that contains `wanted` (case-insensitive)."""
     catalog = load_catalog()
@@ -89,7 +84,7 @@ def refs_table(wanted: str, pack: str | None, width: int) -> str:
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
     for name in ("Reference", "Item", "Severity", "Stage"):
         table.add_column(name, no_wrap=name != "Reference")
-    for ref in sorted(cited, key=_natural):
+    for ref in sorted(cited, key=natural_key):
         for index, item in enumerate(cited[ref]):
             table.add_row(ref if index == 0 else "", item.id, item.severity.value, item.stage.value)
     count = len({item.id for items in cited.values() for item in items})

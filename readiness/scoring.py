@@ -17,19 +17,16 @@ from readiness import cost as cost_model
 from readiness import raci as raci_rules
 from readiness.model import (
     DEFAULT_WEIGHT,
-    Answer,
+    EXCLUDED,
     Assessment,
-    AutoResult,
     Catalog,
     CategoryScore,
     Conditions,
     CostProjection,
-    EvidenceEntry,
     Facts,
     Item,
     ItemResult,
     Outcome,
-    PathCheck,
     Policy,
     Profile,
     RaciReport,
@@ -40,10 +37,9 @@ from readiness.model import (
     Waiver,
     WaiverStatus,
 )
+from readiness.verification import automated, doubts_about, evidence_index
 
 HALF = Fraction(1, 2)
-EXCLUDED = (Outcome.NA, Outcome.WAIVED)
-NOT_SCORED = (Outcome.NEXT_STAGE, Outcome.NOT_APPLICABLE, Outcome.DISABLED)
 
 
 @dataclass(frozen=True)
@@ -171,7 +167,7 @@ def score(assessment: Assessment, catalog: Catalog, options: Options, facts: Fac
     next_stage, next_blockers = _next_stage(items, reached, target)
     gaps = tuple(sorted((r for r in items if r.outcome is Outcome.GAP), key=_gap_order))
     reasons = _failed_conditions(policy, target, reached, overall, categories, gaps, waivers)
-    evidence = _evidence_index(items, facts, policy, options.today)
+    evidence = evidence_index(items, facts, policy, options.today)
     waived_serious = any(r.outcome is Outcome.WAIVED and r.severity is not Severity.MINOR for r in items)
     verdict = "not-ready" if reasons else ("ready-with-waivers" if waived_serious else "ready")
     return Result(
@@ -204,7 +200,7 @@ def _assess_item(item: Item, context: _Context) -> ItemResult:
     answer = context.assessment.answer(item.id)
     status = answer.status.value if answer else "unanswered"
     owner = (answer.owner if answer else None) or context.owners.get(item.activity or "", "unassigned")
-    auto = _automated(item, context)
+    auto = automated(item, context.facts, context.raci, context.cost)
 
     def result(outcome: Outcome, credit: Fraction | None, **extra: Any) -> ItemResult:
         return ItemResult(item, severity, outcome, status, credit, answer=answer, owner=owner, auto=auto, **extra)
@@ -227,92 +223,11 @@ def _assess_item(item: Item, context: _Context) -> ItemResult:
         return result(Outcome.NA, None)
     if answer.status is Status.PARTIAL:
         return result(Outcome.GAP, HALF)
-    doubts = _doubts(item, answer, auto, context)
+    doubts = doubts_about(item, answer, auto, context.facts, context.policy, context.options.today)
     if doubts:
         credit = Fraction(0) if context.options.strict else HALF
         return result(Outcome.GAP, credit, unverified=True, unverified_reasons=doubts)
     return result(Outcome.MET, Fraction(1))
-
-
-def _automated(item: Item, context: _Context) -> AutoResult | None:
-    """Every automated check of the item, passed only when all of them pass."""
-    check = item.auto
-    if check is None:
-        return None
-    failures, passes = [], []
-    if check.files:
-        found = sorted({path for c in context.facts.auto_files.get(item.id, ()) for path in c.matches})
-        if found:
-            more = f" and {len(found) - 3} more" if len(found) > 3 else ""
-            passes.append("found " + ", ".join(found[:3]) + more)
-        else:
-            failures.append("no file matches " + ", ".join(check.files))
-    if check.raci:
-        broken = [finding.message for activity in check.raci for finding in context.raci.broken(activity)]
-        if broken:
-            failures.append("RACI: " + "; ".join(broken))
-        else:
-            passes.append("RACI well-formed for " + ", ".join(check.raci))
-    if check.cost:
-        projection = context.cost
-        if projection is None:
-            failures.append("no cost model in readiness.yaml (add a 'cost' section)")
-        elif projection.budget is None:
-            failures.append("the cost model has no budget_monthly to check against")
-        elif projection.expected.over_budget:
-            failures.append(cost_model.budget_sentence(projection))
-        else:
-            passes.append(cost_model.budget_sentence(projection))
-    return AutoResult(False, "; ".join(failures)) if failures else AutoResult(True, "; ".join(passes))
-
-
-def _doubts(item: Item, answer: Answer, auto: AutoResult | None, context: _Context) -> tuple[str, ...]:
-    """Why a claimed `done` cannot be taken at its word."""
-    doubts = []
-    checks = context.facts.evidence.get(item.id, ())
-    proven = auto is not None and auto.passed
-    if item.evidence_required and not answer.evidence and not proven:
-        doubts.append("evidence is required and none is given")
-    for check in checks:
-        if not check.found:
-            doubts.append(f"evidence '{check.entry}' not found")
-    reviewed = answer.reviewed
-    limit = context.policy.max_evidence_age_days
-    if reviewed is not None and (context.options.today - date.fromisoformat(reviewed)).days > limit:
-        doubts.append(f"evidence last reviewed {reviewed}, over {limit} days ago")
-    if auto is not None and not auto.passed:
-        doubts.append(f"automated check fails: {auto.detail}")
-    return tuple(doubts)
-
-
-def _stale(reviewed: str | None, policy: Policy, today: date) -> bool:
-    return reviewed is not None and (today - date.fromisoformat(reviewed)).days > policy.max_evidence_age_days
-
-
-def _evidence_index(
-    items: tuple[ItemResult, ...], facts: Facts, policy: Policy, today: date
-) -> tuple[EvidenceEntry, ...]:
-    """Every evidence entry of every answer, then what the automated globs found, in item order."""
-    entries: list[EvidenceEntry] = []
-    for result in items:
-        answer = result.answer
-        reviewed = answer.reviewed if answer else None
-        for check in facts.evidence.get(result.item.id, ()):
-            entries.append(
-                EvidenceEntry(result.item.id, check, _entry_status(check, reviewed, policy, today), reviewed)
-            )
-        for check in facts.auto_files.get(result.item.id, ()):
-            if result.outcome not in NOT_SCORED:
-                entries.append(EvidenceEntry(result.item.id, check, "found" if check.found else "missing"))
-    return tuple(entries)
-
-
-def _entry_status(check: PathCheck, reviewed: str | None, policy: Policy, today: date) -> str:
-    if check.kind == "url":
-        return "stale" if _stale(reviewed, policy, today) else "link"
-    if not check.found:
-        return "missing"
-    return "stale" if _stale(reviewed, policy, today) else "found"
 
 
 def _warnings(

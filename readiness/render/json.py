@@ -8,7 +8,7 @@ from typing import Any
 
 from readiness import __version__
 from readiness.cost import budget_sentence
-from readiness.model import CostProjection, CostScenario, ItemResult, RaciReport, Result
+from readiness.model import CostProjection, CostScenario, EvidenceEntry, ItemResult, RaciReport, Result
 from readiness.render import RenderOptions
 from readiness.scoring import one_decimal, weight_of
 
@@ -50,6 +50,20 @@ def _item(result: ItemResult) -> dict[str, Any]:
         "refs": list(item.refs),
         "line": answer.source.line if answer else None,
         "auto": None if result.auto is None else {"passed": result.auto.passed, "detail": result.auto.detail},
+    }
+
+
+def evidence_dict(entry: EvidenceEntry) -> dict[str, Any]:
+    check = entry.check
+    return {
+        "item": entry.item,
+        "entry": check.entry,
+        "kind": check.kind,
+        "status": entry.status,
+        "matches": list(check.matches),
+        "reviewed": entry.reviewed,
+        "line": check.source.line,
+        "column": check.source.column,
     }
 
 
@@ -178,19 +192,7 @@ def to_dict(result: Result) -> dict[str, Any]:
         ],
         "team": [{"id": m.id, "name": m.name, "role": m.role} for m in result.team],
         "raci": _raci(result.raci),
-        "evidence": [
-            {
-                "item": e.item,
-                "entry": e.check.entry,
-                "kind": e.check.kind,
-                "status": e.status,
-                "matches": list(e.check.matches),
-                "reviewed": e.reviewed,
-                "line": e.check.source.line,
-                "column": e.check.source.column,
-            }
-            for e in result.evidence
-        ],
+        "evidence": [evidence_dict(e) for e in result.evidence],
         "cost": cost_dict(result.cost),
         "warnings": list(result.warnings),
     }

@@ -12,8 +12,10 @@ from typing import Any
 
 from readiness import __version__
 from readiness.cost import budget_sentence, money, multiplier
-from readiness.model import CostProjection, ItemResult, Outcome, Result, Stage
-from readiness.scoring import EXCLUDED, NOT_SCORED, format_limit, format_score, one_decimal
+from readiness.model import EXCLUDED, NOT_SCORED, CostProjection, ItemResult, Outcome, Result, Stage
+from readiness.refs import natural_key
+from readiness.render.json import evidence_dict
+from readiness.scoring import format_limit, format_score, one_decimal
 
 NEXT_ACTIONS = 5
 FRAMEWORKS = (
@@ -188,14 +190,10 @@ def _frameworks(result: Result) -> list[dict[str, Any]]:
         frameworks.append(
             {
                 "name": name,
-                "refs": [{"ref": ref, "items": refs[ref]} for ref in sorted(refs, key=_natural)],
+                "refs": [{"ref": ref, "items": refs[ref]} for ref in sorted(refs, key=natural_key)],
             }
         )
     return frameworks
-
-
-def _natural(text: str) -> list[tuple[int, str]]:
-    return [(int(part), "") if part.isdigit() else (0, part) for part in re.split(r"(\d+)", text)]
 
 
 def context(result: Result) -> dict[str, Any]:
@@ -280,11 +278,7 @@ def context(result: Result) -> dict[str, Any]:
         ],
         "evidence": [
             {
-                "item": e.item,
-                "entry": e.check.entry,
-                "kind": e.check.kind,
-                "status": e.status,
-                "matches": list(e.check.matches),
+                **evidence_dict(e),
                 "reviewed": e.reviewed or "",
                 "href": e.check.entry if e.check.kind == "url" and _URL.match(e.check.entry) else None,
             }
