@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 from fractions import Fraction
+from functools import cached_property
 from typing import Any
 
 
@@ -16,7 +17,10 @@ class Stage(str, Enum):
 
     @property
     def rank(self) -> int:
-        return list(Stage).index(self)
+        return _STAGE_RANK[self]
+
+
+_STAGE_RANK = {stage: index for index, stage in enumerate(Stage)}
 
 
 class Severity(str, Enum):
@@ -211,10 +215,15 @@ class Assessment:
     raci_source: Source = Source("<input>")
 
     def answer(self, item_id: str) -> Answer | None:
+        return self._answers_by_item.get(item_id)
+
+    @cached_property
+    def _answers_by_item(self) -> dict[str, Answer]:
+        # Scoring asks once per item; a scan per question made large assessments quadratic.
+        found: dict[str, Answer] = {}
         for answer in self.answers:
-            if answer.item == item_id:
-                return answer
-        return None
+            found.setdefault(answer.item, answer)
+        return found
 
 
 # --- the result ----------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import EXAMPLE, REPO, TODAY, Run
+from tests.conftest import EXAMPLE, REPO, TODAY, Project, Run
 
 GOLDEN = Path(__file__).parent / "golden"
 CliRunner = Callable[..., Run]
@@ -265,3 +265,42 @@ def test_demo_report_loads_without_errors_or_requests_and_is_screenshotted(
     shot = shots / "demo-report.png"
     _browse(page, tmp_path / "shot", f"--screenshot={shot}", "--window-size=1366,2000", "--hide-scrollbars")
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000
+
+
+def test_overdue_gaps_and_round_cost_axis(cli: CliRunner, tmp_path: Path, project: Callable[..., Project]) -> None:
+    made = project(
+        """\
+        team: {ana: {name: Ana}}
+        raci:
+          on-call: {R: [ana], A: ana}
+          switch-off: {R: [ana], A: ana}
+        answers:
+          ops.kill-switch: {status: todo, owner: ana, due: 2026-11-01}
+          ops.runbook: {status: partial, owner: ana, due: 2027-01-15}
+        cost:
+          requests_per_day: 1000
+          tokens: {input: 1000, output: 200}
+          price_per_million: {input: 3, output: 15}
+          fixed_monthly: 1000
+          budget_monthly: 1500
+        """
+    )
+    html = _report(cli, made.file, "html", tmp_path / "r.html")
+    cards = {card.split("<code>")[1].split("</code>")[0]: card for card in html.split('<li class="card')[1:]}
+    assert '2026-11-01 <span class="tag st-gap">overdue</span>' in cards["ops.kill-switch"]
+    assert "overdue" not in cards["ops.runbook"]
+    markdown = _report(cli, made.file, "markdown", tmp_path / "r.md")
+    plan = markdown.split("## Remediation plan")[1].split("<details>")[0]
+    rows = {line.split(" | ")[2].split(" ")[0]: line for line in plan.splitlines() if line.startswith("| ")}
+    assert "2026-11-01 **overdue**" in rows["ops.kill-switch"] and "overdue" not in rows["ops.runbook"]
+    # Expected 1,182.50 a month, worst case 1,547.50: the axis rounds up to 2,000 in steps of 500.
+    chart = html.split('id="cost-chart-title"')[1].split("</svg>")[0]
+    assert re.findall(r'text-anchor="end">([\d,]+)</text>', chart) == ["0", "500", "1,000", "1,500", "2,000"]
+
+
+def test_fixed_costs_only_say_so_instead_of_a_zero_unit_cost(cli: CliRunner, tmp_path: Path) -> None:
+    source = REPO / "examples" / "fraud-scoring" / "readiness.yaml"
+    html = _report(cli, source, "html", tmp_path / "r.html")
+    markdown = _report(cli, source, "markdown", tmp_path / "r.md")
+    assert "none in tokens: the cost is fixed" in html and "0.000000" not in html
+    assert "Requests cost nothing in tokens; the cost is fixed" in markdown

@@ -52,8 +52,9 @@ def _status_text(result: ItemResult) -> str:
     }[result.outcome]
 
 
-def _gap(result: ItemResult) -> dict[str, Any]:
+def _gap(result: ItemResult, today: str, next_stage_blockers: set[str]) -> dict[str, Any]:
     answer = result.answer
+    due = (answer.due if answer else None) or ""
     return {
         "id": result.item.id,
         "title": result.item.title,
@@ -61,7 +62,9 @@ def _gap(result: ItemResult) -> dict[str, Any]:
         "stage": result.item.stage.value,
         "status": _status_text(result),
         "owner": result.owner,
-        "due": (answer.due if answer else None) or "",
+        "due": due,
+        "overdue": bool(due) and due < today,  # ISO dates compare as text
+        "blocks_next_stage": result.item.id in next_stage_blockers,
         "effort": result.item.effort.value,
         "why": result.item.why,
         "verify": result.item.verify,
@@ -148,10 +151,31 @@ def _cost(projection: CostProjection | None) -> dict[str, Any] | None:
     }
 
 
+def _tick_step(top: Fraction) -> Fraction:
+    """A round step (1, 2, 2.5 or 5 times a power of ten) that divides 0..top into at most five intervals."""
+    magnitude = Fraction(1)
+    while magnitude * 10 <= top:
+        magnitude *= 10
+    while magnitude > top:
+        magnitude /= 10
+    for factor in (Fraction(1, 5), Fraction(1, 4), Fraction(1, 2), Fraction(1), Fraction(2), Fraction(5, 2), 5, 10):
+        step = magnitude * factor
+        if top / step <= 5:
+            return step
+    return magnitude * 10
+
+
+def _tick_label(value: Fraction) -> str:
+    return f"{value.numerator // value.denominator:,}" if value.denominator == 1 else money(value)
+
+
 def _cost_chart(projection: CostProjection) -> dict[str, Any]:
-    """Two lines (expected, worst) and the budget, scaled to the highest of them."""
+    """Two lines (expected, worst) and the budget, on an axis from 0 to a round value above the highest."""
     values = [m.total for m in projection.worst.months] + [m.total for m in projection.expected.months]
-    top = max([*values, projection.budget or Fraction(0), Fraction(1)])
+    highest = max([*values, projection.budget or Fraction(0), Fraction(1)])
+    step = _tick_step(highest)
+    intervals = -(-highest // step)  # ceiling
+    top = step * intervals
     width, height, margin = LINE_CHART_WIDTH, LINE_CHART_HEIGHT, LINE_MARGIN
     count = len(projection.expected.months)
 
@@ -174,7 +198,7 @@ def _cost_chart(projection: CostProjection) -> dict[str, Any]:
         "expected": points(projection.expected.months),
         "worst": points(projection.worst.months),
         "budget_y": None if projection.budget is None else y(projection.budget),
-        "top_label": money(top),
+        "ticks": [{"y": y(step * k), "label": _tick_label(step * k)} for k in range(int(intervals) + 1)],
     }
 
 
@@ -190,7 +214,7 @@ def _frameworks(result: Result) -> list[dict[str, Any]]:
         frameworks.append(
             {
                 "name": name,
-                "refs": [{"ref": ref, "items": refs[ref]} for ref in sorted(refs, key=natural_key)],
+                "refs": [{"ref": ref, "entries": refs[ref]} for ref in sorted(refs, key=natural_key)],
             }
         )
     return frameworks
@@ -198,7 +222,8 @@ def _frameworks(result: Result) -> list[dict[str, Any]]:
 
 def context(result: Result) -> dict[str, Any]:
     """Every value the report templates use."""
-    gaps = [_gap(g) for g in result.gaps]
+    blocking = set(result.next_stage_blockers)
+    gaps = [_gap(g, result.today, blocking) for g in result.gaps]
     items = result.items
     waivers = [
         {
@@ -227,6 +252,7 @@ def context(result: Result) -> dict[str, Any]:
         "verdict_label": _VERDICT_LABEL[result.verdict],
         "score": format_score(result.score),
         "min_score": format_limit(result.policy.min_score),
+        "below_min_score": result.score is not None and one_decimal(result.score) < result.policy.min_score,
         "min_category_score": format_limit(result.policy.min_category_score),
         "stage_reached": result.stage_reached.value if result.stage_reached else "none",
         "ladder": _ladder(result),
@@ -289,7 +315,7 @@ def context(result: Result) -> dict[str, Any]:
             {
                 "id": c.pack.id,
                 "title": c.pack.title,
-                "items": [_appendix_item(r) for r in items if r.item.pack == c.pack.id],
+                "entries": [_appendix_item(r) for r in items if r.item.pack == c.pack.id],
             }
             for c in result.categories
         ],
