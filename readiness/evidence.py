@@ -232,9 +232,7 @@ def check_evidence(
     document: Document, assessment_path: Path, catalog: Catalog, root: Path | None = None
 ) -> tuple[Facts, list[Diagnostic]]:
     """Evidence entries of every answer and automated globs of every item; input errors at their line."""
-    folder = Path(os.path.abspath(assessment_path.parent))
-    top = Path(os.path.abspath(root)) if root is not None else find_root(folder)
-    tree = _Tree(folder=folder, root=top, real_root=os.path.realpath(top))
+    tree = _tree(assessment_path, root)
     problems: list[Diagnostic] = []
     evidence: dict[str, tuple[PathCheck, ...]] = {}
     answers = document.data.get("answers")
@@ -265,6 +263,24 @@ def check_evidence(
             checks.append(PathCheck(pattern, "auto", found, item.source))
         auto_files[item.id] = tuple(checks)
     return Facts(evidence=evidence, auto_files=auto_files), problems
+
+
+class EvidenceRejected(ValueError):
+    """An entry the assessment may not hold; the message says why."""
+
+
+def check_one(assessment_path: Path, entry: str, root: Path | None = None) -> PathCheck:
+    """One entry as a user types it in the walk, under the same rules as the entries in the file."""
+    try:
+        return _check_entry(_tree(assessment_path, root), entry, Source(str(assessment_path)))
+    except _Escape as escape:
+        raise EvidenceRejected(str(escape)) from None
+
+
+def _tree(assessment_path: Path, root: Path | None) -> _Tree:
+    folder = Path(os.path.abspath(assessment_path.parent))
+    top = Path(os.path.abspath(root)) if root is not None else find_root(folder)
+    return _Tree(folder=folder, root=top, real_root=os.path.realpath(top))
 
 
 def _plain(tree: _Tree, pattern: str) -> tuple[str, ...]:

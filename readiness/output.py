@@ -38,6 +38,7 @@ def write_atomic(path: Path, text: str, *, inputs: Iterable[Path] = ()) -> None:
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(temporary, path)
+        _sync_folder(folder)
     except OSError as error:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
@@ -51,3 +52,16 @@ def _mode_for(path: Path) -> int:
         umask = os.umask(0)
         os.umask(umask)
         return 0o666 & ~umask
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable: after a crash the file holds the old text or the new, never nothing."""
+    if os.name != "posix":
+        return
+    # Some file systems refuse to sync a folder; the file itself is already written and renamed.
+    with contextlib.suppress(OSError):
+        descriptor = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
