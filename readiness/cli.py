@@ -115,11 +115,16 @@ RootOption = Annotated[
 FileArgument = Annotated[Path, typer.Argument(metavar="FILE", help="The assessment.", show_default=True)]
 
 
+FORMATS_HELP = "text, json, markdown, sarif, junit or github; FORMAT:FILE writes that format to FILE. Repeatable."
+
+
 @app.command()
 def check(
     file: FileArgument = DEFAULT_FILE,
-    fmt: Annotated[Format, typer.Option("-f", "--format", help="Output format.")] = Format.TEXT,
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file.")] = None,
+    fmt: Annotated[
+        list[str] | None, typer.Option("-f", "--format", metavar="FORMAT[:FILE]", help=f"Output: {FORMATS_HELP}")
+    ] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write the one format to this file.")] = None,
     min_score: Annotated[
         float | None, typer.Option(min=0, max=100, help="Lowest overall score that passes [default: 70].")
     ] = None,
@@ -134,6 +139,17 @@ def check(
     target: Annotated[StageChoice | None, typer.Option(help="Gate this stage instead of project.target.")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Give unverified items no credit at all.")] = False,
     warn_only: Annotated[bool, typer.Option("--warn-only", help="Report, but exit 0 even when not ready.")] = False,
+    baseline: Annotated[
+        str | None,
+        typer.Option(
+            "--baseline",
+            metavar="OLD",
+            help="Compare with OLD: an assessment, a result JSON, or REF:path from git, e.g. main:readiness.yaml.",
+        ),
+    ] = None,
+    fail_on_regression: Annotated[
+        bool, typer.Option("--fail-on-regression", help="Exit 1 when an item met in the baseline is not met now.")
+    ] = False,
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Print nothing when ready.")] = False,
     root: RootOption = None,
     today: TodayOption = None,
@@ -150,22 +166,92 @@ def check(
         "min_category_score": min_category_score,
         "fail_on": fail_on.value if fail_on else None,
     }
+    outputs = _outputs(fmt or [], output)
+    if fail_on_regression and baseline is None:
+        raise typer.BadParameter("needs --baseline OLD to compare with", param_hint="--fail-on-regression")
     options = _options(today, strict, target, policy)
     _require_default(file, file_problem)
-    evaluation = evaluate(file, options, display=str(file), root=_checked_root(root, file))
+    checked_root = _checked_root(root, file)
+    evaluation = evaluate(file, options, display=str(file), root=checked_root)
     print_diagnostics(evaluation.warnings)
     result = evaluation.result
+    comparison = None
+    if baseline is not None:
+        from readiness.baseline import read_side
+        from readiness.compare import compare, snapshot
+
+        comparison = compare(read_side(baseline, options, checked_root), snapshot(result, str(file)))
     ready = result.verdict != "not-ready"
-    code = Exit.READY if ready or warn_only else Exit.NOT_READY
-    to_terminal = output is None and fmt is Format.TEXT
-    text = renderer(fmt)(result, RenderOptions(color=to_terminal and _use_color(), width=_width()))
-    if output is not None:
-        write_atomic(output, text, inputs=[file])
-    elif not (quiet and ready):
-        sys.stdout.write(text)
-    if not to_terminal and not (quiet and ready):
+    regressed = comparison is not None and bool(comparison.regressions)
+    code = Exit.NOT_READY if (not ready and not warn_only) or (fail_on_regression and regressed) else Exit.READY
+    quiet_now = quiet and code == Exit.READY
+    text_on_terminal = False
+    for form, target_file in outputs:
+        to_terminal = target_file is None and form is Format.TEXT
+        text_on_terminal = text_on_terminal or to_terminal
+        options_for = RenderOptions(color=to_terminal and _use_color(), width=_width(), baseline=comparison)
+        text = renderer(form)(result, options_for)
+        if target_file is not None:
+            write_atomic(target_file, text, inputs=[file])
+        elif not quiet_now:
+            sys.stdout.write(text)
+        if form is Format.GITHUB:
+            _append_step_summary(result, RenderOptions(baseline=comparison))
+    if not text_on_terminal and not quiet_now:
         print(headline(result), file=sys.stderr)
+    if regressed and comparison is not None and not quiet_now:
+        ids = ", ".join(c.id for c in comparison.regressions)
+        print(f"readiness: regressions since {comparison.old.label}: {ids}", file=sys.stderr)
     raise typer.Exit(code)
+
+
+def _outputs(specs: list[str], output: Path | None) -> list[tuple[Format, Path | None]]:
+    """`-f FORMAT[:FILE]` values, with `-o` for the one format that has no file; text to stdout by default."""
+    from readiness.diagnostics import did_you_mean
+
+    names = [f.value for f in Format]
+    found: list[tuple[Format, Path | None]] = []
+    for spec in specs or ["text"]:
+        name, colon, path = spec.partition(":")
+        if name not in names:
+            hint = did_you_mean(name, names)
+            raise typer.BadParameter(f"unknown format '{name}'; use one of {', '.join(names)}{hint}", param_hint="-f")
+        if colon and not path:
+            raise typer.BadParameter(f"'{spec}' names no file after the ':'", param_hint="-f")
+        found.append((Format(name), Path(path) if path else None))
+    unnamed = [index for index, (_, path) in enumerate(found) if path is None]
+    if output is not None:
+        if len(unnamed) != 1:
+            raise typer.BadParameter(
+                "-o goes with exactly one format without a file; write FORMAT:FILE", param_hint="-o"
+            )
+        found[unnamed[0]] = (found[unnamed[0]][0], output)
+    elif len(unnamed) > 1:
+        shown = ", ".join(found[i][0].value for i in unnamed)
+        raise typer.BadParameter(
+            f"{shown} would all go to standard output; give each but one a file, e.g. -f sarif:readiness.sarif",
+            param_hint="-f",
+        )
+    files = [path for _, path in found if path is not None]
+    if len({str(p) for p in files}) != len(files):
+        raise typer.BadParameter("two formats would be written to the same file", param_hint="-f")
+    return found
+
+
+def _append_step_summary(result: Result, options: object) -> None:
+    """On GitHub Actions, the Markdown summary goes on the run's page too (GITHUB_STEP_SUMMARY)."""
+    from readiness.render import RenderOptions, renderer
+
+    summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not summary_file:
+        return
+    assert isinstance(options, RenderOptions)
+    text = renderer(Format.MARKDOWN)(result, options)
+    try:
+        with open(summary_file, "a", encoding="utf-8") as stream:
+            stream.write(text)
+    except OSError as error:
+        print(f"readiness: warning: cannot append to GITHUB_STEP_SUMMARY ({error.strerror})", file=sys.stderr)
 
 
 def _require_default(file: Path, problem: Callable[[str, str], Exception]) -> None:
@@ -310,6 +396,36 @@ def assess(
     except UnknownCategory as unknown:
         raise typer.BadParameter(str(unknown), param_hint="--category") from None
     raise typer.Exit(code)
+
+
+class DiffFormat(str, Enum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+@app.command()
+def diff(
+    old: Annotated[str, typer.Argument(metavar="OLD", help="An assessment, a result JSON, or REF:path from git.")],
+    new: Annotated[str, typer.Argument(metavar="NEW", help="The same kinds as OLD.")] = str(DEFAULT_FILE),
+    fmt: Annotated[DiffFormat, typer.Option("-f", "--format", help="Output format.")] = DiffFormat.text,
+    fail_on_regression: Annotated[
+        bool, typer.Option("--fail-on-regression", help="Exit 1 when an item met in OLD is not met in NEW.")
+    ] = False,
+    target: Annotated[StageChoice | None, typer.Option(help="Gate this stage instead of project.target.")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Give unverified items no credit at all.")] = False,
+    today: TodayOption = None,
+) -> None:
+    """What got better or worse: score per category, items newly met, new gaps and regressions."""
+    from readiness.baseline import read_side
+    from readiness.compare import compare
+    from readiness.diffview import as_json, as_markdown, as_text
+
+    options = _options(today, strict, target)
+    comparison = compare(read_side(old, options), read_side(new, options))
+    show = {DiffFormat.text: as_text, DiffFormat.json: as_json, DiffFormat.markdown: as_markdown}[fmt]
+    sys.stdout.write(show(comparison))
+    raise typer.Exit(Exit.NOT_READY if fail_on_regression and comparison.regressions else Exit.READY)
 
 
 @app.command()

@@ -76,8 +76,11 @@ def _extra_packs(
     return found, problems
 
 
-def evaluate(path: Path, options: Options, display: str | None = None, root: Path | None = None) -> Evaluation:
-    loaded = load(path, display, root=root)
+def evaluate(
+    path: Path, options: Options, display: str | None = None, root: Path | None = None, document: Document | None = None
+) -> Evaluation:
+    """Score the assessment at `path`; `document` is its text already read (e.g. from git), placed at `path`."""
+    loaded = load(path, display, document=document, root=root)
     result = score(loaded.assessment, loaded.catalog, options, loaded.facts)
     if all(r.outcome in NOT_SCORED for r in result.items):
         target = result.target.value

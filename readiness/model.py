@@ -418,3 +418,5 @@ class Result:
     evidence: tuple[EvidenceEntry, ...] = ()
     cost: CostProjection | None = None
     warnings: tuple[str, ...] = ()
+    # The assessment file and where its `answers` key stands: where a finding about an unanswered item points.
+    answers_source: Source = Source("<input>")

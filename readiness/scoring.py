@@ -191,6 +191,7 @@ def score(assessment: Assessment, catalog: Catalog, options: Options, facts: Fac
         evidence=evidence,
         cost=projection,
         warnings=_warnings(raci, projection, waivers),
+        answers_source=assessment.answers_source,
     )
 
 

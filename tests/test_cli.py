@@ -66,7 +66,7 @@ def test_default_file_missing_says_what_to_do(cli: CliRunner, tmp_path: Path, mo
 def test_usage_error_exits_2(cli: CliRunner) -> None:
     run = cli("check", EXAMPLE, "-f", "yaml")
     assert run.code == 2
-    assert "'yaml' is not one of" in run.err
+    assert "unknown format 'yaml'; use one of text, json, markdown, sarif, junit, github" in run.err
     assert cli("check", EXAMPLE, "--today", "2026-13-01").code == 2
 
 

@@ -80,11 +80,14 @@ def test_help_does_not_import_jsonschema(tmp_path: Path) -> None:
     assert loaded(result.modules, "jsonschema") == []
 
 
-def test_check_does_not_import_jinja2(tmp_path: Path) -> None:
+def test_check_does_not_import_jinja2_in_any_format(tmp_path: Path) -> None:
     out = tmp_path / "result.json"
-    result = probe(tmp_path, "check", str(EXAMPLE), "--today", TODAY, "-f", "json", "-o", str(out))
+    formats = [f"{name}:{tmp_path / name}" for name in ("markdown", "sarif", "junit", "github")]
+    args = [arg for spec in formats for arg in ("-f", spec)]
+    result = probe(tmp_path, "check", str(EXAMPLE), "--today", TODAY, "-f", "json", "-o", str(out), *args)
     assert result.code in (0, 1), result.err
     assert json.loads(out.read_text(encoding="utf-8"))["verdict"]
+    assert all((tmp_path / name).stat().st_size > 0 for name in ("markdown", "sarif", "junit", "github"))
     # It did the real work: the assessment went through the schema validator.
     assert "readiness.engine" in result.modules
     assert "jsonschema" in result.modules

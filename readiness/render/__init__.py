@@ -8,12 +8,17 @@ from enum import Enum
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:  # the CLI imports Format at start-up; `--help` should not load the domain model
+    from readiness.compare import Comparison
     from readiness.model import Result
 
 
 class Format(str, Enum):
     TEXT = "text"
     JSON = "json"
+    MARKDOWN = "markdown"  # the compact summary for a pull-request comment, not the review report
+    SARIF = "sarif"
+    JUNIT = "junit"
+    GITHUB = "github"
 
 
 class ReportFormat(str, Enum):
@@ -25,6 +30,7 @@ class ReportFormat(str, Enum):
 class RenderOptions:
     color: bool = False
     width: int = 80
+    baseline: Comparison | None = None  # set by --baseline: what changed since then
 
 
 class Renderer(Protocol):
@@ -32,16 +38,21 @@ class Renderer(Protocol):
 
 
 # Module per format, imported only when that format is asked for: `check -f text` never loads jinja2.
-_MODULES = {
+# Two tables: Format.MARKDOWN (the PR summary) and ReportFormat.MARKDOWN (the review) are equal str values.
+_CHECK_MODULES = {
     Format.TEXT: "text",
     Format.JSON: "json",
-    ReportFormat.HTML: "html",
-    ReportFormat.MARKDOWN: "markdown",
+    Format.MARKDOWN: "summary",
+    Format.SARIF: "sarif",
+    Format.JUNIT: "junit",
+    Format.GITHUB: "github",
 }
+_REPORT_MODULES = {ReportFormat.HTML: "html", ReportFormat.MARKDOWN: "markdown"}
 
 
 def renderer(fmt: Format | ReportFormat) -> Renderer:
-    module = importlib.import_module(f"readiness.render.{_MODULES[fmt]}")
+    name = _REPORT_MODULES[fmt] if isinstance(fmt, ReportFormat) else _CHECK_MODULES[fmt]
+    module = importlib.import_module(f"readiness.render.{name}")
     render: Renderer = module.render
     return render
 

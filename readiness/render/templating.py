@@ -6,24 +6,12 @@ stays literal text. HTML output is autoescaped; Markdown output goes through the
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
 import jinja2
 
+from readiness.render.mdescape import md
 from readiness.resources import data_dir
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
-
-
-def md(value: object) -> str:
-    """Markdown-escape user text for a table cell or a line: no markup, no HTML, no line breaks.
-
-    Angle brackets become entities, so no tag survives even in renderers that ignore backslashes.
-    """
-    text = " ".join(str(value).split())
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MD_SPECIAL.sub(r"\\\1", text)
 
 
 @lru_cache(maxsize=2)

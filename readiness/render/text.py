@@ -82,7 +82,7 @@ def render(result: Result, options: RenderOptions) -> str:
                 (answer.due if answer else None) or "-",
             )
         console.print(gaps)
-    for title, lines in _sections(result):
+    for title, lines in [*_baseline(options), *_sections(result)]:
         if lines:
             console.print()
             console.print(title, style="bold")
@@ -98,6 +98,20 @@ def _bullets(lines: list[str]) -> Table:
     for content in lines:
         grid.add_row("•", Text(content))
     return grid
+
+
+def _baseline(options: RenderOptions) -> list[tuple[str, list[str]]]:
+    """With --baseline: the score change and the items that moved, regressions first."""
+    comparison = options.baseline
+    if comparison is None:
+        return []
+    from readiness.compare import signed
+
+    lines = [f"score {signed(comparison.delta)}; was {comparison.old.verdict}"]
+    lines += [f"regression: {c.id} was met, now a gap" for c in comparison.regressions]
+    lines += [f"new gap: {c.id}" for c in comparison.new_gaps if c not in comparison.regressions]
+    lines += [f"fixed: {c.id} ({c.before} → {c.after})" for c in comparison.fixed]
+    return [(f"Since {comparison.old.label}", lines)]
 
 
 def _sections(result: Result) -> list[tuple[str, list[str]]]:

@@ -1,0 +1,103 @@
+"""`readiness diff` output: what got better or worse, as text, JSON or Markdown."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from readiness.compare import Comparison, ItemChange, signed
+
+
+def _score(value: Decimal | None) -> str:
+    return "n/a" if value is None else f"{value:.1f}"
+
+
+def _lists(comparison: Comparison) -> list[tuple[str, Sequence[ItemChange]]]:
+    return [
+        ("Regressions (met before, a gap now)", comparison.regressions),
+        ("New gaps", [c for c in comparison.new_gaps if c not in comparison.regressions]),
+        ("Fixed gaps", comparison.fixed),
+        ("Newly met", [c for c in comparison.newly_met if c not in comparison.fixed]),
+    ]
+
+
+def as_text(comparison: Comparison) -> str:
+    old, new = comparison.old, comparison.new
+    lines = [
+        f"{old.label} → {new.label}",
+        f"score {_score(old.score)} → {_score(new.score)} ({signed(comparison.delta)}) · "
+        f"{old.verdict} → {new.verdict} · stage {old.stage_reached or 'none'} → {new.stage_reached or 'none'}",
+        "",
+    ]
+    width = max([len(c.title) for c in comparison.categories] + [8])
+    lines.append(f"{'Category':<{width}}  {'Before':>6}  {'After':>6}  {'Change':>6}")
+    for c in comparison.categories:
+        lines.append(f"{c.title:<{width}}  {_score(c.before):>6}  {_score(c.after):>6}  {signed(c.delta):>6}")
+    for heading, changes in _lists(comparison):
+        lines += ["", f"{heading}: {len(changes) or 'none'}"]
+        lines += [f"  {c.id} ({c.severity}): {c.before} → {c.after}" for c in changes]
+    return "\n".join(lines) + "\n"
+
+
+def as_json(comparison: Comparison) -> str:
+    def items(changes: Sequence[ItemChange]) -> list[dict[str, Any]]:
+        return [
+            {"id": c.id, "title": c.title, "severity": c.severity, "before": c.before, "after": c.after}
+            for c in changes
+        ]
+
+    def number(value: Decimal | None) -> float | None:
+        return None if value is None else float(value)
+
+    data = {
+        "old": {
+            "label": comparison.old.label,
+            "verdict": comparison.old.verdict,
+            "score": number(comparison.old.score),
+        },
+        "new": {
+            "label": comparison.new.label,
+            "verdict": comparison.new.verdict,
+            "score": number(comparison.new.score),
+        },
+        "score_change": number(comparison.delta),
+        "categories": [
+            {
+                "id": c.id,
+                "title": c.title,
+                "before": number(c.before),
+                "after": number(c.after),
+                "change": number(c.delta),
+            }
+            for c in comparison.categories
+        ],
+        "regressions": items(comparison.regressions),
+        "new_gaps": items(comparison.new_gaps),
+        "fixed": items(comparison.fixed),
+        "newly_met": items(comparison.newly_met),
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def as_markdown(comparison: Comparison) -> str:
+    from readiness.render.mdescape import md
+
+    old, new = comparison.old, comparison.new
+    lines = [
+        f"### readiness: {md(old.label)} → {md(new.label)}",
+        "",
+        f"Score **{_score(new.score)}** ({signed(comparison.delta)}), {new.verdict} (was {old.verdict}).",
+        "",
+        "| Category | Before | After | Change |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    lines += [
+        f"| {md(c.title)} | {_score(c.before)} | {_score(c.after)} | {signed(c.delta)} |" for c in comparison.categories
+    ]
+    for heading, changes in _lists(comparison):
+        if changes:
+            lines += ["", f"**{heading}**", ""]
+            lines += [f"- `{c.id}` {md(c.title)} ({c.severity}): {c.before} → {c.after}" for c in changes]
+    return "\n".join(lines) + "\n"
