@@ -8,16 +8,13 @@ custom packs are looked up in the working tree, since the old tree is not checke
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 from pathlib import Path
 
 from readiness.compare import Snapshot, snapshot, snapshot_from_json
 from readiness.engine import evaluate
+from readiness.history import git_show
 from readiness.scoring import Options
-from readiness.yamlsource import MAX_BYTES, file_problem, parse_document, read_text
-
-GIT_TIMEOUT_SECONDS = 30
+from readiness.yamlsource import file_problem, parse_document, read_text
 
 
 def read_side(spec: str, options: Options, root: Path | None = None) -> Snapshot:
@@ -29,7 +26,7 @@ def read_side(spec: str, options: Options, root: Path | None = None) -> Snapshot
     ref, colon, relative = spec.partition(":")
     if not colon or not ref or not relative:
         raise file_problem(spec, "no such file, and not a git REF:path such as origin/main:readiness.yaml")
-    text = _git_show(ref, relative, spec)
+    text = git_show(ref, relative, spec)
     return _from_text(text, spec, Path(relative), options, root)
 
 
@@ -51,30 +48,3 @@ def _from_json(text: str, label: str) -> Snapshot:
         return snapshot_from_json(data, label)
     except (KeyError, TypeError, ValueError, ArithmeticError) as error:
         raise file_problem(label, f"not a complete readiness result: missing or wrong {error}") from None
-
-
-def _git_show(ref: str, relative: str, label: str) -> str:
-    git = shutil.which("git")
-    if git is None:
-        raise file_problem(label, "git is not installed, so REF:path cannot be read")
-    # "./" makes the path relative to the current folder, as every other path on the command line is.
-    target = relative if relative.startswith(("/", "./", "../")) else "./" + relative
-    try:
-        done = subprocess.run(
-            [git, "show", f"{ref}:{target}"],
-            capture_output=True,
-            timeout=GIT_TIMEOUT_SECONDS,
-            check=False,
-            stdin=subprocess.DEVNULL,
-        )
-    except (OSError, subprocess.TimeoutExpired) as error:
-        raise file_problem(label, f"git could not be run: {error}") from None
-    if done.returncode != 0:
-        reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise file_problem(label, f"git cannot read it: {reason[-1] if reason else 'unknown error'}")
-    if len(done.stdout) > MAX_BYTES:
-        raise file_problem(label, f"file is over the 5 MB limit ({MAX_BYTES:,} bytes)")
-    try:
-        return done.stdout.decode("utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError as error:
-        raise file_problem(label, f"not valid UTF-8: byte 0x{done.stdout[error.start]:02x} cannot be decoded") from None

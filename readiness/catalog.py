@@ -6,6 +6,7 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -165,13 +166,9 @@ def build_catalog(
     `extra` pairs each custom file with the name to show for it. A pack with errors is left out of the
     catalog, so the caller can still check what does not depend on it.
     """
-    problems: list[Diagnostic] = []
-    files: list[PackFile] = []
-    for path in builtin_files():
-        pack_file, found = read_pack(path, f"checklists/{path.name}", builtin=True)
-        problems.extend(found)
-        if pack_file is not None:
-            files.append(pack_file)
+    builtin, found_in_builtin = _builtin_pack_files()
+    problems: list[Diagnostic] = list(found_in_builtin)
+    files: list[PackFile] = list(builtin)
     builtin_ids = [f.pack.id for f in files]
     for path, shown in extra:
         pack_file, found = read_pack(path, shown)
@@ -180,6 +177,20 @@ def build_catalog(
             files.append(pack_file)
     catalog, found = assemble(files, builtin_ids, use)
     return catalog, problems + found
+
+
+@lru_cache(maxsize=1)
+def _builtin_pack_files() -> tuple[tuple[PackFile, ...], tuple[Diagnostic, ...]]:
+    """The built-in packs, read once per process: they ship with the tool and never change under it, and a
+    portfolio run scores many assessments against them."""
+    problems: list[Diagnostic] = []
+    files: list[PackFile] = []
+    for path in builtin_files():
+        pack_file, found = read_pack(path, f"checklists/{path.name}", builtin=True)
+        problems.extend(found)
+        if pack_file is not None:
+            files.append(pack_file)
+    return tuple(files), tuple(problems)
 
 
 def assemble(

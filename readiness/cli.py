@@ -428,6 +428,110 @@ def diff(
     raise typer.Exit(Exit.NOT_READY if fail_on_regression and comparison.regressions else Exit.READY)
 
 
+HISTORY_IN_REPORT = 24  # commits charted in the report: two years of monthly reviews
+
+
+class HistoryFormat(str, Enum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+@app.command("history")
+def history_command(
+    file: FileArgument = DEFAULT_FILE,
+    fmt: Annotated[HistoryFormat, typer.Option("-f", "--format", help="Output format.")] = HistoryFormat.text,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help="Only the newest N commits.")] = None,
+    target: Annotated[StageChoice | None, typer.Option(help="Gate this stage instead of project.target.")] = None,
+    root: RootOption = None,
+    today: TodayOption = None,
+) -> None:
+    """Score, verdict and stage at each commit that changed the file (from git), newest first."""
+    from readiness.history import history
+    from readiness.historyview import as_json, as_markdown, as_text
+    from readiness.yamlsource import file_problem
+
+    _require_default(file, file_problem)
+    points = history(file, _options(today, False, target), limit, root=_checked_root(root, file))
+    if fmt is HistoryFormat.json:
+        sys.stdout.write(as_json(points))
+    elif fmt is HistoryFormat.markdown:
+        sys.stdout.write(as_markdown(points))
+    else:
+        sys.stdout.write(as_text(points, _width(), _use_color()))
+
+
+class PortfolioFormat(str, Enum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+    html = "html"
+
+
+@app.command()
+def portfolio(
+    paths: Annotated[
+        list[Path], typer.Argument(metavar="PATH...", help="Folders to search for readiness.yaml, or files.")
+    ],
+    fmt: Annotated[PortfolioFormat, typer.Option("-f", "--format", help="Output format.")] = PortfolioFormat.text,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file.")] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", min=1, help="Processes that score in parallel [default: the CPUs available]."),
+    ] = None,
+    target: Annotated[StageChoice | None, typer.Option(help="Gate this stage instead of each project.target.")] = None,
+    today: TodayOption = None,
+) -> None:
+    """Roll up many assessments: verdicts and scores per pack, and the gaps most teams share."""
+    from readiness.output import write_atomic
+    from readiness.portfolio import collect
+    from readiness.portfolioview import as_html, as_json, as_markdown, as_text
+
+    options = _options(today, False, target)
+    count = workers or _cpus()
+    if sys.stderr.isatty():
+        from rich.progress import Progress
+
+        with Progress(transient=True, console=_stderr_console()) as bar:
+            task = bar.add_task("scoring", total=None)
+            found = collect(paths, options, count, lambda done, total: bar.update(task, completed=done, total=total))
+    else:
+        found = collect(paths, options, count)
+    if fmt is PortfolioFormat.html:
+        from readiness.render.templating import use_cache
+
+        use_cache(cache_folder())
+        text = as_html(found)
+    elif fmt is PortfolioFormat.json:
+        text = as_json(found)
+    elif fmt is PortfolioFormat.markdown:
+        text = as_markdown(found)
+    else:
+        text = as_text(found, _width(), output is None and _use_color())
+    for warning in found.warnings:
+        print(f"readiness: warning: {warning}", file=sys.stderr)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_atomic(output, text)
+    scored = len(found.projects)
+    print(f"readiness: {scored} assessment(s) scored, {len(found.failed)} invalid", file=sys.stderr)
+    raise typer.Exit(Exit.BAD_INPUT if found.failed else Exit.READY)
+
+
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))  # what this process may use, e.g. under taskset or a CI quota
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _stderr_console() -> Any:
+    from rich.console import Console
+
+    return Console(file=sys.stderr)
+
+
 @app.command()
 def validate(
     files: Annotated[list[Path], typer.Argument(help="Assessments and checklist packs.")] = [DEFAULT_FILE],  # noqa: B006
@@ -454,6 +558,9 @@ def report(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file.")] = None,
     target: Annotated[StageChoice | None, typer.Option(help="Gate this stage instead of project.target.")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Give unverified items no credit at all.")] = False,
+    with_history: Annotated[
+        bool, typer.Option("--history", help="Chart the score at each commit that changed the file (git).")
+    ] = False,
     root: RootOption = None,
     today: TodayOption = None,
 ) -> None:
@@ -463,7 +570,7 @@ def report(
 
     _require_default(file, file_problem)
     options = _options(today, strict, target)
-    result = _report(file, fmt, output, options, root)
+    result = _report(file, fmt, output, options, root, with_history)
     print(headline(result), file=sys.stderr)
 
 
@@ -499,14 +606,37 @@ def _options(
     )
 
 
-def _report(file: Path, fmt: ReportFormat, output: Path | None, options: Options, root: Path | None) -> Result:
+def cache_folder() -> Path | None:
+    """Where compiled report templates are kept: READINESS_CACHE_DIR (empty: nowhere), else the user's cache."""
+    chosen = os.environ.get("READINESS_CACHE_DIR")
+    if chosen is not None:
+        return Path(chosen) if chosen else None
+    base = os.environ.get("XDG_CACHE_HOME") or (os.environ.get("LOCALAPPDATA") if os.name == "nt" else None)
+    try:
+        root = Path(base) if base else Path.home() / ".cache"
+    except RuntimeError:  # no home folder
+        return None
+    return root / "readiness" / "templates"
+
+
+def _report(
+    file: Path, fmt: ReportFormat, output: Path | None, options: Options, root: Path | None, with_history: bool = False
+) -> Result:
     from readiness.engine import evaluate
     from readiness.output import write_atomic
     from readiness.render import RenderOptions, renderer
+    from readiness.render.templating import use_cache
 
-    evaluation = evaluate(file, options, display=str(file), root=_checked_root(root, file))
+    use_cache(cache_folder())
+    checked_root = _checked_root(root, file)
+    evaluation = evaluate(file, options, display=str(file), root=checked_root)
     print_diagnostics(evaluation.warnings)
-    text = renderer(fmt)(evaluation.result, RenderOptions())
+    points = None
+    if with_history:
+        from readiness.history import history
+
+        points = tuple(history(file, options, HISTORY_IN_REPORT, root=checked_root))
+    text = renderer(fmt)(evaluation.result, RenderOptions(history=points))
     if output is None:
         sys.stdout.write(text)
     else:

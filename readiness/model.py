@@ -124,11 +124,14 @@ class Catalog:
     known_activities: tuple[Activity, ...] = ()
 
     def item(self, item_id: str) -> Item | None:
-        for pack in self.packs:
-            for item in pack.items:
-                if item.id == item_id:
-                    return item
-        return None
+        return self._items_by_id.get(item_id)
+
+    @cached_property
+    def _items_by_id(self) -> dict[str, Item]:
+        found: dict[str, Item] = {}
+        for item in self.items:
+            found.setdefault(item.id, item)
+        return found
 
     @property
     def items(self) -> tuple[Item, ...]:

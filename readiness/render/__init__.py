@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 from enum import Enum
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:  # the CLI imports Format at start-up; `--help` should not load the domain model
     from readiness.compare import Comparison
@@ -31,6 +31,8 @@ class RenderOptions:
     color: bool = False
     width: int = 80
     baseline: Comparison | None = None  # set by --baseline: what changed since then
+    # readiness.history.history() Points, newest first: with two scored, the report charts the score's trend.
+    history: tuple[Any, ...] | None = None
 
 
 class Renderer(Protocol):

@@ -7,8 +7,9 @@ escaping filter). Only evidence entries that are http(s) URLs are marked as link
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from readiness import __version__
 from readiness.cost import budget_sentence, money, multiplier
@@ -16,6 +17,9 @@ from readiness.model import EXCLUDED, NOT_SCORED, CostProjection, ItemResult, Ou
 from readiness.refs import natural_key
 from readiness.render.json import evidence_dict
 from readiness.scoring import format_limit, format_score, one_decimal
+
+if TYPE_CHECKING:
+    from readiness.history import Point
 
 NEXT_ACTIONS = 5
 FRAMEWORKS = (
@@ -25,6 +29,7 @@ FRAMEWORKS = (
     ("OWASP Top 10 for LLM Applications 2025", "OWASP LLM"),
 )
 _VERDICT_LABEL = {"ready": "Ready", "ready-with-waivers": "Ready with waivers", "not-ready": "Not ready"}
+_HISTORY_VERDICT_LABEL = {**_VERDICT_LABEL, "invalid": "Invalid", "deleted": "Deleted"}
 _URL = re.compile(r"^https?://[^\s/?#]+[^\s]*$", re.IGNORECASE)
 
 # Chart geometry, in SVG user units.
@@ -35,6 +40,9 @@ BAR_GAP = 10
 LINE_CHART_WIDTH = 640
 LINE_CHART_HEIGHT = 240
 LINE_MARGIN = 56
+TREND_TICKS = (0, 25, 50, 75, 100)
+TREND_DATE_LABELS = 6  # at most, evenly spread, the first and the last always
+TREND_VALUE_LABELS = 12  # up to this many points, each carries its score
 
 
 def _status_text(result: ItemResult) -> str:
@@ -202,6 +210,68 @@ def _cost_chart(projection: CostProjection) -> dict[str, Any]:
     }
 
 
+def _trend(history: Sequence[Point], result: Result) -> dict[str, Any] | None:
+    """The overall score at each commit, as a line on an axis from 0 to 100 with the minimum score dashed, and a table.
+
+    The points are evenly spaced in commit order, oldest on the left, and labelled by date. The table lists
+    every point, newest first, the ones that could not be scored included. None with fewer than two scores.
+    """
+    from readiness.historyview import change_text, score_changes, stage_text
+
+    scored = [(point, point.score) for point in reversed(history) if point.score is not None]
+    if len(scored) < 2:
+        return None
+    width, height, margin = LINE_CHART_WIDTH, LINE_CHART_HEIGHT, LINE_MARGIN
+    count = len(scored)
+    shown = min(count, TREND_DATE_LABELS)
+    dated = {round(k * (count - 1) / (shown - 1)) for k in range(shown)}
+
+    def y(value: Fraction) -> float:
+        return round(height - margin / 2 - float(value / 100) * (height - margin), 1)
+
+    points = [
+        {
+            "x": round(margin + (width - 2 * margin) * index / (count - 1), 1),
+            "y": y(Fraction(score)),
+            "score": score,
+            "date": point.date,
+            "label": point.label,
+            "show_date": index in dated,
+            # the first score starts at the axis, not across it
+            "anchor": "start" if index == 0 else "middle",
+        }
+        for index, (point, score) in enumerate(scored)
+    ]
+    minimum = result.policy.min_score
+    rows = [
+        {
+            "date": point.date,
+            "label": point.label,
+            "score": point.score or "",
+            "change": change_text(change),
+            "verdict": _HISTORY_VERDICT_LABEL.get(point.verdict, point.verdict),
+            "stage": stage_text(point),
+            "blockers": "" if point.blockers is None else str(point.blockers),
+            "subject": point.subject,
+            "error": point.error or "",
+        }
+        for point, change in zip(history, score_changes(history), strict=True)
+    ]
+    return {
+        "width": width,
+        "height": height,
+        "left": margin,
+        "right": width - margin,
+        "bottom": y(Fraction(0)),
+        "ticks": [{"y": y(Fraction(tick)), "label": str(tick)} for tick in TREND_TICKS],
+        "points": points,
+        "values": count <= TREND_VALUE_LABELS,
+        "min_y": y(minimum) if 0 <= minimum <= 100 else None,
+        "min_label": f"minimum score {format_limit(minimum)}",
+        "rows": rows,
+    }
+
+
 def _frameworks(result: Result) -> list[dict[str, Any]]:
     counted = [r for r in result.items if r.outcome not in (Outcome.NOT_APPLICABLE, Outcome.DISABLED)]
     frameworks = []
@@ -220,8 +290,8 @@ def _frameworks(result: Result) -> list[dict[str, Any]]:
     return frameworks
 
 
-def context(result: Result) -> dict[str, Any]:
-    """Every value the report templates use."""
+def context(result: Result, history: Sequence[Point] | None = None) -> dict[str, Any]:
+    """Every value the report templates use. `history` (newest first, from readiness.history) adds the trend."""
     blocking = set(result.next_stage_blockers)
     gaps = [_gap(g, result.today, blocking) for g in result.gaps]
     items = result.items
@@ -285,6 +355,7 @@ def context(result: Result) -> dict[str, Any]:
             for c in result.categories
         ],
         "category_chart": _category_chart(result),
+        "trend": None if history is None else _trend(history, result),
         "gaps": gaps,
         "team": [{"id": m.id, "name": m.name, "role": m.role} for m in result.team],
         "raci": {

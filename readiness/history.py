@@ -1,0 +1,318 @@
+"""Score history from git: the score, verdict and stage of an assessment at each commit that changed it.
+
+Only the local repository is read, with `git log` and `git show`; nothing here touches the network. Every
+version is scored as if it stood where the file stands today: its evidence paths and custom packs are looked up
+in the working tree, since old trees are not checked out. Every version is scored with the same options (the
+same "today" above all), so that the scores are comparable: a change in the history is a change in the
+answers, not the clock ageing evidence or expiring waivers.
+
+The core of `readiness history`; it never prints and never exits.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from readiness.diagnostics import InputError
+from readiness.engine import evaluate
+from readiness.model import Severity
+from readiness.scoring import Options, format_score
+from readiness.yamlsource import MAX_BYTES, file_problem, parse_document, read_text
+
+GIT_TIMEOUT_SECONDS = 30
+WORKING_TREE = "working tree"
+INVALID = "invalid"
+DELETED = "deleted"
+
+_HEADER = re.compile(r"^[0-9a-f]{40,64}\x1f")
+_STATUS = re.compile(r"^[A-Z][0-9]*$")
+# %cs is the committer date, YYYY-MM-DD. The fields are split on US (0x1f); the subject, last, may hold anything.
+_FORMAT = "--format=%H%x1f%cs%x1f%an%x1f%s"
+
+
+@dataclass(frozen=True)
+class Commit:
+    """One commit that changed the file, as `git log --follow` reports it."""
+
+    sha: str  # full hash
+    date: str  # committer date, YYYY-MM-DD
+    author: str
+    subject: str
+    file: str  # the file's path at this commit, relative to the folder the file stands in today ("/" separated)
+    deleted: bool = False  # this commit removed the file
+
+    @property
+    def short(self) -> str:
+        return self.sha[:7]
+
+
+@dataclass(frozen=True)
+class Point:
+    """The assessment at one commit (or in the working tree), scored.
+
+    `verdict` is ready, ready-with-waivers or not-ready when the version could be scored; "invalid" when it
+    could not (then `error` is its first error line and the score, stage and blockers are None); "deleted" for
+    a commit that removed the file.
+    """
+
+    label: str  # the short hash, or "working tree"
+    sha: str | None  # the short hash; None for the working tree
+    date: str  # YYYY-MM-DD: the committer date, or the options' today for the working tree
+    author: str
+    subject: str
+    file: str  # the file's path at that commit, relative to its folder today
+    score: str | None  # one decimal, as shown everywhere else; None when nothing was scored
+    verdict: str
+    stage_reached: str | None  # None when no stage is reached, or the version is invalid
+    blockers: int | None  # open blocker items; None when the version is invalid
+    error: str | None = None
+
+
+def _git(args: Sequence[str], cwd: Path | None, label: str, purpose: str) -> subprocess.CompletedProcess[bytes]:
+    """Run git in `cwd`; a missing or failing git is an InputError at `label`. The caller reads returncode."""
+    git = shutil.which("git")
+    if git is None:
+        raise file_problem(label, f"git is not installed, so {purpose}")
+    try:
+        return subprocess.run(
+            [git, *args],
+            cwd=cwd,
+            capture_output=True,
+            timeout=GIT_TIMEOUT_SECONDS,
+            check=False,
+            stdin=subprocess.DEVNULL,
+        )
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise file_problem(label, f"git could not be run: {error}") from None
+
+
+def _last_line(stderr: bytes) -> str:
+    lines = stderr.decode("utf-8", "replace").strip().splitlines()
+    return lines[-1] if lines else "unknown error"
+
+
+def git_show(ref: str, relative: str, label: str, cwd: Path | None = None) -> str:
+    """The text of `relative` (a path from `cwd`, default the current folder) at `ref`, read with `git show`.
+
+    Refuses, as InputErrors at `label`, what `read_text` refuses on disk: over 5 MB, or not UTF-8.
+    """
+    # "./" makes the path relative to the folder git runs in, as every other path on the command line is.
+    target = relative if relative.startswith(("/", "./", "../")) else "./" + relative
+    done = _git(["show", f"{ref}:{target}"], cwd, label, "REF:path cannot be read")
+    if done.returncode != 0:
+        raise file_problem(label, f"git cannot read it: {_last_line(done.stderr)}")
+    if len(done.stdout) > MAX_BYTES:
+        raise file_problem(label, f"file is over the 5 MB limit ({MAX_BYTES:,} bytes)")
+    try:
+        return done.stdout.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as error:
+        raise file_problem(label, f"not valid UTF-8: byte 0x{done.stdout[error.start]:02x} cannot be decoded") from None
+
+
+def _toplevel(folder: Path, label: str) -> Path:
+    """The work tree that holds `folder`; not in one is an InputError that says so."""
+    purpose = "the history of this file cannot be read"
+    if not folder.is_dir():
+        raise file_problem(label, "no such folder")
+    done = _git(["rev-parse", "--show-toplevel"], folder, label, purpose)
+    top = done.stdout.decode("utf-8", "replace").strip()
+    if done.returncode != 0 or not top:
+        raise file_problem(label, "not in a git repository, so it has no history to read (readiness history needs git)")
+    return Path(top)
+
+
+def commits(path: Path, limit: int | None = None) -> list[Commit]:
+    """The commits of the current branch that changed the file, newest first, following renames.
+
+    `limit` keeps the newest `limit` of them. A file no commit touched gives an empty list. Not in a git
+    repository, or git missing, is an InputError at the file.
+    """
+    if limit is not None and limit < 1:
+        raise ValueError(f"limit must be at least 1, not {limit}")
+    label = str(path)
+    if path.is_dir():
+        raise file_problem(label, "is a directory, not a file")
+    folder = path.parent.resolve()
+    top = _toplevel(folder, label).resolve()
+    args = ["-c", "log.showSignature=false", "--literal-pathspecs", "log", "--follow", "--name-status", "-z"]
+    args += [_FORMAT, *([f"--max-count={limit}"] if limit is not None else []), "--", path.name]
+    done = _git(args, folder, label, "the history of this file cannot be read")
+    if done.returncode != 0:
+        raise file_problem(label, f"git log cannot read the history: {_last_line(done.stderr)}")
+    current = Path(os.path.relpath(folder / path.name, top)).as_posix()
+    return [
+        Commit(sha, date, author, subject, Path(os.path.relpath(top / where, folder)).as_posix(), deleted)
+        for sha, date, author, subject, where, deleted in _parse_log(done.stdout.decode("utf-8", "replace"), current)
+    ]
+
+
+def _parse_log(output: str, current: str) -> list[tuple[str, str, str, str, str, bool]]:
+    """Commits from `git log -z --name-status` output, each with the file's path (from the top) at that commit.
+
+    Each commit is its header (hash, date, author, subject) and then, unless it is a merge, one status and
+    path, or for a rename or copy the status and both paths. Walking back in time, a rename's old path is the
+    name of the file before it; a commit that shows no path keeps the name of the commit after it.
+    """
+    tokens = [token.lstrip("\n") for token in output.split("\0")]
+    found: list[tuple[str, str, str, str, str, bool]] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        index += 1
+        if not _HEADER.match(token):
+            continue
+        sha, date, author, subject = token.split("\x1f", 3)
+        where, deleted = current, False
+        if index < len(tokens) and _STATUS.match(tokens[index]):
+            status = tokens[index]
+            if status[0] in "RC" and index + 2 < len(tokens):
+                current, where = tokens[index + 1], tokens[index + 2]
+                index += 3
+            elif index + 1 < len(tokens):
+                where = current = tokens[index + 1]
+                deleted = status == "D"
+                index += 2
+        found.append((sha, date, author, subject, where, deleted))
+    return found
+
+
+def _first_error(error: InputError) -> str:
+    return error.diagnostics[0].format() if error.diagnostics else str(error)
+
+
+@dataclass(frozen=True)
+class _Scored:
+    score: str | None
+    verdict: str
+    stage_reached: str | None = None
+    blockers: int | None = None
+    error: str | None = None
+
+
+def _score(path: Path, text: str | None, display: str, options: Options, root: Path | None) -> _Scored:
+    """`text` (None: the file was deleted) scored as if it stood at `path`; an invalid version says why."""
+    if text is None:
+        return _Scored(None, DELETED)
+    try:
+        document = parse_document(text, display)
+        result = evaluate(path, options, display=display, root=root, document=document).result
+    except InputError as error:
+        return _Scored(None, INVALID, error=_first_error(error))
+    return _Scored(
+        None if result.score is None else format_score(result.score),
+        result.verdict,
+        None if result.stage_reached is None else result.stage_reached.value,
+        sum(1 for gap in result.gaps if gap.severity is Severity.BLOCKER),
+    )
+
+
+def history(path: Path, options: Options, limit: int | None = None, *, root: Path | None = None) -> list[Point]:
+    """The assessment at `path` scored at each commit that changed it, newest first, following renames.
+
+    Each version is read with `git show` and scored by `evaluate` as if it stood at `path` today: evidence
+    paths and custom packs are looked up in the working tree (old trees are not checked out), and `root` is
+    the folder evidence may not leave, as for `evaluate`. Every version is scored with the same `options`, the
+    same today included, so that scores are comparable. A version that cannot be scored is a Point with
+    verdict "invalid" and its first error line, never an exception. When the file in the working tree differs
+    from its last committed version, a first Point labelled "working tree" scores it too.
+
+    `limit` keeps the newest `limit` commits. Not in a git repository, git missing, or a file that no commit
+    changed is an InputError at the file.
+    """
+    found = commits(path, limit)
+    if not found:
+        missing = not (path.exists() or path.is_symlink())
+        reason = "no such file, and no commit changed it" if missing else "no commit changed this file yet"
+        raise file_problem(str(path), f"{reason}, so it has no history; commit it first")
+    versions = [_committed(commit, path.parent) for commit in found]
+    points = [
+        _point(
+            version.scored or _score(path, version.text, version.display, options, root),
+            label=commit.short,
+            sha=commit.short,
+            date=commit.date,
+            author=commit.author,
+            subject=commit.subject,
+            file=commit.file,
+        )
+        for commit, version in zip(found, versions, strict=True)
+    ]
+    working = _on_disk(path)
+    if working.differs(versions[0]):
+        subject = "deleted, not committed" if working.text is None and working.scored is None else "uncommitted changes"
+        scored = working.scored or _score(path, working.text, working.display, options, root)
+        points.insert(
+            0,
+            _point(
+                scored,
+                label=WORKING_TREE,
+                sha=None,
+                date=options.today.isoformat(),
+                author="",
+                subject=subject,
+                file=path.name,
+            ),
+        )
+    return points
+
+
+@dataclass(frozen=True)
+class _Version:
+    """One version of the file: its text (None when deleted), or, when it cannot be read, why (`scored`)."""
+
+    display: str
+    text: str | None
+    scored: _Scored | None = None
+
+    def differs(self, other: _Version) -> bool:
+        """Whether the two could score differently: two unreadable versions are taken to be the same."""
+        if self.scored is not None or other.scored is not None:
+            return (self.scored is None) != (other.scored is None)
+        return _normal(self.text) != _normal(other.text)
+
+
+def _normal(text: str | None) -> str | None:
+    """The text whatever its line endings (core.autocrlf checks files out with CRLF)."""
+    return None if text is None else text.replace("\r\n", "\n")
+
+
+def _committed(commit: Commit, folder: Path) -> _Version:
+    display = f"{commit.short}:{commit.file}"
+    if commit.deleted:
+        return _Version(display, None)
+    try:
+        return _Version(display, git_show(commit.sha, commit.file, display, cwd=folder))
+    except InputError as error:
+        return _Version(display, None, _Scored(None, INVALID, error=_first_error(error)))
+
+
+def _on_disk(path: Path) -> _Version:
+    display = str(path)
+    if not (path.exists() or path.is_symlink()):
+        return _Version(display, None)
+    try:
+        return _Version(display, read_text(path, display))
+    except InputError as error:
+        return _Version(display, None, _Scored(None, INVALID, error=_first_error(error)))
+
+
+def _point(scored: _Scored, *, label: str, sha: str | None, date: str, author: str, subject: str, file: str) -> Point:
+    return Point(
+        label=label,
+        sha=sha,
+        date=date,
+        author=author,
+        subject=subject,
+        file=file,
+        score=scored.score,
+        verdict=scored.verdict,
+        stage_reached=scored.stage_reached,
+        blockers=scored.blockers,
+        error=scored.error,
+    )
