@@ -498,9 +498,6 @@ def portfolio(
     else:
         found = collect(paths, options, count)
     if fmt is PortfolioFormat.html:
-        from readiness.render.templating import use_cache
-
-        use_cache(cache_folder())
         text = as_html(found)
     elif fmt is PortfolioFormat.json:
         text = as_json(found)
@@ -607,7 +604,8 @@ def _options(
 
 
 def cache_folder() -> Path | None:
-    """Where compiled report templates are kept: READINESS_CACHE_DIR (empty: nowhere), else the user's cache."""
+    """Where compiled templates and validators are kept: READINESS_CACHE_DIR (empty: nowhere), else the user's
+    cache folder."""
     chosen = os.environ.get("READINESS_CACHE_DIR")
     if chosen is not None:
         return Path(chosen) if chosen else None
@@ -616,7 +614,7 @@ def cache_folder() -> Path | None:
         root = Path(base) if base else Path.home() / ".cache"
     except RuntimeError:  # no home folder
         return None
-    return root / "readiness" / "templates"
+    return root / "readiness"
 
 
 def _report(
@@ -625,9 +623,7 @@ def _report(
     from readiness.engine import evaluate
     from readiness.output import write_atomic
     from readiness.render import RenderOptions, renderer
-    from readiness.render.templating import use_cache
 
-    use_cache(cache_folder())
     checked_root = _checked_root(root, file)
     evaluation = evaluate(file, options, display=str(file), root=checked_root)
     print_diagnostics(evaluation.warnings)
@@ -730,5 +726,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args: list[str]) -> int:
+    from readiness import cachedir
+
+    cachedir.use(cache_folder())
     code = app(args=args, prog_name="readiness", standalone_mode=False)
     return code if isinstance(code, int) else 0

@@ -28,6 +28,7 @@ SKIPPED_FOLDERS = frozenset(
 )  # fmt: skip
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]+):")
 _MAGIC = re.compile(r"[*?\[]")
+_DRIVE = re.compile(r"^[A-Za-z]:")
 
 
 def find_root(folder: Path) -> Path:
@@ -51,6 +52,11 @@ class _Tree:
     root: Path  # absolute
     real_root: str
     listings: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Where each path really leads and what is there, and each glob base's listing with the prefix to show:
+    # one assessment asks about the same folders many times (every `**/…` pattern starts at its folder).
+    reals: dict[str, str] = field(default_factory=dict)
+    stats: dict[str, os.stat_result | OSError] = field(default_factory=dict)
+    bases: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
 
     def inside(self, path: str) -> bool:
         return path == str(self.root) or path.startswith(str(self.root).rstrip(os.sep) + os.sep)
@@ -60,21 +66,37 @@ class _Tree:
 
     def locate(self, relative: str, entry: str) -> str:
         """The absolute, normalised path of `relative` (part of `entry`); raises _Escape when it leaves the root."""
-        if entry.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", entry):
+        if entry.startswith(("/", "\\")) or _DRIVE.match(entry):
             raise _Escape(f"'{entry}' is an absolute path; write it relative to the folder of the assessment")
         joined = os.path.normpath(os.path.join(self.folder, relative))
         if not self.inside(joined):
             raise _Escape(f"'{entry}' points outside the project root {self.root}")
         return joined
 
+    def _real(self, path: str) -> str:
+        if path not in self.reals:
+            self.reals[path] = os.path.realpath(path)
+        return self.reals[path]
+
+    def _stat(self, real: str) -> os.stat_result:
+        if real not in self.stats:
+            try:
+                self.stats[real] = os.stat(real)
+            except OSError as error:
+                self.stats[real] = error
+        found = self.stats[real]
+        if isinstance(found, OSError):
+            raise found
+        return found
+
     def kind_of(self, path: str, entry: str) -> str | None:
         """'file' or 'folder' when evidence is there, None when nothing is; raises _Escape for what may not be."""
         try:
-            real = os.path.realpath(path)
+            real = self._real(path)
         except (OSError, ValueError) as error:
             raise _Escape(f"'{entry}' cannot be resolved: {error}") from None
         try:
-            info = os.stat(real)
+            info = self._stat(real)
         except FileNotFoundError:
             if os.path.islink(path) and not self.really_inside(real):
                 raise _Escape(f"'{entry}' is a symlink to {real}, outside the project root {self.root}") from None
@@ -180,9 +202,10 @@ def _segment(part: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=1024)
 def glob_problem(pattern: str) -> str | None:
     """Why a glob in a pack's `auto.files` cannot be used, if it cannot: packs do not know where a project is."""
-    if pattern.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", pattern):
+    if pattern.startswith(("/", "\\")) or _DRIVE.match(pattern):
         return f"'{pattern}' is absolute; automated globs are relative to the assessment's folder"
     if ".." in PurePosixPath(pattern).parts:
         return f"'{pattern}' uses '..'; automated globs must stay inside the assessment's folder"
@@ -206,10 +229,23 @@ def _matches(tree: _Tree, entry: str) -> tuple[str, ...]:
     base = tree.locate(prefix or ".", entry)
     if tree.kind_of(base, entry) != "folder":
         return ()
-    regex = glob_pattern(rest)
-    shown_base = os.path.relpath(base, tree.folder).replace(os.sep, "/")
-    lead = "" if shown_base == "." else shown_base + "/"
-    return tuple(lead + name for name in tree.listing(base) if regex.match(name))
+    if base not in tree.bases:
+        shown_base = os.path.relpath(base, tree.folder).replace(os.sep, "/")
+        tree.bases[base] = ("" if shown_base == "." else shown_base + "/", tree.listing(base))
+    lead, names = tree.bases[base]
+    match = glob_pattern(rest).match
+    tail = _literal_tail(rest)  # a cheap test first: most names of a large tree fail on their ending
+    return tuple(lead + name for name in names if name.endswith(tail) and match(name))
+
+
+@lru_cache(maxsize=1024)
+def _literal_tail(pattern: str) -> str:
+    """The text every match must end with: what follows the last wildcard of the last segment ('.md' in
+    '**/*.md'); empty when the pattern ends in a wildcard or a character class."""
+    last = pattern.rsplit("/", 1)[-1]
+    cut = max(last.rfind("*"), last.rfind("?"), last.rfind("]"))
+    tail = last[cut + 1 :]
+    return "" if "[" in tail else tail
 
 
 def _check_entry(tree: _Tree, entry: str, source: Source) -> PathCheck:

@@ -31,7 +31,7 @@ class Severity(str, Enum):
     @property
     def rank(self) -> int:
         """0 is the most severe."""
-        return list(Severity).index(self)
+        return _SEVERITY_RANK[self]
 
 
 class Status(str, Enum):
@@ -48,9 +48,11 @@ class Effort(str, Enum):
 
     @property
     def cost(self) -> int:
-        return {"low": 1, "medium": 2, "high": 4}[self.value]
+        return _EFFORT_COST[self]
 
 
+_SEVERITY_RANK = {severity: index for index, severity in enumerate(Severity)}
+_EFFORT_COST = {Effort.LOW: 1, Effort.MEDIUM: 2, Effort.HIGH: 4}
 DEFAULT_WEIGHT = {Severity.BLOCKER: Fraction(3), Severity.MAJOR: Fraction(2), Severity.MINOR: Fraction(1)}
 
 Profile = dict[str, Any]

@@ -116,3 +116,23 @@ def test_python_m_readiness_version() -> None:
     done = python("-m", "readiness", "--version")
     assert done.returncode == 0, done.stderr
     assert done.stdout == f"readiness {__version__}\n"
+
+
+def test_compiled_validators_are_cached_and_a_damaged_entry_is_compiled_again(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    env = {**_env(), "READINESS_CACHE_DIR": str(cache)}
+
+    def check() -> subprocess.CompletedProcess[str]:
+        args = ["-m", "readiness", "check", str(EXAMPLE), "--today", TODAY, "-f", "json"]
+        return subprocess.run(
+            [sys.executable, "-W", "error", *args], cwd=REPO, env=env, capture_output=True, text=True, check=False
+        )
+
+    first = check()
+    stored = list((cache / "validators").iterdir())
+    assert first.returncode == 1 and len(stored) == 1  # the assessment schema, compiled once
+    assert check().stdout == first.stdout
+    stored[0].write_bytes(b"not marshal data")
+    again = check()
+    assert again.stdout == first.stdout
+    assert stored[0].read_bytes() != b"not marshal data"  # compiled again and stored again

@@ -312,7 +312,7 @@ def test_compiled_templates_are_cached_and_change_nothing(
     cache = tmp_path / "cache"
     monkeypatch.setenv("READINESS_CACHE_DIR", str(cache))
     cold = _report(cli, EXAMPLE, "html", tmp_path / "cold.html")
-    assert [p.suffix for p in cache.iterdir()] == [".cache"]
+    assert [p.suffix for p in (cache / "templates").iterdir()] == [".cache"]
     warm = _report(cli, EXAMPLE, "html", tmp_path / "warm.html")
     monkeypatch.setenv("READINESS_CACHE_DIR", "")  # empty: no cache at all
     uncached = _report(cli, EXAMPLE, "html", tmp_path / "uncached.html")

@@ -13,21 +13,9 @@ from pathlib import Path
 import jinja2
 from jinja2.bccache import Bucket
 
+from readiness import cachedir
 from readiness.render.mdescape import md
 from readiness.resources import data_dir
-
-_cache_folder: Path | None = None
-
-
-def use_cache(folder: Path | None) -> None:
-    """Keep compiled templates in `folder` (None: compile every time). Set by the CLI before rendering.
-
-    Compiling the review template takes longer than rendering a 500-item report from it; the compiled code
-    is checked against the template's text on every load, so an edited template is compiled again.
-    """
-    global _cache_folder
-    _cache_folder = folder
-    environment.cache_clear()
 
 
 class _QuietCache(jinja2.FileSystemBytecodeCache):
@@ -45,17 +33,20 @@ class _QuietCache(jinja2.FileSystemBytecodeCache):
 
 
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
-    if _cache_folder is None:
-        return None
-    try:
-        _cache_folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return _QuietCache(str(_cache_folder))
+    # Compiling the review template takes longer than rendering a 500-item report from it; Jinja checks the
+    # compiled code against the template's text on every load, so an edited template is compiled again.
+    where = cachedir.subfolder("templates")
+    return None if where is None else _QuietCache(str(where))
 
 
-@lru_cache(maxsize=2)
 def environment(html: bool) -> jinja2.Environment:
+    """The environment for HTML (autoescaped) or Markdown templates."""
+    return _environment(html, cachedir.folder)
+
+
+@lru_cache(maxsize=4)
+def _environment(html: bool, cache_folder: Path | None) -> jinja2.Environment:
+    # `cache_folder` is part of the key only: a new cache folder gets its own environment.
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(data_dir("templates"))),
         autoescape=html,

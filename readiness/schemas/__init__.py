@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
+import importlib.util
 import json
+import marshal
 import re
+import types
 from collections.abc import Callable
 from datetime import date
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
+from readiness import cachedir
 from readiness.diagnostics import Diagnostic, JsonPath, did_you_mean
 
 if TYPE_CHECKING:
@@ -20,6 +25,7 @@ if TYPE_CHECKING:
 
 KINDS = ("assessment", "checklist", "result")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+_FORMATS_VERSION = 1  # raise when is_date changes meaning, so cached validators are compiled again
 
 _PATTERN_WORDS = {
     "^[a-z0-9][a-z0-9-]*$": "an id of lowercase letters, digits and '-'",
@@ -63,13 +69,43 @@ def _fast_check(kind: str) -> Callable[[Any], Any]:
 
     Every keyword our schemas use means the same in draft 7 (fastjsonschema's latest) as in 2020-12, and
     tests/test_schema_fast_path.py holds the two to the same verdict on valid and broken documents.
+    Generating the code costs more than a check, so the compiled code is kept in the cache folder, keyed by
+    everything it depends on.
     """
     import fastjsonschema
 
     definition = {**schema(kind), "$schema": "http://json-schema.org/draft-07/schema#"}
-    # References are all local ("#/$defs/..."); a handler that refuses any URL keeps it that way.
-    refuse = {scheme: _no_remote_references for scheme in ("http", "https", "file", "ftp")}
-    return fastjsonschema.compile(definition, handlers=refuse, formats={"date": is_date})
+    key = hashlib.sha256(
+        json.dumps([definition, fastjsonschema.VERSION, _FORMATS_VERSION], sort_keys=True).encode()
+        + importlib.util.MAGIC_NUMBER
+    ).hexdigest()
+    code = _cached_code(key)
+    if code is None:
+        # References are all local ("#/$defs/..."); a handler that refuses any URL keeps it that way.
+        refuse = {scheme: _no_remote_references for scheme in ("http", "https", "file", "ftp")}
+        source = fastjsonschema.compile_to_code(definition, handlers=refuse, formats={"date": is_date})
+        code = compile(source, f"<readiness {kind} schema>", "exec")
+        cachedir.write("validators", key, marshal.dumps(code))
+    namespace: dict[str, Any] = {}
+    exec(code, namespace)  # our own schema's generated code, never user input
+    entry = namespace[_entry_name(code)]
+    return lambda data: entry(data, custom_formats={"date": is_date})
+
+
+def _cached_code(key: str) -> Any:
+    data = cachedir.read("validators", key)
+    if data is None:
+        return None
+    try:
+        code = marshal.loads(data)
+    except (EOFError, ValueError, TypeError):
+        return None
+    return code if isinstance(code, types.CodeType) else None
+
+
+def _entry_name(code: Any) -> str:
+    """The generated module defines the root validator first, then the ones for `$defs`."""
+    return next(name for name in code.co_names if name.startswith("validate"))
 
 
 def _no_remote_references(uri: str) -> Any:
