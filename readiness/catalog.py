@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import pickle
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
@@ -10,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from readiness import schemas
+from readiness import __version__, cachedir, model, schemas
 from readiness.diagnostics import Diagnostic, InputError, did_you_mean, has_errors
 from readiness.evidence import glob_problem
 from readiness.model import Activity, AutoCheck, Catalog, Effort, Item, Pack, Severity, Source, Stage
@@ -181,16 +183,34 @@ def build_catalog(
 
 @lru_cache(maxsize=1)
 def _builtin_pack_files() -> tuple[tuple[PackFile, ...], tuple[Diagnostic, ...]]:
-    """The built-in packs, read once per process: they ship with the tool and never change under it, and a
-    portfolio run scores many assessments against them."""
+    """The built-in packs, read once per process, and kept read in the cache folder between runs: parsing
+    their YAML is a fifth of a `check`. The key is the packs' own bytes, so an edited pack is read again."""
+    paths = builtin_files()
+    digest = hashlib.sha256(__version__.encode())
+    # The code that builds the packs is part of the key too: a changed dataclass must never be unpickled.
+    for module in (Path(__file__), Path(model.__file__)):
+        digest.update(module.read_bytes())
+    for path in paths:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    key = digest.hexdigest()
+    stored = cachedir.read("packs", key)
+    if stored is not None:
+        try:
+            loaded = pickle.loads(stored)  # written by this function, in the user's own cache folder
+        except Exception:  # a damaged entry of any kind is read again from the packs
+            loaded = None
+        if isinstance(loaded, tuple) and len(loaded) == 2:
+            return loaded
     problems: list[Diagnostic] = []
     files: list[PackFile] = []
-    for path in builtin_files():
+    for path in paths:
         pack_file, found = read_pack(path, f"checklists/{path.name}", builtin=True)
         problems.extend(found)
         if pack_file is not None:
             files.append(pack_file)
-    return tuple(files), tuple(problems)
+    result = (tuple(files), tuple(problems))
+    cachedir.write("packs", key, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    return result
 
 
 def assemble(

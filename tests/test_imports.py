@@ -118,7 +118,7 @@ def test_python_m_readiness_version() -> None:
     assert done.stdout == f"readiness {__version__}\n"
 
 
-def test_compiled_validators_are_cached_and_a_damaged_entry_is_compiled_again(tmp_path: Path) -> None:
+def test_compiled_validators_and_read_packs_are_cached_and_a_damaged_entry_is_made_again(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     env = {**_env(), "READINESS_CACHE_DIR": str(cache)}
 
@@ -129,10 +129,11 @@ def test_compiled_validators_are_cached_and_a_damaged_entry_is_compiled_again(tm
         )
 
     first = check()
-    stored = list((cache / "validators").iterdir())
-    assert first.returncode == 1 and len(stored) == 1  # the assessment schema, compiled once
+    stored = [*(cache / "validators").iterdir(), *(cache / "packs").iterdir()]
+    assert first.returncode == 1 and len(stored) == 2  # the assessment schema compiled, the built-in packs read
     assert check().stdout == first.stdout
-    stored[0].write_bytes(b"not marshal data")
+    for entry in stored:
+        entry.write_bytes(b"damaged")
     again = check()
     assert again.stdout == first.stdout
-    assert stored[0].read_bytes() != b"not marshal data"  # compiled again and stored again
+    assert all(entry.read_bytes() != b"damaged" for entry in stored)  # made again and stored again
