@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import codecs
 import datetime
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -88,62 +88,62 @@ def open_assessment(path: Path) -> EditableAssessment:
 def set_answer(doc: EditableAssessment, item_id: str, fields: Mapping[str, object]) -> None:
     """Create or update the answer to `item_id`; a field set to None is removed from the answer."""
     values = _answer_values(fields)
-    answers = doc.data.get("answers")
-    if isinstance(answers, CommentedMap) and len(answers):
-        flow = yamlcomments.is_flow(answers)
-        current = answers.get(item_id)
-        if isinstance(current, CommentedMap) and len(current):
-            _update(current, values)
-        elif item_id in answers:
-            yamlcomments.replace(answers, item_id, _new_mapping(values, flow=flow))
-        else:
-            yamlcomments.append(answers, _text(item_id, flow=flow), _new_mapping(values, flow=flow))
-        return
-    section = CommentedMap()
-    section[_text(item_id, flow=False)] = _new_mapping(values, flow=False)
-    _put_section(doc, "answers", section)
+    _upsert(doc, "answers", item_id, lambda entry: _update(entry, values), lambda flow: _new_mapping(values, flow=flow))
 
 
 def add_member(doc: EditableAssessment, member_id: str, name: str, role: str | None) -> None:
     """Add a team member, or update the name and role of one already there (a role of None removes it; other
     keys, like email, stay)."""
     values: dict[str, object] = {"name": name, "role": role}
-    team = doc.data.get("team")
-    if isinstance(team, CommentedMap) and len(team):
-        current = team.get(member_id)
-        if isinstance(current, CommentedMap) and len(current):
-            _update(current, values)
-        elif member_id in team:
-            yamlcomments.replace(team, member_id, _new_mapping(values, flow=True))
-        else:
-            yamlcomments.append(
-                team, _text(member_id, flow=yamlcomments.is_flow(team)), _new_mapping(values, flow=True)
-            )
-        return
-    section = CommentedMap()
-    section[_text(member_id, flow=False)] = _new_mapping(values, flow=True)
-    _put_section(doc, "team", section, after=("checklists", "project"))
+    _upsert(
+        doc,
+        "team",
+        member_id,
+        lambda entry: _update(entry, values),
+        lambda _: _new_mapping(values, flow=True),  # one line per member, as in the examples
+        after=("checklists", "project"),
+    )
 
 
 def set_raci(doc: EditableAssessment, activity: str, responsible: Sequence[str], accountable: str) -> None:
     """Set who is Responsible and Accountable for an activity; its C, I and anything else stay as they are."""
     if isinstance(responsible, str):
         raise TypeError("responsible is a list of team ids, not one string")
-    raci = doc.data.get("raci")
-    if isinstance(raci, CommentedMap) and len(raci):
-        current = raci.get(activity)
+    _upsert(
+        doc,
+        "raci",
+        activity,
+        lambda entry: _update_raci(entry, list(responsible), accountable),
+        lambda _: _raci_entry(responsible, accountable),
+        after=("team", "checklists", "project"),
+    )
+
+
+def _upsert(
+    doc: EditableAssessment,
+    section: str,
+    key: str,
+    update: Callable[[Any], None],
+    new: Callable[[bool], Any],
+    after: Sequence[str] = (),
+) -> None:
+    """Update the mapping at `section.key` in place; replace it if it is not a mapping, or add it after the
+    section's last entry. `new(flow)` builds a fresh entry, in flow style when its section is. A missing or
+    empty section is created (after the first of `after` that exists)."""
+    mapping = doc.data.get(section)
+    if isinstance(mapping, CommentedMap) and len(mapping):
+        flow = yamlcomments.is_flow(mapping)
+        current = mapping.get(key)
         if isinstance(current, CommentedMap) and len(current):
-            _update_raci(current, list(responsible), accountable)
-        elif activity in raci:
-            yamlcomments.replace(raci, activity, _raci_entry(responsible, accountable))
+            update(current)
+        elif key in mapping:
+            yamlcomments.replace(mapping, key, new(flow))
         else:
-            yamlcomments.append(
-                raci, _text(activity, flow=yamlcomments.is_flow(raci)), _raci_entry(responsible, accountable)
-            )
+            yamlcomments.append(mapping, _text(key, flow=flow), new(flow))
         return
-    section = CommentedMap()
-    section[_text(activity, flow=False)] = _raci_entry(responsible, accountable)
-    _put_section(doc, "raci", section, after=("team", "checklists", "project"))
+    fresh = CommentedMap()
+    fresh[_text(key, flow=False)] = new(False)
+    _put_section(doc, section, fresh, after=after)
 
 
 def set_cost(doc: EditableAssessment, cost: Mapping[str, object]) -> None:
