@@ -7,6 +7,7 @@ names, paths, pack titles and error lines are user text: Markdown escapes it wit
 from __future__ import annotations
 
 import json
+import re
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from io import StringIO
@@ -192,10 +193,27 @@ def _wrap(text: str, width: int) -> list[str]:
             continue
         if line:
             lines.append(line)
-        pieces = chop_cells(word, width)
+        pieces = _path_pieces(word, width)
         lines.extend(pieces[:-1])
         line = pieces[-1]
     return [*lines, line] if line or not lines else lines
+
+
+def _path_pieces(word: str, width: int) -> list[str]:
+    """A word too long for a line, cut after a '/' where it can be (a path reads best broken by folder),
+    and only inside a name that is itself too long."""
+    pieces: list[str] = []
+    current = ""
+    for part in re.split(r"(?<=/)", word):
+        if cell_len(current + part) <= width:
+            current += part
+            continue
+        if current:
+            pieces.append(current)
+        chopped = chop_cells(part, width)
+        pieces.extend(chopped[:-1])
+        current = chopped[-1]
+    return [*pieces, current] if current else pieces
 
 
 def _lines(text: str, width: int, style: str = "") -> Cell:

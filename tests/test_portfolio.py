@@ -484,6 +484,10 @@ def test_the_portfolio_command_lists_everything_and_exits_2_when_one_is_invalid(
     assert "3 assessment(s) scored, 1 invalid" in run.err
     good = cli("portfolio", *tree.good, "--today", "2026-11-21")
     assert good.code == 0 and "Support Copilot" in good.out and "Most common gaps" in good.out
+    # Long paths wrap at a folder boundary, never inside the file name.
+    assert re.search(r"^readiness\.ya?ml\b", good.out, re.MULTILINE) and not re.search(
+        r"readiness\.ya$", good.out, re.M
+    )
     page = tmp_path / "portfolio.html"
     assert cli("portfolio", *tree.good, "-f", "html", "-o", page, "--today", "2026-11-21").code == 0
     assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
