@@ -20,6 +20,13 @@ class Closed(Exception):
     """The terminal went away (end of input) while a question was open."""
 
 
+def required(text: str) -> str:
+    """An answer that may not be empty (a converter for Asker.valid)."""
+    if not text.strip():
+        raise ValueError("this cannot be empty")
+    return text.strip()
+
+
 def is_terminal() -> bool:
     return sys.stdin.isatty()
 

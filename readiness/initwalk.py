@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from readiness.ask import Asker
+from readiness.ask import Asker, required
 from readiness.model import Catalog
 from readiness.starter import PROFILE_QUESTIONS, RISKS, Member, Starter, effect, member_problem
 
@@ -13,7 +13,7 @@ STAGES = ("prototype", "pilot", "production", "scale")
 
 def interview(given: Starter, asked: set[str], asker: Asker, catalog: Catalog) -> Starter:
     """Fill in every value not in `asked` (the flags the user gave) by asking."""
-    name = given.name if "name" in asked else asker.valid("Project name", _required, given.name)
+    name = given.name if "name" in asked else asker.valid("Project name", required, given.name)
     description = given.description if "description" in asked else asker.line("One-line description (optional)")
     stage = given.stage if "stage" in asked else asker.choice("Where is it now?", STAGES, "prototype")
     target = given.target if "target" in asked else asker.choice("Which stage should this gate?", STAGES, given.target)
@@ -46,12 +46,6 @@ def _team(asker: Asker) -> Sequence[Member]:
         if problem is not None:
             asker.say(f"  {problem}", style="red")
             continue
-        name = asker.valid("  Name", _required)
+        name = asker.valid("  Name", required)
         role = asker.line("  Role (optional)")
         members.append(Member(member_id, name, role))
-
-
-def _required(text: str) -> str:
-    if not text.strip():
-        raise ValueError("this cannot be empty")
-    return text.strip()

@@ -21,6 +21,7 @@ from rich.text import Text
 from readiness import __version__
 from readiness.portfolio import TOP_GAPS, CommonGap, PackColumn, Portfolio, ProjectSummary
 from readiness.render import strip_trailing, terminal
+from readiness.render.headline import VERDICT_WORDS
 from readiness.render.mdescape import md
 
 SCHEMA_VERSION = "1"
@@ -32,7 +33,6 @@ BANDS = (
     ("high", Decimal(85), "85 and above"),
 )
 NOT_USED = "—"  # a pack the project does not use
-_VERDICT_WORDS = {"ready": "ready", "ready-with-waivers": "ready with waivers", "not-ready": "not ready"}
 _VERDICT_STYLE = {"ready": "bold green", "ready-with-waivers": "bold yellow", "not-ready": "bold red"}
 _BAND_STYLE = {"low": "red", "fair": "yellow", "good": "", "high": "green", "none": "dim"}
 _PROJECT_MIN, _PROJECT_MAX = 20, 40  # width of the project column in text: longer names and paths wrap
@@ -248,7 +248,7 @@ def _project_table(p: Portfolio, ids: list[str], headers: dict[str, str], total:
     verdict_width, stage_width = _FIXED_WIDTHS[1], _FIXED_WIDTHS[3]
     rows = []
     for project in p.projects:
-        verdict = _VERDICT_WORDS.get(project.verdict, project.verdict)
+        verdict = VERDICT_WORDS.get(project.verdict, project.verdict)
         stage = [[(line, "")] for line in _wrap(_stage(project), stage_width)]
         stage += _lines(f"of {project.target}", stage_width, "dim")
         rows.append(
@@ -404,7 +404,7 @@ def as_markdown(p: Portfolio) -> str:
             cells = [
                 md(project.name),
                 md(project.path),
-                _VERDICT_WORDS.get(project.verdict, md(project.verdict)),
+                VERDICT_WORDS.get(project.verdict, md(project.verdict)),
                 project.score,
                 md(_stage(project)),
                 md(project.target),
@@ -468,7 +468,7 @@ def _html_row(project: ProjectSummary, packs: tuple[PackColumn, ...]) -> dict[st
         "name": project.name,
         "path": project.path,
         "verdict": project.verdict,
-        "verdict_label": _VERDICT_WORDS.get(project.verdict, project.verdict),
+        "verdict_label": VERDICT_WORDS.get(project.verdict, project.verdict),
         "score": project.score,
         "band": band(project.score),
         "stage_reached": _stage(project),

@@ -13,15 +13,14 @@ from pathlib import Path
 from typing import Any
 
 from readiness import interview, yamledit
-from readiness.ask import Asker, Closed
+from readiness.ask import Asker, Closed, required
 from readiness.engine import evaluate
 from readiness.evidence import EvidenceRejected, check_one
 from readiness.interview import KEYS, STATUS_OF_KEY, Stop
 from readiness.model import ItemResult, Result
+from readiness.render.headline import VERDICT_WORDS
 from readiness.scoring import Options, format_score
 from readiness.starter import member_problem
-
-_VERDICT = {"ready": "ready", "ready-with-waivers": "ready with waivers", "not-ready": "not ready"}
 
 
 class UnknownCategory(ValueError):
@@ -99,7 +98,7 @@ class Walk:
     def _header(self, stops: Sequence[Stop]) -> None:
         r = self.result
         self.ask.markup(f"[bold]{_plain(r.project.name)}[/bold] · target {r.target.value}")
-        self.ask.say(f"Now: {_VERDICT[r.verdict]}, score {format_score(r.score)}. {len(stops)} item(s) to walk.")
+        self.ask.say(f"Now: {VERDICT_WORDS[r.verdict]}, score {format_score(r.score)}. {len(stops)} item(s) to walk.")
         self.ask.say("Every answer is saved as soon as it is complete; press ? for the keys.")
 
     def _items(self, stops: Sequence[Stop]) -> None:
@@ -159,7 +158,7 @@ class Walk:
                 self.ask.say("  n/a is not allowed for this item: its pack requires an answer.", style="red")
                 return False
             fields["reason"] = self.ask.valid(
-                "Why does it not apply? (required)", _required, current.reason if current else ""
+                "Why does it not apply? (required)", required, current.reason if current else ""
             )
         else:
             fields["reason"] = None  # a reason belongs to n/a only
@@ -246,7 +245,7 @@ class Walk:
             return None
         if not self.ask.yes_no(f"  '{typed}' is not on the team. Add them?", default=True):
             return None
-        name = self.ask.valid("  Name", _required)
+        name = self.ask.valid("  Name", required)
         role = self.ask.line("  Role (optional)")
         new.append((typed, name, role))
         return typed
@@ -305,7 +304,7 @@ class Walk:
         from readiness import cost
         from readiness.costview import as_table
 
-        existing: dict[str, Any] = dict(self.doc_cost())
+        existing: dict[str, Any] = dict(self._written_cost())
         self.ask.say("")
         missing = not existing
         self.ask.say("Cost: there is no cost model yet." if missing else "Cost: the cost model can be revisited.")
@@ -337,7 +336,7 @@ class Walk:
         self.other_changes.append("cost model " + ("added" if missing else "updated"))
         self.ask.say("  saved", style="green")
 
-    def doc_cost(self) -> dict[str, Any]:
+    def _written_cost(self) -> dict[str, Any]:
         """The cost section as written, plain data (numbers as numbers)."""
         from readiness.yamlsource import read_document
 
@@ -351,8 +350,8 @@ class Walk:
         after = self.result
         self.ask.say("")
         self.ask.console.rule("summary", style="dim")
-        self.ask.say(f"Before: {_VERDICT[before.verdict]}, score {format_score(before.score)}")
-        self.ask.say(f"After:  {_VERDICT[after.verdict]}, score {format_score(after.score)}")
+        self.ask.say(f"Before: {VERDICT_WORDS[before.verdict]}, score {format_score(before.score)}")
+        self.ask.say(f"After:  {VERDICT_WORDS[after.verdict]}, score {format_score(after.score)}")
         moved = interview.changes(before, after, self.touched)
         if moved or self.other_changes:
             self.ask.say("Changed in this session:")
@@ -374,12 +373,6 @@ def _plain(text: str) -> str:
     from rich.markup import escape
 
     return escape(text)
-
-
-def _required(text: str) -> str:
-    if not text.strip():
-        raise ValueError("this cannot be empty")
-    return text.strip()
 
 
 def _due(text: str) -> date | None:

@@ -15,6 +15,7 @@ from readiness import __version__
 from readiness.cost import budget_sentence, money, multiplier
 from readiness.model import EXCLUDED, NOT_SCORED, CostProjection, ItemResult, Outcome, Result, Stage
 from readiness.refs import natural_key
+from readiness.render.headline import VERDICT_WORDS
 from readiness.render.json import evidence_dict
 from readiness.scoring import format_limit, format_score, one_decimal
 
@@ -28,7 +29,7 @@ FRAMEWORKS = (
     ("ISO/IEC 42001", "ISO/IEC 42001 "),
     ("OWASP Top 10 for LLM Applications 2025", "OWASP LLM"),
 )
-_VERDICT_LABEL = {"ready": "Ready", "ready-with-waivers": "Ready with waivers", "not-ready": "Not ready"}
+_VERDICT_LABEL = {verdict: words.capitalize() for verdict, words in VERDICT_WORDS.items()}
 _HISTORY_VERDICT_LABEL = {**_VERDICT_LABEL, "invalid": "Invalid", "deleted": "Deleted"}
 _URL = re.compile(r"^https?://[^\s/?#]+[^\s]*$", re.IGNORECASE)
 

@@ -15,10 +15,11 @@ from readiness import __version__
 from readiness.compare import Comparison, ItemChange, signed
 from readiness.model import ItemResult, Outcome, Result, Severity
 from readiness.render import RenderOptions
+from readiness.render.headline import VERDICT_WORDS
 from readiness.render.mdescape import md
 from readiness.scoring import format_limit, format_score, one_decimal
 
-_VERDICT = {"ready": "✅ Ready", "ready-with-waivers": "⚠️ Ready with waivers", "not-ready": "❌ Not ready"}
+_MARK = {"ready": "✅", "ready-with-waivers": "⚠️", "not-ready": "❌"}
 # What an item was on one side of a comparison, in words.
 _OUTCOME = {
     "met": "met",
@@ -57,7 +58,8 @@ def _heading(result: Result, baseline: Comparison | None) -> str:
         else:
             score += f" ({label}: {_decimal(baseline.old.score)})"
     reached = result.stage_reached.value if result.stage_reached else "none"
-    return f"### {_VERDICT[result.verdict]} for {result.target.value} · score {score} · stage reached: {reached}"
+    verdict = f"{_MARK[result.verdict]} {VERDICT_WORDS[result.verdict].capitalize()}"
+    return f"### {verdict} for {result.target.value} · score {score} · stage reached: {reached}"
 
 
 def _policy_line(result: Result) -> str:

@@ -1,0 +1,150 @@
+"""`readiness diff`, `history` and `portfolio`: one assessment over time, or many at once."""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from readiness.cliopts import (
+    DEFAULT_FILE,
+    FileArgument,
+    RootOption,
+    StageChoice,
+    TodayOption,
+    checked_root,
+    require_default,
+    scoring_options,
+    use_color,
+    width,
+)
+from readiness.errors import Exit
+
+
+class DiffFormat(str, Enum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+def diff(
+    old: Annotated[str, typer.Argument(metavar="OLD", help="An assessment, a result JSON, or REF:path from git.")],
+    new: Annotated[str, typer.Argument(metavar="NEW", help="The same kinds as OLD.")] = str(DEFAULT_FILE),
+    fmt: Annotated[DiffFormat, typer.Option("-f", "--format", help="Output format.")] = DiffFormat.text,
+    fail_on_regression: Annotated[
+        bool, typer.Option("--fail-on-regression", help="Exit 1 when an item met in OLD is not met in NEW.")
+    ] = False,
+    target: Annotated[StageChoice | None, typer.Option(help="Gate this stage instead of project.target.")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Give unverified items no credit at all.")] = False,
+    today: TodayOption = None,
+) -> None:
+    """What got better or worse: score per category, items newly met, new gaps and regressions."""
+    from readiness.baseline import read_side
+    from readiness.compare import compare
+    from readiness.diffview import as_json, as_markdown, as_text
+
+    options = scoring_options(today, strict, target)
+    comparison = compare(read_side(old, options), read_side(new, options))
+    show = {DiffFormat.text: as_text, DiffFormat.json: as_json, DiffFormat.markdown: as_markdown}[fmt]
+    sys.stdout.write(show(comparison))
+    raise typer.Exit(Exit.NOT_READY if fail_on_regression and comparison.regressions else Exit.READY)
+
+
+class HistoryFormat(str, Enum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+def history_command(
+    file: FileArgument = DEFAULT_FILE,
+    fmt: Annotated[HistoryFormat, typer.Option("-f", "--format", help="Output format.")] = HistoryFormat.text,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help="Only the newest N commits.")] = None,
+    target: Annotated[StageChoice | None, typer.Option(help="Gate this stage instead of project.target.")] = None,
+    root: RootOption = None,
+    today: TodayOption = None,
+) -> None:
+    """Score, verdict and stage at each commit that changed the file (from git), newest first."""
+    from readiness.history import history
+    from readiness.historyview import as_json, as_markdown, as_text
+    from readiness.yamlsource import file_problem
+
+    require_default(file, file_problem)
+    points = history(file, scoring_options(today, False, target), limit, root=checked_root(root, file))
+    if fmt is HistoryFormat.json:
+        sys.stdout.write(as_json(points))
+    elif fmt is HistoryFormat.markdown:
+        sys.stdout.write(as_markdown(points))
+    else:
+        sys.stdout.write(as_text(points, width(), use_color()))
+
+
+class PortfolioFormat(str, Enum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+    html = "html"
+
+
+def portfolio(
+    paths: Annotated[
+        list[Path], typer.Argument(metavar="PATH...", help="Folders to search for readiness.yaml, or files.")
+    ],
+    fmt: Annotated[PortfolioFormat, typer.Option("-f", "--format", help="Output format.")] = PortfolioFormat.text,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file.")] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", min=1, help="Processes that score in parallel [default: the CPUs available]."),
+    ] = None,
+    target: Annotated[StageChoice | None, typer.Option(help="Gate this stage instead of each project.target.")] = None,
+    today: TodayOption = None,
+) -> None:
+    """Roll up many assessments: verdicts and scores per pack, and the gaps most teams share."""
+    from readiness.output import write_atomic
+    from readiness.portfolio import collect
+    from readiness.portfolioview import as_html, as_json, as_markdown, as_text
+
+    options = scoring_options(today, False, target)
+    count = workers or _cpus()
+    if sys.stderr.isatty():
+        from rich.progress import Progress
+
+        with Progress(transient=True, console=_stderr_console()) as bar:
+            task = bar.add_task("scoring", total=None)
+            found = collect(paths, options, count, lambda done, total: bar.update(task, completed=done, total=total))
+    else:
+        found = collect(paths, options, count)
+    if fmt is PortfolioFormat.html:
+        text = as_html(found)
+    elif fmt is PortfolioFormat.json:
+        text = as_json(found)
+    elif fmt is PortfolioFormat.markdown:
+        text = as_markdown(found)
+    else:
+        text = as_text(found, width(), output is None and use_color())
+    for warning in found.warnings:
+        print(f"readiness: warning: {warning}", file=sys.stderr)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_atomic(output, text)
+    scored = len(found.projects)
+    print(f"readiness: {scored} assessment(s) scored, {len(found.failed)} invalid", file=sys.stderr)
+    raise typer.Exit(Exit.BAD_INPUT if found.failed else Exit.READY)
+
+
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))  # what this process may use, e.g. under taskset or a CI quota
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _stderr_console() -> Any:
+    from rich.console import Console
+
+    return Console(file=sys.stderr)

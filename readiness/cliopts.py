@@ -1,0 +1,120 @@
+"""What the commands share: the default file, stage and policy choices, --today, --root, the terminal's
+colour and width, and where the cache folder is. Typer types and small checks only; nothing heavy.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from collections.abc import Callable, Mapping
+from datetime import date, datetime, timezone
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from readiness.scoring import Options
+
+DEFAULT_FILE = Path("readiness.yaml")
+
+
+class StageChoice(str, Enum):
+    prototype = "prototype"
+    pilot = "pilot"
+    production = "production"
+    scale = "scale"
+
+
+class FailOn(str, Enum):
+    blocker = "blocker"
+    major = "major"
+    minor = "minor"
+    none = "none"
+
+
+def resolve_today(today: str | None) -> date:
+    """--today, else SOURCE_DATE_EPOCH, else the UTC date: the core never reads the clock itself."""
+    if today is not None:
+        try:
+            return date.fromisoformat(today)
+        except ValueError:
+            raise typer.BadParameter(f"'{today}' is not a date (YYYY-MM-DD)", param_hint="--today") from None
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date()
+        except (ValueError, OverflowError, OSError):
+            raise typer.BadParameter(f"SOURCE_DATE_EPOCH='{epoch}' is not a Unix time") from None
+    return datetime.now(tz=timezone.utc).date()
+
+
+def use_color() -> bool:
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+
+
+def width() -> int:
+    return min(80, shutil.get_terminal_size((80, 24)).columns) if sys.stdout.isatty() else 80
+
+
+TodayOption = Annotated[
+    str | None,
+    typer.Option("--today", metavar="YYYY-MM-DD", help="Fix today's date for reproducible output."),
+]
+RootOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--root",
+        metavar="DIR",
+        help="Folder evidence may not leave [default: the enclosing git work tree, else the file's folder].",
+    ),
+]
+FileArgument = Annotated[Path, typer.Argument(metavar="FILE", help="The assessment.", show_default=True)]
+
+
+def require_default(file: Path, problem: Callable[[str, str], Exception]) -> None:
+    if file == DEFAULT_FILE and not file.exists():
+        raise problem(str(file), "no such file in this folder; pass the assessment's path")
+
+
+def checked_root(root: Path | None, file: Path) -> Path | None:
+    """--root must be a folder that holds the assessment, or every evidence path would escape it."""
+    if root is None:
+        return None
+    if not root.is_dir():
+        raise typer.BadParameter(f"'{root}' is not a folder", param_hint="--root")
+    try:
+        file.resolve().relative_to(root.resolve())
+    except ValueError:
+        raise typer.BadParameter(f"'{root}' does not contain '{file}'", param_hint="--root") from None
+    return root
+
+
+def scoring_options(
+    today: str | None, strict: bool, target: StageChoice | None, policy: Mapping[str, object] | None = None
+) -> Options:
+    from readiness.model import Stage
+    from readiness.scoring import Options
+
+    return Options(
+        today=resolve_today(today),
+        strict=strict,
+        target=Stage(target.value) if target else None,
+        policy=policy or {},
+    )
+
+
+def cache_folder() -> Path | None:
+    """Where compiled templates and validators are kept: READINESS_CACHE_DIR (empty: nowhere), else the user's
+    cache folder."""
+    chosen = os.environ.get("READINESS_CACHE_DIR")
+    if chosen is not None:
+        return Path(chosen) if chosen else None
+    base = os.environ.get("XDG_CACHE_HOME") or (os.environ.get("LOCALAPPDATA") if os.name == "nt" else None)
+    try:
+        root = Path(base) if base else Path.home() / ".cache"
+    except RuntimeError:  # no home folder
+        return None
+    return root / "readiness"
