@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
+from functools import lru_cache
+from math import lcm
 from typing import Any
 
 from readiness import cost as cost_model
@@ -39,7 +41,7 @@ from readiness.model import (
 )
 from readiness.verification import automated, doubts_about, evidence_index
 
-HALF = Fraction(1, 2)
+ZERO, HALF, ONE = Fraction(0), Fraction(1, 2), Fraction(1)
 
 
 @dataclass(frozen=True)
@@ -217,18 +219,18 @@ def _assess_item(item: Item, context: _Context) -> ItemResult:
     if answer is None:
         # An automated check that passes proves the item without anyone claiming it.
         proven = auto is not None and auto.passed
-        return result(Outcome.MET, Fraction(1)) if proven else result(Outcome.GAP, Fraction(0))
+        return result(Outcome.MET, ONE) if proven else result(Outcome.GAP, ZERO)
     if answer.status is Status.TODO:
-        return result(Outcome.GAP, Fraction(0))
+        return result(Outcome.GAP, ZERO)
     if answer.status is Status.NA:
         return result(Outcome.NA, None)
     if answer.status is Status.PARTIAL:
         return result(Outcome.GAP, HALF)
     doubts = doubts_about(item, answer, auto, context.facts, context.policy, context.options.today)
     if doubts:
-        credit = Fraction(0) if context.options.strict else HALF
+        credit = ZERO if context.options.strict else HALF
         return result(Outcome.GAP, credit, unverified=True, unverified_reasons=doubts)
-    return result(Outcome.MET, Fraction(1))
+    return result(Outcome.MET, ONE)
 
 
 def _warnings(
@@ -245,7 +247,7 @@ def _category(pack: Any, results: list[ItemResult]) -> CategoryScore:
     counted = [r for r in results if r.counted]
     return CategoryScore(
         pack=pack,
-        score=_weighted_mean((weight_of(r), 100 * (r.credit or Fraction(0))) for r in counted),
+        score=_percent(_weighted_mean((weight_of(r), r.credit or ZERO) for r in counted)),
         counted=len(counted),
         met=sum(r.outcome is Outcome.MET for r in results),
         gaps=sum(r.outcome is Outcome.GAP for r in results),
@@ -253,12 +255,28 @@ def _category(pack: Any, results: list[ItemResult]) -> CategoryScore:
     )
 
 
+def _percent(share: Fraction | None) -> Fraction | None:
+    return None if share is None else 100 * share
+
+
 def _weighted_mean(pairs: Iterable[tuple[Fraction, Fraction | None]]) -> Fraction | None:
-    present = [(weight, value) for weight, value in pairs if value is not None]
-    total = sum((weight for weight, _ in present), Fraction(0))
-    if not present or total == 0:
+    # Summed as integers over a common denominator, and made a Fraction once: Fraction arithmetic is slow,
+    # and a portfolio scores thousands of items. The denominators are small (weights like 1.5, credits of
+    # one half), so the common one stays small.
+    top, low, denominator, present = 0, 0, 1, False
+    for weight, value in pairs:
+        if value is None:
+            continue
+        present = True
+        term_denominator = weight.denominator * value.denominator
+        if denominator % term_denominator:
+            common = lcm(denominator, term_denominator)
+            top, low, denominator = top * (common // denominator), low * (common // denominator), common
+        top += weight.numerator * value.numerator * (denominator // term_denominator)
+        low += weight.numerator * value.denominator * (denominator // term_denominator)
+    if not present or low == 0:
         return None
-    return sum((weight * value for weight, value in present), Fraction(0)) / total
+    return Fraction(top, low)
 
 
 def _holds_stage(result: ItemResult) -> bool:
@@ -301,8 +319,14 @@ def _next_stage(
 
 
 def _gap_order(result: ItemResult) -> tuple[int, int, Fraction, str]:
-    gained = weight_of(result) * (1 - (result.credit or Fraction(0))) / result.item.effort.cost
+    gained = _gain(weight_of(result), result.credit or ZERO, result.item.effort.cost)
     return (result.severity.rank, result.item.stage.rank, -gained, result.item.id)
+
+
+@lru_cache(maxsize=256)
+def _gain(weight: Fraction, credit: Fraction, cost: int) -> Fraction:
+    """Score gained per unit of effort by closing a gap; the same few values recur across every item."""
+    return weight * (1 - credit) / cost
 
 
 def _failed_conditions(
