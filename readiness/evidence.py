@@ -52,39 +52,81 @@ class _Tree:
     root: Path  # absolute
     real_root: str
     listings: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    # Where each path really leads and what is there, and each glob base's listing with the prefix to show:
-    # one assessment asks about the same folders many times (every `**/…` pattern starts at its folder).
+    # One assessment asks about the same folders many times (every `**/…` pattern starts at its folder), and a
+    # portfolio asks for thousands of assessments: where each path really leads, what each name is (lstat), what
+    # each path leads to (stat), and each glob base's listing with the prefix to show are looked up once.
     reals: dict[str, str] = field(default_factory=dict)
+    lstats: dict[str, os.stat_result | OSError] = field(default_factory=dict)
     stats: dict[str, os.stat_result | OSError] = field(default_factory=dict)
-    bases: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    bases: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)  # by the glob's literal folders
+
+    def __post_init__(self) -> None:
+        self._folder = str(self.folder)
+        self._root = str(self.root)
+        self._below_root = self._root.rstrip(os.sep) + os.sep
+        self._below_real_root = self.real_root.rstrip(os.sep) + os.sep
 
     def inside(self, path: str) -> bool:
-        return path == str(self.root) or path.startswith(str(self.root).rstrip(os.sep) + os.sep)
+        return path == self._root or path.startswith(self._below_root)
 
     def really_inside(self, real: str) -> bool:
-        return real == self.real_root or real.startswith(self.real_root.rstrip(os.sep) + os.sep)
+        return real == self.real_root or real.startswith(self._below_real_root)
 
     def locate(self, relative: str, entry: str) -> str:
         """The absolute, normalised path of `relative` (part of `entry`); raises _Escape when it leaves the root."""
         if entry.startswith(("/", "\\")) or _DRIVE.match(entry):
             raise _Escape(f"'{entry}' is an absolute path; write it relative to the folder of the assessment")
-        joined = os.path.normpath(os.path.join(self.folder, relative))
+        joined = os.path.normpath(os.path.join(self._folder, relative))
         if not self.inside(joined):
             raise _Escape(f"'{entry}' points outside the project root {self.root}")
         return joined
 
+    def relative(self, path: str) -> str:
+        """`path` (absolute, normalised) as shown: relative to the assessment's folder, '/'-separated."""
+        if path.startswith(self._folder + os.sep):
+            return path[len(self._folder) + 1 :].replace(os.sep, "/")
+        return os.path.relpath(path, self._folder).replace(os.sep, "/")
+
     def _real(self, path: str) -> str:
-        if path not in self.reals:
-            self.reals[path] = os.path.realpath(path)
-        return self.reals[path]
+        found = self.reals.get(path)
+        if found is None:
+            found = self.reals[path] = self._resolve(path)
+        return found
+
+    def _resolve(self, path: str) -> str:
+        """What os.path.realpath gives, one name at a time below the root, so that the folders many paths share
+        are resolved once."""
+        parent, name = os.path.split(path)
+        if not name or not path.startswith(self._below_root):  # the root itself: by the OS's rules, once
+            return os.path.realpath(path)
+        candidate = os.path.join(self._real(parent), name)
+        info = self._lstat(candidate)
+        if not isinstance(info, OSError) and stat.S_ISLNK(info.st_mode):
+            return os.path.realpath(candidate)
+        return candidate  # as realpath does, a name that is not there is kept as written
+
+    def _lstat(self, path: str) -> os.stat_result | OSError:
+        found = self.lstats.get(path)
+        if found is None:
+            try:
+                found = os.lstat(path)
+            except OSError as error:
+                found = error
+            self.lstats[path] = found
+        return found
 
     def _stat(self, real: str) -> os.stat_result:
-        if real not in self.stats:
-            try:
-                self.stats[real] = os.stat(real)
-            except OSError as error:
-                self.stats[real] = error
-        found = self.stats[real]
+        found = self.stats.get(real)
+        if found is None:
+            known = self.lstats.get(real)
+            if isinstance(known, os.stat_result) and not stat.S_ISLNK(known.st_mode):
+                found = known  # not a link: what lstat saw is what stat would see
+            else:
+                try:
+                    found = os.stat(real)
+                except OSError as error:
+                    found = error
+            self.stats[real] = found
         if isinstance(found, OSError):
             raise found
         return found
@@ -226,16 +268,17 @@ def _matches(tree: _Tree, entry: str) -> tuple[str, ...]:
     prefix, rest = _split_glob(entry.replace("\\", "/"))
     if ".." in rest.split("/"):
         raise _Escape(f"'{entry}' uses '..' after a wildcard; put the folders before the wildcard")
-    base = tree.locate(prefix or ".", entry)
-    if tree.kind_of(base, entry) != "folder":
-        return ()
-    if base not in tree.bases:
-        shown_base = os.path.relpath(base, tree.folder).replace(os.sep, "/")
-        tree.bases[base] = ("" if shown_base == "." else shown_base + "/", tree.listing(base))
-    lead, names = tree.bases[base]
+    known = tree.bases.get(prefix)
+    if known is None:
+        base = tree.locate(prefix or ".", entry)
+        if tree.kind_of(base, entry) != "folder":
+            return ()
+        shown_base = tree.relative(base)
+        known = tree.bases[prefix] = ("" if shown_base == "." else shown_base + "/", tree.listing(base))
+    lead, names = known
     match = glob_pattern(rest).match
     tail = _literal_tail(rest)  # a cheap test first: most names of a large tree fail on their ending
-    return tuple(lead + name for name in names if name.endswith(tail) and match(name))
+    return tuple([lead + name for name in names if name.endswith(tail) and match(name)])
 
 
 @lru_cache(maxsize=1024)
@@ -261,7 +304,7 @@ def _check_entry(tree: _Tree, entry: str, source: Source) -> PathCheck:
         return PathCheck(entry, "glob", _matches(tree, entry), source)
     path = tree.locate(entry, entry)
     found = tree.kind_of(path, entry) is not None
-    return PathCheck(entry, "path", (os.path.relpath(path, tree.folder).replace(os.sep, "/"),) if found else (), source)
+    return PathCheck(entry, "path", (tree.relative(path),) if found else (), source)
 
 
 def check_evidence(
