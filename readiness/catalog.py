@@ -52,10 +52,12 @@ def display_path(path: Path) -> str:
     return str(path) if relative.startswith("..") else relative
 
 
-def builtin_files() -> list[Path]:
+@lru_cache(maxsize=1)
+def builtin_files() -> tuple[Path, ...]:
+    """The built-in pack files, in catalog order; listed once per process (a portfolio asks for every project)."""
     found = {path.stem: path for path in data_dir("checklists").glob("*.yaml")}
     ordered = [found[name] for name in BUILTIN_ORDER if name in found]
-    return ordered + sorted(path for name, path in found.items() if name not in BUILTIN_ORDER)
+    return (*ordered, *sorted(path for name, path in found.items() if name not in BUILTIN_ORDER))
 
 
 def read_pack(
@@ -168,6 +170,21 @@ def build_catalog(
     `extra` pairs each custom file with the name to show for it. A pack with errors is left out of the
     catalog, so the caller can still check what does not depend on it.
     """
+    if not extra:
+        catalog, found = _builtin_catalog(None if use is None else tuple(use))
+        return catalog, list(found)
+    return _assemble_with(extra, use)
+
+
+@lru_cache(maxsize=16)
+def _builtin_catalog(use: tuple[str, ...] | None) -> tuple[Catalog, tuple[Diagnostic, ...]]:
+    """The catalog of built-in packs only, once per `use` (it is immutable): most projects of a portfolio
+    share one."""
+    catalog, problems = _assemble_with((), use)
+    return catalog, tuple(problems)
+
+
+def _assemble_with(extra: Sequence[tuple[Path, str]], use: Sequence[str] | None) -> tuple[Catalog, list[Diagnostic]]:
     builtin, found_in_builtin = _builtin_pack_files()
     problems: list[Diagnostic] = list(found_in_builtin)
     files: list[PackFile] = list(builtin)

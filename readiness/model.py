@@ -135,7 +135,7 @@ class Catalog:
             found.setdefault(item.id, item)
         return found
 
-    @property
+    @cached_property
     def items(self) -> tuple[Item, ...]:
         return tuple(item for pack in self.packs for item in pack.items)
 
