@@ -25,7 +25,10 @@ if TYPE_CHECKING:
 
 KINDS = ("assessment", "checklist", "result")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
-_FORMATS_VERSION = 1  # raise when is_date changes meaning, so cached validators are compiled again
+_CODE_VERSION = 2  # raise when is_date or _fast_names changes, so cached validators are compiled again
+# fastjsonschema names each nested value with `"….{var}".format(**locals())`: a copy of every local of a
+# large function, once per answer. An f-string reads the one variable the name needs.
+_FORMAT_LOCALS = re.compile(r'"((?:[^"\\{}]|\{\w+\})*)"\.format\(\*\*locals\(\)\)')
 
 _PATTERN_WORDS = {
     "^[a-z0-9][a-z0-9-]*$": "an id of lowercase letters, digits and '-'",
@@ -76,7 +79,7 @@ def _fast_check(kind: str) -> Callable[[Any], Any]:
 
     definition = {**schema(kind), "$schema": "http://json-schema.org/draft-07/schema#"}
     key = hashlib.sha256(
-        json.dumps([definition, fastjsonschema.VERSION, _FORMATS_VERSION], sort_keys=True).encode()
+        json.dumps([definition, fastjsonschema.VERSION, _CODE_VERSION], sort_keys=True).encode()
         + importlib.util.MAGIC_NUMBER
     ).hexdigest()
     code = _cached_code(key)
@@ -84,12 +87,16 @@ def _fast_check(kind: str) -> Callable[[Any], Any]:
         # References are all local ("#/$defs/..."); a handler that refuses any URL keeps it that way.
         refuse = {scheme: _no_remote_references for scheme in ("http", "https", "file", "ftp")}
         source = fastjsonschema.compile_to_code(definition, handlers=refuse, formats={"date": is_date})
-        code = compile(source, f"<readiness {kind} schema>", "exec")
+        code = compile(_fast_names(source), f"<readiness {kind} schema>", "exec")
         cachedir.write("validators", key, marshal.dumps(code))
     namespace: dict[str, Any] = {}
     exec(code, namespace)  # our own schema's generated code, never user input
     entry = namespace[_entry_name(code)]
     return lambda data: entry(data, custom_formats={"date": is_date})
+
+
+def _fast_names(source: str) -> str:
+    return _FORMAT_LOCALS.sub(lambda match: f'f"{match.group(1)}"', source)
 
 
 def _cached_code(key: str) -> Any:
