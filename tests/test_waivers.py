@@ -100,7 +100,8 @@ def test_waivers_in_text_and_json(project: Callable[..., Project], cli: Callable
     assert (
         "Waivers\n"
         "  • ops.kill-switch: valid until 2027-01-31, approved by ann\n"
-        "  • ops.budget: expired: the waiver for ops.budget expired on 2026-11-01\n"
+        "  • line 14: ops.budget: expired: the waiver for ops.budget expired on\n"
+        "    2026-11-01\n"
     ) in text
     data = json.loads(cli("check", made.file, "-f", "json", "--today", "2026-11-21").out)
     assert [(w["state"], w["problem"]) for w in data["waivers"]] == [

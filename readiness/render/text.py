@@ -134,7 +134,7 @@ def _sections(result: Result) -> list[tuple[str, list[str]]]:
             waiver = state.waiver
             waivers.append(f"{waiver.item}: valid until {waiver.expires}, approved by {waiver.approved_by}")
         else:
-            waivers.append(f"{state.waiver.item}: {state.state}: {state.problem}")
+            waivers.append(f"line {state.waiver.source.line}: {state.waiver.item}: {state.state}: {state.problem}")
     cost = []
     projection = result.cost
     if projection is not None:
