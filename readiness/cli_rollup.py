@@ -133,7 +133,8 @@ def portfolio(
     else:
         write_atomic(output, text)
     scored = len(found.projects)
-    print(f"readiness: {scored} assessment(s) scored, {len(found.failed)} invalid", file=sys.stderr)
+    noun = "assessment" if scored == 1 else "assessments"
+    print(f"readiness: {scored} {noun} scored, {len(found.failed)} invalid", file=sys.stderr)
     raise typer.Exit(Exit.BAD_INPUT if found.failed else Exit.READY)
 
 

@@ -481,7 +481,7 @@ def test_the_portfolio_command_lists_everything_and_exits_2_when_one_is_invalid(
     assert run.code == 2  # the roll-up is written, and the broken assessment still fails the run
     data = json.loads(out.read_text(encoding="utf-8"))
     assert len(data["projects"]) == 3 and [entry["path"] for entry in data["invalid"]] == [str(tree.broken)]
-    assert "3 assessment(s) scored, 1 invalid" in run.err
+    assert "3 assessments scored, 1 invalid" in run.err
     good = cli("portfolio", *tree.good, "--today", "2026-11-21")
     assert good.code == 0 and "Support Copilot" in good.out and "Most common gaps" in good.out
     # Long paths wrap at a folder boundary, never inside the file name.
