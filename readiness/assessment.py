@@ -47,7 +47,7 @@ def to_assessment(document: Document) -> Assessment:
         Answer(
             item=item_id,
             status=Status(raw["status"]),
-            evidence=tuple(raw.get("evidence", ())),
+            evidence=tuple(entry for entry in raw.get("evidence", ()) if entry is not None),  # None: salvaged
             note=raw.get("note", ""),
             owner=raw.get("owner"),
             due=raw.get("due"),
@@ -67,6 +67,7 @@ def to_assessment(document: Document) -> Assessment:
             source=Source(document.file, *document.where(("waivers", index))),
         )
         for index, raw in enumerate(data.get("waivers", []))
+        if raw is not None  # a broken waiver that salvage.py blanked, keeping the others at their index
     )
     team = tuple(
         Member(id=member_id, name=raw["name"], role=raw.get("role", ""), source=source("team", member_id))
@@ -109,6 +110,14 @@ def extra_pack_paths(assessment: Assessment, assessment_path: Path) -> list[tupl
 
 def check_use(document: Document, use: Sequence[str] | None, builtin_ids: Iterable[str]) -> list[Diagnostic]:
     known = set(builtin_ids)
+    checklists = document.data.get("checklists")
+    if use is not None and not use and not (isinstance(checklists, dict) and checklists.get("extra")):
+        # No pack at all: every target would find nothing to check. Said here, so `validate` says it too.
+        message = (
+            "lists no pack and there is no 'extra' pack either, so nothing would be checked; "
+            "leave 'use' out to use every built-in pack, or name the packs to use"
+        )
+        return [document.diag(("checklists", "use"), message)]
     return [
         document.diag(("checklists", "use", index), f"unknown pack '{pack}'{did_you_mean(pack, known)}")
         for index, pack in enumerate(use or ())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -9,7 +10,7 @@ from readiness import cost, schemas
 from readiness.assessment import check_references, check_use, extra_pack_paths, to_assessment
 from readiness.catalog import build_catalog, builtin_files
 from readiness.diagnostics import Diagnostic, InputError, has_errors
-from readiness.evidence import check_evidence
+from readiness.evidence import EvidenceRejected, check_evidence, check_one
 from readiness.model import NOT_SCORED, Assessment, Catalog, CostProjection, Facts, Result
 from readiness.salvage import salvage
 from readiness.scoring import Options, score
@@ -38,7 +39,7 @@ def load(path: Path, display: str | None = None, document: Document | None = Non
     `document` is the file already read, when the caller had to look inside it first. `root` is the folder
     evidence may not leave (default: the enclosing git work tree, else the assessment's folder).
     """
-    document = document if document is not None else read_document(path, display)
+    document = document if document is not None else read_document(path, display, tolerant=True)
     problems = schemas.validate(document, "assessment")
     checked = document
     incomplete: frozenset[str] = frozenset()
@@ -49,7 +50,7 @@ def load(path: Path, display: str | None = None, document: Document | None = Non
         checked, incomplete = salvaged.document, salvaged.touched
     assessment = to_assessment(checked)
     problems += check_use(checked, assessment.use, [p.stem for p in builtin_files()])
-    packs, missing = _extra_packs(checked, assessment, path)
+    packs, missing = _extra_packs(checked, assessment, path, root)
     problems += missing
     catalog, found = build_catalog(packs, assessment.use)
     problems += found
@@ -64,15 +65,34 @@ def load(path: Path, display: str | None = None, document: Document | None = Non
 
 
 def _extra_packs(
-    document: Document, assessment: Assessment, path: Path
+    document: Document, assessment: Assessment, path: Path, root: Path | None
 ) -> tuple[list[tuple[Path, str]], list[Diagnostic]]:
-    """Custom pack files that exist; a missing one is reported where the assessment names it."""
+    """Custom pack files that exist; a missing one, one listed twice, or one outside the project is reported where
+    the assessment names it."""
     found, problems = [], []
-    for index, (pack_path, shown) in enumerate(extra_pack_paths(assessment, path)):
-        if pack_path.exists() or pack_path.is_symlink():
-            found.append((pack_path, shown))
-        else:
-            problems.append(document.diag(("checklists", "extra", index), f"custom pack '{shown}' does not exist"))
+    seen: dict[str, int] = {}
+    paths = extra_pack_paths(assessment, path)
+    for index, ((pack_path, shown), entry) in enumerate(zip(paths, assessment.extra, strict=True)):
+        where = ("checklists", "extra", index)
+        try:
+            # A pack is read and quoted in messages: like evidence, it stays inside the project, so an assessment
+            # in a pull request cannot make CI print a file from elsewhere on the machine.
+            check_one(path, entry, root)
+        except EvidenceRejected as rejected:
+            problems.append(document.diag(where, f"custom pack: {rejected}"))
+            continue
+        if not (pack_path.exists() or pack_path.is_symlink()):
+            problems.append(document.diag(where, f"custom pack '{shown}' does not exist"))
+            continue
+        real = os.path.realpath(pack_path)
+        if real in seen:
+            first = seen[real]
+            problems.append(
+                document.diag(where, f"'{entry}' is the same file as checklists.extra[{first}]; list it once")
+            )
+            continue
+        seen[real] = index
+        found.append((pack_path, shown))
     return found, problems
 
 
@@ -91,7 +111,8 @@ def evaluate(
                     where,
                     f"no checklist item applies at target '{target}' with this profile, so nothing would be "
                     "checked; raise the target or use more packs",
-                )
+                ),
+                *loaded.warnings,  # such as a pack left out, which may be why nothing applies
             ]
         )
     return Evaluation(result, loaded.warnings)

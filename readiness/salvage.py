@@ -23,24 +23,57 @@ _ROUNDS = 10  # each round removes at least one broken part; real files settle i
 @dataclass(frozen=True)
 class Salvaged:
     document: Document
-    touched: frozenset[str]  # top-level sections that lost something
+    # Top-level sections that lost something. Losing only `checklists.use` does not count as losing
+    # `checklists`: every built-in pack then stands in, a superset, so item ids can still be called unknown.
+    touched: frozenset[str]
 
 
 def salvage(document: Document) -> Salvaged | None:
     """The document without its schema-breaking parts, or None when what is left cannot be used."""
     data = copy.deepcopy(document.data)
     touched: set[str] = set()
+    blanked: set[JsonPath] = set()  # waivers replaced by None, which the schema need not accept any more
     for _ in range(_ROUNDS):
-        broken = schemas.invalid_paths(data, "assessment")
+        broken = {
+            path
+            for path in schemas.invalid_paths(data, "assessment")
+            if path[:2] not in blanked and path[:4] not in blanked
+        }
         if not broken:
             return Salvaged(replace(document, data=data), frozenset(touched))
         for path in sorted(broken, key=len, reverse=True):
+            if _one_waiver(data, path):
+                # Blank the one broken waiver, not the whole list, so the others are still checked; None keeps
+                # the later ones at their index (and so at their line). to_assessment skips it.
+                data["waivers"][path[1]] = None
+                blanked.add(path[:2])
+                touched.add("waivers")
+                continue
+            if _one_evidence_entry(data, path):
+                # Likewise one broken evidence entry: the others of the answer are still checked on disk.
+                data["answers"][path[1]]["evidence"][path[3]] = None
+                blanked.add(path[:4])
+                touched.add("answers")
+                continue
             target = _removable(path)
             if target is None or not isinstance(data, dict):
                 return None
-            touched.add(str(target[0]))
+            touched.add("checklists.use" if target[:2] == ("checklists", "use") else str(target[0]))
             _remove(data, target)
     return None
+
+
+def _one_waiver(data: Any, path: JsonPath) -> bool:
+    waivers = data.get("waivers") if isinstance(data, dict) else None
+    return len(path) >= 2 and path[0] == "waivers" and isinstance(path[1], int) and isinstance(waivers, list)
+
+
+def _one_evidence_entry(data: Any, path: JsonPath) -> bool:
+    if len(path) != 4 or path[0] != "answers" or path[2] != "evidence" or not isinstance(path[3], int):
+        return False
+    answers = data.get("answers") if isinstance(data, dict) else None
+    answer = answers.get(path[1]) if isinstance(answers, dict) else None
+    return isinstance(answer, dict) and isinstance(answer.get("evidence"), list)
 
 
 def _removable(path: JsonPath) -> JsonPath | None:

@@ -1,12 +1,14 @@
-"""`readiness validate` and `readiness checklists lint`: every problem of a file, none of the scoring."""
+"""`readiness validate` and `readiness checklists lint`: every problem of a file, and no verdict."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from readiness.catalog import assemble, builtin_files, read_pack
 from readiness.diagnostics import Diagnostic, InputError, Level, has_errors
-from readiness.engine import load
+from readiness.engine import evaluate
+from readiness.scoring import Options
 from readiness.yamlsource import Document, read_document
 
 
@@ -25,13 +27,16 @@ def validate_file(path: Path, root: Path | None = None) -> tuple[str, list[Diagn
     """The kind of file it is, and every problem found in it."""
     shown = str(path)
     try:
-        document = read_document(path, shown)
+        document = read_document(path, shown, tolerant=True)
     except InputError as error:
         return "unreadable", list(error.diagnostics)
     kind = _kind(document)
     if kind == "assessment":
         try:
-            return kind, list(load(path, shown, document, root).warnings)
+            # Scored, not only loaded, so that an assessment where no item applies is refused here as by
+            # `check`, instead of passing `validate`. Which items apply does not depend on the day.
+            options = Options(today=date(2000, 1, 1))
+            return kind, list(evaluate(path, options, shown, root, document).warnings)
         except InputError as error:
             return kind, list(error.diagnostics)
     if kind == "checklist":

@@ -7,12 +7,13 @@ typed, and the next run starts again at the first open item.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from readiness import interview, yamledit
+from readiness import interview, schemas, yamledit
 from readiness.ask import Asker, Closed, required
 from readiness.engine import evaluate
 from readiness.evidence import EvidenceRejected, check_one
@@ -381,9 +382,13 @@ def _due(text: str) -> date | None:
     return interview.parse_due(text)
 
 
-def _number(minimum: float, maximum: float | None = None, *, above: bool = False, whole: bool = False,
-            optional: bool = False) -> Callable[[str], float | int | None]:  # fmt: skip
-    """A converter for one number of the cost model, with the schema's bounds in words."""
+def _number(key: str, *, optional: bool = False) -> Callable[[str], float | int | None]:
+    """A converter for one number of the cost model, held to the bounds the schema sets for `key` (dotted below
+    `cost`), so that the walk never saves a value the next `check` refuses."""
+    rule: dict[str, Any] = schemas.schema("assessment")["properties"]["cost"]
+    for name in key.split("."):
+        rule = rule["properties"][name]
+    whole = rule["type"] == "integer"
 
     def convert(text: str) -> float | int | None:
         if not text:
@@ -394,27 +399,40 @@ def _number(minimum: float, maximum: float | None = None, *, above: bool = False
             value: float | int = int(text) if whole else float(text)
         except ValueError:
             raise ValueError(f"'{text}' is not {'a whole number' if whole else 'a number'}") from None
-        if whole is False and value == int(value) and "." not in text and "e" not in text.lower():
+        if not math.isfinite(value):  # 'inf', 'nan' and '1e999' are floats to Python, and no cost
+            raise ValueError(f"'{text}' is not a finite number")
+        if not whole and value == int(value) and "." not in text and "e" not in text.lower():
             value = int(value)
-        if (above and value <= minimum) or value < minimum:
-            raise ValueError(f"it must be {'above' if above else 'at least'} {minimum:g}")
-        if maximum is not None and value > maximum:
-            raise ValueError(f"it must be at most {maximum:g}")
+        if "exclusiveMinimum" in rule and value <= rule["exclusiveMinimum"]:
+            raise ValueError(f"it must be above {_shown(rule['exclusiveMinimum'])}")
+        if "minimum" in rule and value < rule["minimum"]:
+            raise ValueError(f"it must be at least {_shown(rule['minimum'])}")
+        if "maximum" in rule and value > rule["maximum"]:
+            raise ValueError(f"it must be at most {_shown(rule['maximum'])}")
         return value
 
     return convert
 
 
+def _shown(bound: float) -> str:
+    return f"{int(bound):,}" if float(bound).is_integer() else f"{bound:g}"
+
+
 # (key, question, converter, default when the file has none): the numbers of DESIGN §3.4 a team knows.
 _COST_QUESTIONS: tuple[tuple[str, str, Callable[[str], Any], str], ...] = (
-    ("requests_per_day", "Requests per day today", _number(0), ""),
-    ("monthly_growth", "Growth of requests each month (0.25 for 25 %)", _number(0), "0"),
-    ("tokens.input", "Input tokens per request", _number(0), ""),
-    ("tokens.output", "Output tokens per request", _number(0), ""),
-    ("price_per_million.input", "Price per million input tokens", _number(0, above=True), ""),
-    ("price_per_million.output", "Price per million output tokens", _number(0, above=True), ""),
-    ("cache_hit_rate", "Share of input tokens served from the prompt cache, 0 to 1", _number(0, 1), "0"),
-    ("fixed_monthly", "Fixed costs a month (hosting, vector store)", _number(0), "0"),
-    ("budget_monthly", "Monthly budget (Enter alone: none)", _number(0, optional=True), ""),
-    ("horizon_months", "Months to project", _number(1, 60, whole=True), "3"),
+    ("requests_per_day", "Requests per day today", _number("requests_per_day"), ""),
+    ("monthly_growth", "Growth of requests each month (0.25 for 25 %)", _number("monthly_growth"), "0"),
+    ("tokens.input", "Input tokens per request", _number("tokens.input"), ""),
+    ("tokens.output", "Output tokens per request", _number("tokens.output"), ""),
+    ("price_per_million.input", "Price per million input tokens", _number("price_per_million.input"), ""),
+    ("price_per_million.output", "Price per million output tokens", _number("price_per_million.output"), ""),
+    (
+        "cache_hit_rate",
+        "Share of input tokens served from the prompt cache, 0 to 1",
+        _number("cache_hit_rate"),
+        "0",
+    ),
+    ("fixed_monthly", "Fixed costs a month (hosting, vector store)", _number("fixed_monthly"), "0"),
+    ("budget_monthly", "Monthly budget (Enter alone: none)", _number("budget_monthly", optional=True), ""),
+    ("horizon_months", "Months to project", _number("horizon_months"), "3"),
 )

@@ -13,24 +13,40 @@ import os
 import re
 import stat
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from readiness.diagnostics import Diagnostic, InputError, JsonPath, Level, json_path
+from readiness.diagnostics import Diagnostic, InputError, JsonPath, Level, PathPart, json_path
 
 MAX_BYTES = 5 * 1024 * 1024
 # Nodes that may be produced by expanding aliases: generous for sharing a list or two, far below a bomb.
 ALIAS_NODE_BUDGET = 10_000
 MAX_DEPTH = 64
 
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
 _T = "tag:yaml.org,2002:"
 _STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP = (_T + t for t in ("str", "int", "float", "bool", "null", "timestamp"))
 _SEQ, _MAP, _MERGE = _T + "seq", _T + "map", _T + "merge"
+_KIND_WORDS = {"int": "a whole number", "float": "a number", "bool": "true or false", "null": "null"}
+
+# YAML 1.1 reads `1e3`, `2.5e10` and `1e309` as strings (it wants a dot and a signed exponent: 1.0e+3), so
+# whoever wrote a number was told "expected a number, got the string '1e309'". YAML 1.2 reads them as floats,
+# and so do we; ruamel, which writes our saves, already quotes such strings for that reason.
+_FLOAT_WITH_EXPONENT = re.compile(r"^[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)[eE][-+]?[0-9]+$")
+
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """The safe loader (libyaml's when present), with the floats of YAML 1.2."""
+
+
+class _Resolver(yaml.resolver.Resolver):
+    """The resolver of _Loader, for the fast path's plain scalars."""
+
+
+for _resolving in (_Loader, _Resolver):
+    _resolving.add_implicit_resolver(_FLOAT, _FLOAT_WITH_EXPONENT, list("-+0123456789."))
 
 
 @dataclass(frozen=True)
@@ -41,6 +57,10 @@ class Document:
     data: Any
     values: dict[JsonPath, tuple[int, int]] = field(repr=False)
     keys: dict[JsonPath, tuple[int, int]] = field(repr=False)
+    # Read with `tolerant`: what was wrong in values the file could still be read around (a duplicate key, a
+    # tag, a merge key, a number out of range, an escaped control character). The value stands as None, or
+    # the first of duplicate keys; the schema check reports these beside its own findings.
+    problems: tuple[Diagnostic, ...] = field(default=(), repr=False)
 
     def where(self, path: JsonPath, *, key: bool = False) -> tuple[int, int]:
         """Position of the value at `path` (or of its key), else of the nearest enclosing node."""
@@ -96,27 +116,95 @@ def read_text(path: Path, display: str) -> str:
     return text
 
 
-def read_document(path: Path, display: str | None = None) -> Document:
+def read_document(path: Path, display: str | None = None, *, tolerant: bool = False) -> Document:
     shown = display if display is not None else str(path)
-    return parse_document(read_text(path, shown), shown)
+    return parse_document(read_text(path, shown), shown, tolerant=tolerant)
 
 
 # Characters YAML 1.1 allows in a stream; libyaml reports others at a byte offset, we want a column.
 _NOT_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
-def parse_document(text: str, file: str) -> Document:
+# Characters YAML 1.1 reads as line breaks but editors do not show as such: after one, every line number
+# libyaml gives is one more than the editor shows, and an unquoted value is cut in two. A byte-order mark
+# belongs at the very start only; elsewhere it is an invisible character in the middle of a key or a value.
+_BREAK_HINT = "which YAML reads as a line break though editors do not show one; delete it, or write {} in double quotes"
+_INVISIBLE = {
+    "\x85": "next-line character U+0085, " + _BREAK_HINT.format("\\u0085"),
+    "\u2028": "line separator U+2028, " + _BREAK_HINT.format("\\u2028"),
+    "\u2029": "paragraph separator U+2029, " + _BREAK_HINT.format("\\u2029"),
+    "\ufeff": "byte-order mark U+FEFF in the middle of the file, an invisible character there; delete it",
+}
+_INVISIBLE_FOUND = re.compile("[" + "".join(_INVISIBLE) + "]")
+
+
+def parse_document(text: str, file: str, *, tolerant: bool = False) -> Document:
+    """The data of `text` with positions. Raises InputError for what cannot be read; with `tolerant`, problems in
+    single values (see Document.problems) come back in the Document instead, so that the schema and reference
+    checks still run and every problem of the file is told in one run."""
     bad = _NOT_PRINTABLE.search(text)
     if bad is not None:
         line, column = _position_of(text[: bad.start()])
         message = f"control character U+{ord(bad.group()):04X} is not allowed in YAML"
         raise file_problem(file, message, line, column)
+    odd = _INVISIBLE_FOUND.search(text, 1 if text.startswith("\ufeff") else 0)
+    if odd is not None:
+        line, column = _position_of(text[: odd.start()])
+        raise file_problem(file, _INVISIBLE[odd.group()], line, column)
     fast = _build_from_events(text, file)
-    return fast if fast is not None else _compose_and_build(text, file)
+    document = fast if fast is not None else _compose_and_build(text, file, tolerant)
+    problems = list(document.problems)
+    if "\\" in text:  # only an escape in a double-quoted string can put a control character into the data
+        problems += _escaped_controls(document, document.data, ())
+    if problems and not tolerant:
+        raise InputError(problems)
+    return replace(document, problems=tuple(problems)) if problems else document
 
 
-def _compose_and_build(text: str, file: str) -> Document:
+# C0 controls but the line-breaking ones (tab, line feed, carriage return: every renderer turns them into spaces
+# or escapes), DEL, and C1 controls: written as escapes ("\e[31m", "\x9b"), they would reach terminals, CI logs
+# and reports as they are, where they can recolour, hide or rewrite what the tool prints.
+_ESCAPED_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _escaped_controls(document: Document, value: Any, path: JsonPath) -> list[Diagnostic]:
+    """Strings holding a control character, each reported and, as a value, replaced by None: nothing after the
+    reading sees it, and so nothing prints it or reports it again."""
+    problems = []
+    if isinstance(value, dict):
+        for name, inner in value.items():
+            if isinstance(name, str) and _ESCAPED_CONTROL.search(name):
+                problems.append(document.diag((*path, name), _control_message(name), key=True))
+            if isinstance(inner, str) and _ESCAPED_CONTROL.search(inner):
+                problems.append(document.diag((*path, name), _control_message(inner)))
+                value[name] = None
+            else:
+                problems += _escaped_controls(document, inner, (*path, name))
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            if isinstance(inner, str) and _ESCAPED_CONTROL.search(inner):
+                problems.append(document.diag((*path, index), _control_message(inner)))
+                value[index] = None
+            else:
+                problems += _escaped_controls(document, inner, (*path, index))
+    return problems
+
+
+def _control_message(text: str) -> str:
+    found = _ESCAPED_CONTROL.search(text)
+    assert found is not None
+    shown = _ESCAPED_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return (
+        f"'{shown}' holds the control character U+{ord(found.group()):04X}, written as an escape, which would reach "
+        "terminals and logs as it is; remove it"
+    )
+
+
+def _compose_and_build(text: str, file: str, tolerant: bool = False) -> Document:
     """The thorough reading: every problem of the file, at its line and column."""
+    too_deep = _nesting_problem(text, file)
+    if too_deep is not None:
+        raise too_deep
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -133,13 +221,62 @@ def _compose_and_build(text: str, file: str) -> Document:
         raise file_problem(file, "file is empty")
     builder = _Builder(file)
     data = builder.build(node, (), 0)
-    if builder.problems:
+    if builder.problems and (not tolerant or builder.over_budget):  # an alias bomb leaves nothing worth checking
         raise InputError(builder.problems)
-    return Document(file, data, builder.values, builder.keys)
+    return Document(file, data, builder.values, builder.keys, tuple(builder.problems))
+
+
+@dataclass
+class _Open:
+    """A collection the event walk is inside of: its path and how many children it has had so far."""
+
+    path: JsonPath
+    mapping: bool
+    children: int = 0
+    key: PathPart = "?"
+
+
+def _nesting_problem(text: str, file: str) -> InputError | None:
+    """Nesting deeper than MAX_DEPTH, found before composing.
+
+    libyaml's composer recurses in C once per level, so some 100,000 nested '[' (a 200 kB file) overflow the
+    C stack and kill the process with a segfault that no `except` catches. The parser keeps its own stack, so
+    walking its events is safe; the walk stops at the first node too deep, as libyaml's scanner slows down
+    with the square of the depth of flow collections (half a million nested '{a: ' would take an hour).
+    """
+    open_: list[_Open] = []
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.CollectionEndEvent):
+                open_.pop()
+                continue
+            if not isinstance(event, yaml.NodeEvent):
+                continue
+            path: JsonPath = ()
+            key = False
+            if open_:
+                parent = open_[-1]
+                key = parent.mapping and parent.children % 2 == 0
+                if key:  # not a level of its own, as in _Builder; it names the path of its value
+                    parent.key = event.value if isinstance(event, yaml.ScalarEvent) else "?"
+                    path = parent.path
+                else:
+                    path = (*parent.path, parent.key if parent.mapping else parent.children)
+                parent.children += 1
+            if len(open_) > MAX_DEPTH and not key:
+                line, column = (event.start_mark.line + 1, event.start_mark.column + 1) if event.start_mark else (1, 1)
+                message = f"nesting is deeper than {MAX_DEPTH} levels"
+                return InputError([Diagnostic(file, line, column, Level.ERROR, json_path(path), message)])
+            if isinstance(event, yaml.CollectionStartEvent):
+                open_.append(_Open(path, isinstance(event, yaml.MappingStartEvent)))
+    except yaml.YAMLError:
+        pass  # composing reports it, with its line and column
+    return None
 
 
 def _position_of(prefix: str) -> tuple[int, int]:
-    """1-based line and column just after `prefix`."""
+    """1-based line and column just after `prefix`; a lone CR ends a line too, as for libyaml."""
+    prefix = prefix.replace("\r\n", "\n").replace("\r", "\n")
     line = prefix.count("\n") + 1
     return line, len(prefix) - (prefix.rfind("\n") + 1) + 1
 
@@ -167,7 +304,32 @@ def _syntax_error(text: str, file: str, exc: yaml.MarkedYAMLError) -> InputError
         message = f"{exc.problem} ({exc.context}{where})"
     if "expected a single document" in message:
         message = "the file holds more than one YAML document (a second '---'); keep everything in one"
+    found = _character_at(text, line, column)
+    if exc.problem == "found character that cannot start any token" and found in ("@", "`", "%"):
+        # libyaml does not say which character: '@' and '`' are reserved, '%' starts a directive.
+        message = f"a value cannot start with '{found}' (YAML reserves it); put the value in quotes"
+    elif exc.problem == "mapping values are not allowed in this context":
+        message = (
+            "mapping values are not allowed here: a ': ' inside a value needs quotes around the value, "
+            "and a key must line up with the keys beside it"
+        )
+    elif exc.problem == "found undefined alias":
+        name = re.match(r"\*([^\s,\[\]{}]+)", _line_text(text, line)[column - 1 :])
+        if name is not None:  # libyaml does not say which alias either
+            message = f"alias '*{name[1]}' refers to no anchor; define '&{name[1]}' before it, or write the value out"
     return file_problem(file, f"YAML syntax error: {message}", line, column)
+
+
+def _line_text(text: str, line: int) -> str:
+    """The text of a 1-based line, or '' past the end."""
+    lines = text.splitlines()
+    return lines[line - 1] if 1 <= line <= len(lines) else ""
+
+
+def _character_at(text: str, line: int, column: int) -> str:
+    """The character at a 1-based line and column, or '' past the end."""
+    content = _line_text(text, line)
+    return content[column - 1] if 1 <= column <= len(content) else ""
 
 
 class _Builder:
@@ -179,7 +341,7 @@ class _Builder:
         self._built: set[int] = set()
         self._open: set[int] = set()
         self._alias_nodes = 0
-        self._over_budget = False
+        self.over_budget = False
         self._scalars = yaml.constructor.SafeConstructor()
 
     def _problem(self, node: yaml.Node, path: JsonPath, message: str) -> None:
@@ -198,8 +360,8 @@ class _Builder:
         if alias_at is not None:
             self._alias_nodes += 1
             if self._alias_nodes > ALIAS_NODE_BUDGET:
-                if not self._over_budget:
-                    self._over_budget = True
+                if not self.over_budget:
+                    self.over_budget = True
                     # The expanded nodes carry the anchor's position; the user needs the alias's own line.
                     line, column = self._nearest(alias_at)
                     self.problems.append(
@@ -272,14 +434,24 @@ class _Builder:
         if tag in (_STR, _TIMESTAMP):
             # Dates stay ISO strings; they are checked as dates where a date is expected.
             return str(node.value)
-        if tag in (_INT, _BOOL, _NULL):
-            return self._scalars.construct_object(node)
-        if tag == _FLOAT:
-            number = self._scalars.construct_object(node)
-            if not math.isfinite(number):
+        if tag in (_INT, _FLOAT, _BOOL, _NULL):
+            try:
+                # The constructor itself, not construct_object: that one marks the node as under construction
+                # and, when it fails, leaves it so, which would make an alias to it fail in another way.
+                value = self._scalars.yaml_constructors[tag](self._scalars, node)
+            except (ValueError, KeyError, IndexError):
+                digits = node.value.lstrip("+-").replace("_", "")
+                if tag == _INT and digits.isascii() and digits.isdigit():  # Python reads no int over 4300 digits
+                    message = f"a number of {len(digits):,} digits is too large"
+                else:  # an explicit tag on a value that is not of its kind: `!!float abc`, `!!bool maybe`
+                    kind = tag.removeprefix(_T)
+                    message = f"'{node.value}' is not {_KIND_WORDS[kind]}, though its tag '!!{kind}' says so"
+                self._problem(node, path, message)
+                return None
+            if tag == _FLOAT and not math.isfinite(value):
                 self._problem(node, path, f"'{node.value}' is not a finite number")
                 return None
-            return number
+            return value
         self._problem(node, path, f"YAML tag '{tag}' is not allowed")
         return None
 
@@ -295,7 +467,7 @@ class _Builder:
 _PLAIN_CACHE_LIMIT = 4096  # distinct short plain scalars kept resolved (statuses, booleans, dates, numbers)
 _PLAIN_CACHED_LENGTH = 40
 _plain_cache: dict[str, Any] = {}
-_resolver = yaml.resolver.Resolver()
+_resolver = _Resolver()
 _constructor = yaml.constructor.SafeConstructor()
 
 
@@ -370,7 +542,10 @@ def _plain_scalar(text: str) -> Any:
         if tag in (_STR, _TIMESTAMP):
             found = text
         elif tag in (_INT, _BOOL, _NULL, _FLOAT):
-            found = _constructor.yaml_constructors[tag](_constructor, yaml.ScalarNode(tag, text))
+            try:
+                found = _constructor.yaml_constructors[tag](_constructor, yaml.ScalarNode(tag, text))
+            except ValueError:  # an int of more than 4300 digits: the thorough reading says so
+                raise _Unusual from None
             if tag == _FLOAT and not math.isfinite(found):
                 raise _Unusual
         else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import importlib.util
 import json
@@ -143,15 +144,23 @@ def is_valid(data: Any, kind: str) -> bool:
 
 
 def validate(document: Document, kind: str) -> list[Diagnostic]:
-    """Every schema problem of the document, each at the line of the offending key or value."""
+    """Every schema problem of the document, each at the line of the offending key or value, and the problems
+    met while reading it (Document.problems). A schema finding at or below a value the reading already found
+    wrong (a tag read as None) would only say the same thing again, and is left out."""
+    read = document.problems
     if is_valid(document.data, kind):
-        return []
+        return sorted(read)
     found = [
         document.diag(path, message, key=at_key)
         for error in validator(kind).iter_errors(document.data)
         for path, message, at_key in _findings(error)
     ]
-    return sorted(set(found))
+    said = {problem.path for problem in read}
+    return sorted({*read, *(d for d in found if not _below(d.path, said))})
+
+
+def _below(path: str, roots: set[str]) -> bool:
+    return any(path == root or path.startswith((root + ".", root + "[")) for root in roots)
 
 
 def invalid_paths(data: Any, kind: str) -> set[JsonPath]:
@@ -192,14 +201,12 @@ def _findings(error: ValidationError) -> list[Finding]:
             return [(path, f"expected {wanted}, got {_describe(error.instance)}", False)]
         return _findings(best_match(error.context))
     if kind == "additionalProperties":
-        allowed = set(spec.get("properties", {}))
-        return [
-            ((*path, key), f"unknown key '{key}'{did_you_mean(key, allowed)}", True)
-            for key in instance
-            if key not in allowed
-        ]
+        allowed = list(spec.get("properties", {}))
+        return [((*path, key), _unknown_key(key, allowed), True) for key in instance if key not in allowed]
     if kind == "required":
         missing = str(error.message).split("'")[1] if "'" in error.message else str(error.validator_value)
+        if _misspelt(missing, instance, spec):
+            return []  # the misspelt key's own message says "did you mean"; a second error would be noise
         return [(path, f"missing required key '{missing}'", False)]
     if "propertyNames" in error.schema_path:
         # jsonschema reports a bad key at its parent mapping; the user needs the key's own line.
@@ -209,12 +216,52 @@ def _findings(error: ValidationError) -> list[Finding]:
     return [(path, _message(error), False)]
 
 
+def _unknown_key(key: str, allowed: list[str]) -> str:
+    hint = did_you_mean(key, allowed)
+    if not hint and 0 < len(allowed) <= 12:
+        hint = "; the keys here are " + ", ".join(allowed)
+    return f"unknown key '{key}'{hint}"
+
+
+def _misspelt(missing: str, instance: Any, spec: dict[str, Any]) -> bool:
+    """Whether an unknown key of the mapping is `missing` misspelt (`expiry` for `expires`)."""
+    if spec.get("additionalProperties") is not False or not isinstance(instance, dict):
+        return False
+    allowed = list(spec.get("properties", {}))
+    unknown = [key for key in instance if key not in allowed]
+    return any(did_you_mean(key, allowed) == f" (did you mean '{missing}'?)" for key in unknown)
+
+
+def _date_problem(value: str) -> str:
+    """Why a YYYY-MM-DD string is no date, in words; '' when it does not even have that shape."""
+    if not _DATE.match(value):
+        return ""
+    year, month, day = (int(part) for part in value.split("-"))
+    if year == 0:
+        return ": there is no year 0"
+    if not 1 <= month <= 12:
+        return f": there is no month {month}"
+    if day == 0:
+        return ": there is no day 0"
+    days = calendar.monthrange(year, month)[1]
+    return f": {calendar.month_name[month]} {year} has {days} days"
+
+
 def _message(error: ValidationError) -> str:
     kind = error.validator
     value: Any = error.validator_value
     instance: Any = error.instance
     if kind == "type":
+        schema_here: Any = error.schema
+        if isinstance(schema_here, dict) and schema_here.get("format") == "date":
+            return f"expected a date (YYYY-MM-DD), got {_describe(instance)}"
         wanted = " or ".join(_TYPE_WORDS.get(t, t) for t in ([value] if isinstance(value, str) else value))
+        if not error.absolute_path and isinstance(schema_here, dict) and schema_here.get("required"):
+            keys = " and ".join(f"'{key}'" for key in schema_here["required"])
+            wanted += f" with {keys} at the top"
+        elif instance is None and value in ("object", "array"):
+            empty = "{}" if value == "object" else "[]"
+            return f"expected {wanted}, got nothing; write {empty} for an empty one, or leave the key out"
         return f"expected {wanted}, got {_describe(instance)}"
     if kind == "enum":
         choices = ", ".join(str(v) for v in value)
@@ -223,7 +270,8 @@ def _message(error: ValidationError) -> str:
     if kind == "const":
         return f"must be {json.dumps(value)}, got {_describe(instance)}"
     if kind == "format" and value == "date":
-        return f"{_describe(instance)} is not a valid date (YYYY-MM-DD)"
+        reason = _date_problem(instance) if isinstance(instance, str) else ""
+        return f"{_describe(instance)} is not a valid date{reason or ' (YYYY-MM-DD)'}"
     if kind == "pattern":
         return f"{_describe(instance)} is not {_PATTERN_WORDS.get(str(value), f'of the form {value}')}"
     if kind == "minLength" and value == 1:
@@ -241,5 +289,6 @@ def _message(error: ValidationError) -> str:
         "exclusiveMaximum": "less than",
     }
     if kind in bounds:
-        return f"must be {bounds[kind]} {value}, got {_describe(instance)}"
+        limit = f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else str(value)
+        return f"must be {bounds[kind]} {limit}, got {_describe(instance)}"
     return str(error.message)
