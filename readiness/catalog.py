@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from functools import lru_cache
@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from readiness import __version__, cachedir, model, schemas
-from readiness.diagnostics import Diagnostic, InputError, did_you_mean, has_errors
+from readiness.diagnostics import Diagnostic, InputError, Level, did_you_mean, has_errors
 from readiness.evidence import glob_problem
 from readiness.model import Activity, AutoCheck, Catalog, Effort, Item, Pack, Severity, Source, Stage
 from readiness.resources import data_dir
@@ -64,18 +64,28 @@ def read_pack(
     path: Path, display: str | None = None, *, builtin: bool = False
 ) -> tuple[PackFile | None, list[Diagnostic]]:
     """Read and check one pack file on its own. Returns None for the pack when it has errors."""
+    pack_file, problems, _ = _read_pack(path, display, builtin=builtin)
+    return pack_file, problems
+
+
+def _read_pack(
+    path: Path, display: str | None = None, *, builtin: bool = False
+) -> tuple[PackFile | None, list[Diagnostic], str | None]:
+    """As read_pack, and for a pack with schema errors the id it declares, so that a pack extending it is not
+    told on top of its errors that no pack has that id."""
     shown = display or display_path(path)
     try:
-        document = read_document(path, shown)
+        document = read_document(path, shown, tolerant=not builtin)
     except InputError as error:
-        return None, list(error.diagnostics)
+        return None, list(error.diagnostics), None
     # The built-in packs are checked against the schema by the test suite; re-checking them on every run
     # would cost more than the user's own file.
     problems = [] if builtin else schemas.validate(document, "checklist")
     if has_errors(problems):
-        return None, problems
+        declared = document.data.get("id") if isinstance(document.data, dict) else None
+        return None, problems, declared if isinstance(declared, str) else None
     pack_file, more = _to_pack_file(document, "built-in" if builtin else shown)
-    return pack_file, problems + more
+    return pack_file, problems + more, None
 
 
 def _to_pack_file(document: Document, origin: str) -> tuple[PackFile, list[Diagnostic]]:
@@ -189,12 +199,15 @@ def _assemble_with(extra: Sequence[tuple[Path, str]], use: Sequence[str] | None)
     problems: list[Diagnostic] = list(found_in_builtin)
     files: list[PackFile] = list(builtin)
     builtin_ids = [f.pack.id for f in files]
+    broken: set[str] = set()
     for path, shown in extra:
-        pack_file, found = read_pack(path, shown)
+        pack_file, found, declared = _read_pack(path, shown)
         problems.extend(found)
         if pack_file is not None:
             files.append(pack_file)
-    catalog, found = assemble(files, builtin_ids, use)
+        elif declared is not None:
+            broken.add(declared)
+    catalog, found = assemble(files, builtin_ids, use, broken)
     return catalog, problems + found
 
 
@@ -231,8 +244,10 @@ def _builtin_pack_files() -> tuple[tuple[PackFile, ...], tuple[Diagnostic, ...]]
 
 
 def assemble(
-    files: Iterable[PackFile], builtin_ids: Sequence[str], use: Sequence[str] | None
+    files: Iterable[PackFile], builtin_ids: Sequence[str], use: Sequence[str] | None, broken: Collection[str] = ()
 ) -> tuple[Catalog, list[Diagnostic]]:
+    """The catalog of `files`, layers applied in order. `broken` holds the ids of packs that failed to load:
+    their own errors are reported, so a layer that extends one of them is left out without another."""
     problems: list[Diagnostic] = []
     bases: dict[str, tuple[Pack, PackFile]] = {}
     layers: list[PackFile] = []
@@ -255,25 +270,58 @@ def assemble(
     for layer in layers:
         target = layer.extends or ""
         if target not in bases:
-            extending = {other.extends for other in layers if other is not layer}
-            hint = did_you_mean(target, bases) or f" (packs: {', '.join(sorted(bases))})"
-            why = (
-                f"'{target}' is itself an extension; extend the pack it extends"
-                if target in extending
-                else f"no pack has the id '{target}'{hint}"
-            )
+            if target in broken:
+                continue
+            why = _no_base(target, layer, layers, bases)
             problems.append(layer.document.diag(("extends",), f"cannot extend: {why}"))
             continue
         base, origin = bases[target]
         merged, found = _apply_layer(base, origin, layer)
         problems.extend(found)
+        if merged.items and all(item.disabled is not None for item in merged.items) and not found:
+            # Scored, such a pack would count nothing and pass silently; left out, it says so.
+            where = "checklists.use" if target in builtin_ids else "checklists.extra"
+            problems.append(
+                layer.document.diag(
+                    ("overrides",),
+                    f"every item of pack '{target}' is disabled, so the pack would check nothing; "
+                    f"leave it out of {where} instead",
+                    key=True,
+                )
+            )
         bases[target] = (merged, origin)
     chosen = _choose(bases, builtin_ids, use)
+    for layer in layers:
+        target = layer.extends or ""
+        if target in bases and bases[target][0] not in chosen:
+            problems.append(
+                layer.document.diag(
+                    ("extends",),
+                    f"ignored: pack '{target}' is not in checklists.use, so nothing in this file is checked",
+                    level=Level.WARNING,
+                )
+            )
     left_out = tuple(item.id for pack, _ in bases.values() if pack not in chosen for item in pack.items)
     everything = tuple(activity for pack, _ in bases.values() for activity in pack.activities)
     catalog = Catalog(tuple(chosen), left_out, everything)
     problems.extend(_check_references(catalog, [pf for _, pf in bases.values()] + layers))
     return catalog, problems
+
+
+def _no_base(target: str, layer: PackFile, layers: Sequence[PackFile], bases: dict[str, Any]) -> str:
+    """Why a layer finds no pack to extend, in the words that fit how it was written."""
+    hint = did_you_mean(target, bases) or f" (packs: {', '.join(sorted(bases))})"
+    for other in layers:
+        declared = other.document.data.get("id")
+        if other is not layer and declared == target and other.extends != target:
+            # Only a pack that extends nothing can be extended, so chains, and the loops they could form, stop here.
+            return (
+                f"'{target}' is the id in {other.document.file}, which itself extends '{other.extends}'; "
+                "a pack can only extend a pack that extends nothing"
+            )
+    if layer.document.data.get("id") == target:
+        return f"no other pack has the id '{target}', and a pack cannot extend itself{hint}"
+    return f"no pack has the id '{target}'{hint}"
 
 
 def _apply_layer(base: Pack, origin: PackFile, layer: PackFile) -> tuple[Pack, list[Diagnostic]]:

@@ -8,10 +8,11 @@ beyond resolving where a symlink points.
 from __future__ import annotations
 
 import errno
+import itertools
 import os
 import re
 import stat
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
@@ -29,6 +30,9 @@ SKIPPED_FOLDERS = frozenset(
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]+):")
 _MAGIC = re.compile(r"[*?\[]")
 _DRIVE = re.compile(r"^[A-Za-z]:")
+# C0 and C1 controls, DEL, and the Unicode line and paragraph separators.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_ESCAPES = {"\0": "\\0", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 
 def find_root(folder: Path) -> Path:
@@ -88,22 +92,28 @@ class _Tree:
         return os.path.relpath(path, self._folder).replace(os.sep, "/")
 
     def _real(self, path: str) -> str:
-        found = self.reals.get(path)
-        if found is None:
-            found = self.reals[path] = self._resolve(path)
-        return found
-
-    def _resolve(self, path: str) -> str:
         """What os.path.realpath gives, one name at a time below the root, so that the folders many paths share
-        are resolved once."""
-        parent, name = os.path.split(path)
-        if not name or not path.startswith(self._below_root):  # the root itself: by the OS's rules, once
-            return os.path.realpath(path)
-        candidate = os.path.join(self._real(parent), name)
-        info = self._lstat(candidate)
-        if not isinstance(info, OSError) and stat.S_ISLNK(info.st_mode):
-            return os.path.realpath(candidate)
-        return candidate  # as realpath does, a name that is not there is kept as written
+        are resolved once. Up to the nearest folder already resolved, then down again: a loop, not recursion,
+        since a path may have thousands of names."""
+        found = self.reals.get(path)
+        if found is not None:
+            return found
+        below: list[tuple[str, str, str]] = []  # (path, its folder, its name), deepest first
+        probe = path
+        while probe not in self.reals:
+            parent, name = os.path.split(probe)
+            if not name or not probe.startswith(self._below_root):  # the root itself: by the OS's rules, once
+                self.reals[probe] = os.path.realpath(probe)
+                break
+            below.append((probe, parent, name))
+            probe = parent
+        for probe, parent, name in reversed(below):
+            candidate = os.path.join(self.reals[parent], name)
+            info = self._lstat(candidate)
+            if not isinstance(info, OSError) and stat.S_ISLNK(info.st_mode):
+                candidate = os.path.realpath(candidate)
+            self.reals[probe] = candidate  # as realpath does, a name that is not there is kept as written
+        return self.reals[path]
 
     def _lstat(self, path: str) -> os.stat_result | OSError:
         found = self.lstats.get(path)
@@ -137,11 +147,13 @@ class _Tree:
             real = self._real(path)
         except (OSError, ValueError) as error:
             raise _Escape(f"'{entry}' cannot be resolved: {error}") from None
+        if not self.really_inside(real):
+            # Decided before anything is looked at out there: "not found" for a missing file but an error for a
+            # present one would tell whoever writes the assessment which files exist outside the project.
+            raise _Escape(self._outside(path, real, entry))
         try:
             info = self._stat(real)
         except FileNotFoundError:
-            if os.path.islink(path) and not self.really_inside(real):
-                raise _Escape(f"'{entry}' is a symlink to {real}, outside the project root {self.root}") from None
             return None
         except OSError as error:
             if error.errno == errno.ELOOP:
@@ -151,13 +163,26 @@ class _Tree:
             raise _Escape(f"'{entry}' cannot be checked: {error.strerror}") from None
         except ValueError:
             raise _Escape(f"'{entry}' is not a valid path") from None
-        if not self.really_inside(real):
-            raise _Escape(f"'{entry}' is a symlink to {real}, outside the project root {self.root}")
         if stat.S_ISREG(info.st_mode):
             return "file"
         if stat.S_ISDIR(info.st_mode):
             return "folder"
         raise _Escape(f"'{entry}' is {_special(info.st_mode)}, not a file or folder; it was not opened")
+
+    def _outside(self, path: str, real: str, entry: str) -> str:
+        """Why `path` (inside the root as written, outside it once resolved) is refused: the link it goes through."""
+        probe = self._root
+        for name in os.path.relpath(path, self._root).split(os.sep):
+            probe = os.path.join(probe, name)
+            info = self._lstat(probe)
+            if isinstance(info, OSError) or not stat.S_ISLNK(info.st_mode):
+                continue
+            link = self.relative(probe)
+            if probe == path and link == entry:
+                return f"'{entry}' is a symlink to {real}, outside the project root {self.root}"
+            target = self._real(probe)
+            return f"'{entry}' goes through the symlink '{link}' to {target}, outside the project root {self.root}"
+        return f"'{entry}' leads to {real}, outside the project root {self.root}"
 
     def listing(self, base: str) -> tuple[str, ...]:
         """Every file and folder under `base` (relative, '/'-separated), symlinks to outside left out."""
@@ -204,54 +229,130 @@ def _special(mode: int) -> str:
     return "a special file"
 
 
+class GlobError(ValueError):
+    """A glob that cannot be read; the message says why."""
+
+
 @lru_cache(maxsize=512)
 def glob_pattern(pattern: str) -> re.Pattern[str]:
-    """`**` spans any number of folders (none included); `*`, `?` and `[...]` stay within one name."""
-    parts = pattern.split("/")
-    out = []
-    for index, part in enumerate(parts):
-        last = index == len(parts) - 1
+    """`**` spans any number of folders (none included); `*`, `?` and `[...]` stay within one name.
+
+    Raises GlobError for a character class that cannot be read. No pattern can make a match backtrack for
+    long: `*a*a*a…b` or `**/x/**/x/**/…` against a name that almost matches would try every way of splitting
+    the name, which takes minutes for a dozen wildcards. So each `*` but a segment's last, and each `**` but the
+    pattern's last, takes the first place where what follows it fits (the earliest fit never loses a match, as
+    another wildcard follows), and never gives it back: `(?=(?P<g>…))(?P=g)`, an atomic group that Python
+    3.10's `re` can express.
+    """
+    parts: list[str] = []
+    for part in pattern.split("/"):
+        if not (part == "**" and parts[-1:] == ["**"]):  # `**/**` is `**`
+            parts.append(part)
+    names = itertools.count()  # each atomic group needs a name of its own
+    blocks: list[list[str]] = [[]]  # the segments between the `**` parts
+    for part in parts:
         if part == "**":
-            out.append(".+" if last else "(?:[^/]+/)*")
-            continue
-        out.append(_segment(part) + ("" if last else "/"))
-    return re.compile("".join(out) + r"\Z")
+            blocks.append([])
+        else:
+            blocks[-1].append(_segment(part, names))
+    out = "/".join(blocks[0]) + ("/" if blocks[0] and len(blocks) > 1 else "")
+    for index, block in enumerate(blocks[1:], start=1):
+        if not block:  # the pattern ends in `**`: at least one more name
+            out += ".+"
+        elif index == len(blocks) - 1:  # the last block ends the path, so it can only sit at the end
+            out += "(?:[^/]+/)*" + "/".join(block)
+        else:
+            out += _atomic("(?:[^/]+/)*?" + "/".join(block) + "/", names)
+    return re.compile(out + r"\Z")
 
 
-def _segment(part: str) -> str:
-    out, i = [], 0
+def _atomic(body: str, names: Iterator[int]) -> str:
+    name = f"g{next(names)}"
+    return f"(?=(?P<{name}>{body}))(?P={name})"
+
+
+def _segment(part: str, names: Iterator[int]) -> str:
+    """One name of a path: the pieces between its stars, each star but the last one atomic."""
+    pieces: list[str] = [""]
+    i = 0
     while i < len(part):
         char = part[i]
         if char == "*":
-            out.append("[^/]*")
+            pieces.append("")
         elif char == "?":
-            out.append("[^/]")
-        elif char == "[" and part.find("]", i + 2) != -1:
-            # A ']' right after '[' or '[!' is a member of the class, as in shells.
-            end = part.find("]", i + 2 if part[i + 1 : i + 2] in ("]", "!") else i + 1)
-            if end == -1:
-                out.append(re.escape(char))
-                i += 1
-                continue
-            inner = part[i + 1 : end]
-            if inner.startswith("!"):
-                inner = "^" + inner[1:]
-            out.append("[" + inner.replace("\\", "\\\\").replace("/", "") + "]")
-            i = end
+            pieces[-1] += "[^/]"
+        elif char == "[" and (found := _char_class(part, i)) is not None:
+            pieces[-1] += found[0]
+            i = found[1]
         else:
-            out.append(re.escape(char))
+            pieces[-1] += re.escape(char)
         i += 1
-    return "".join(out)
+    if len(pieces) == 1:
+        return pieces[0]
+    middle = "".join(_atomic("[^/]*?" + piece, names) for piece in pieces[1:-1] if piece)
+    return pieces[0] + middle + "[^/]*" + pieces[-1]
+
+
+def _char_class(part: str, start: int) -> tuple[str, int] | None:
+    """The class that opens at `part[start]`, as a regex, and where its `]` is; None when it never closes.
+
+    As in shells, `[!…]` negates and a `]` right after `[` or `[!` is a member. Every member is escaped, so
+    nothing in a glob is read as regex syntax, and a class never matches '/'.
+    """
+    i = start + 1
+    negate = part[i : i + 1] == "!"
+    first = i + 1 if negate else i
+    end = part.find("]", first + 1 if part[first : first + 1] == "]" else first)
+    if end == -1:
+        return None
+    members, out, j = part[first:end], [], 0
+    spans_slash = False
+    while j < len(members):
+        if j + 2 < len(members) and members[j + 1] == "-":
+            low, high = members[j], members[j + 2]
+            if low > high:
+                raise GlobError(f"the range '{low}-{high}' in '{part[start : end + 1]}' runs backwards")
+            spans_slash = spans_slash or low <= "/" <= high
+            out.append(f"{re.escape(low)}-{re.escape(high)}")
+            j += 3
+        else:
+            out.append(re.escape(members[j]))
+            j += 1
+    body = "".join(out)
+    if negate:
+        return f"[^/{body}]", end
+    return ("(?!/)" if spans_slash else "") + f"[{body}]", end
 
 
 @lru_cache(maxsize=1024)
 def glob_problem(pattern: str) -> str | None:
     """Why a glob in a pack's `auto.files` cannot be used, if it cannot: packs do not know where a project is."""
+    control = control_problem(pattern)
+    if control is not None:
+        return control
     if pattern.startswith(("/", "\\")) or _DRIVE.match(pattern):
         return f"'{pattern}' is absolute; automated globs are relative to the assessment's folder"
-    if ".." in PurePosixPath(pattern).parts:
+    if ".." in PurePosixPath(pattern.replace("\\", "/")).parts:  # a glob reads '\\' as '/'
         return f"'{pattern}' uses '..'; automated globs must stay inside the assessment's folder"
+    try:
+        glob_pattern(pattern.replace("\\", "/"))
+    except GlobError as error:
+        return f"'{pattern}' is not a glob readiness can read: {error}"
     return None
+
+
+def control_problem(entry: str) -> str | None:
+    """Why an entry holding a control character is refused: no file in a repository is named with one, and
+    shown as it is, a line break would split a diagnostic in two and an escape sequence would reach the
+    terminal. The entry is shown with the character written out."""
+    found = _CONTROL.search(entry)
+    if found is None:
+        return None
+    shown = _CONTROL.sub(lambda m: _ESCAPES.get(m.group(), f"\\u{ord(m.group()):04x}"), entry)
+    return (
+        f"'{shown}' holds the control character U+{ord(found.group()):04X} at character {found.start() + 1}; "
+        "a path or URL never does"
+    )
 
 
 def _split_glob(pattern: str) -> tuple[str, str]:
@@ -268,6 +369,10 @@ def _matches(tree: _Tree, entry: str) -> tuple[str, ...]:
     prefix, rest = _split_glob(entry.replace("\\", "/"))
     if ".." in rest.split("/"):
         raise _Escape(f"'{entry}' uses '..' after a wildcard; put the folders before the wildcard")
+    try:  # before the folder is looked at: a glob that cannot be read is wrong whether the folder exists or not
+        match = glob_pattern(rest).match
+    except GlobError as error:
+        raise _Escape(f"'{entry}' is not a glob readiness can read: {error}") from None
     known = tree.bases.get(prefix)
     if known is None:
         base = tree.locate(prefix or ".", entry)
@@ -276,7 +381,6 @@ def _matches(tree: _Tree, entry: str) -> tuple[str, ...]:
         shown_base = tree.relative(base)
         known = tree.bases[prefix] = ("" if shown_base == "." else shown_base + "/", tree.listing(base))
     lead, names = known
-    match = glob_pattern(rest).match
     tail = _literal_tail(rest)  # a cheap test first: most names of a large tree fail on their ending
     return tuple([lead + name for name in names if name.endswith(tail) and match(name)])
 
@@ -292,6 +396,9 @@ def _literal_tail(pattern: str) -> str:
 
 
 def _check_entry(tree: _Tree, entry: str, source: Source) -> PathCheck:
+    control = control_problem(entry)
+    if control is not None:
+        raise _Escape(control)
     scheme = _SCHEME.match(entry)
     if scheme:
         name = scheme.group(1).lower()
@@ -301,6 +408,12 @@ def _check_entry(tree: _Tree, entry: str, source: Source) -> PathCheck:
             raise _Escape(f"'{entry}' is not a complete URL; it needs a host, as in https://host/path")
         return PathCheck(entry, "url", (entry,), source)
     if _MAGIC.search(entry):
+        # A name such as 'app/[id]/page.tsx' or '[draft] notes.md' that exists as written is that file: read as
+        # a glob, its brackets would make a class and never match it. ('..' stays the glob's business.)
+        if ".." not in entry.replace("\\", "/").split("/"):
+            literal = tree.locate(entry, entry)
+            if tree.kind_of(literal, entry) is not None:
+                return PathCheck(entry, "path", (tree.relative(literal),), source)
         return PathCheck(entry, "glob", _matches(tree, entry), source)
     path = tree.locate(entry, entry)
     found = tree.kind_of(path, entry) is not None

@@ -12,7 +12,7 @@ import pytest
 
 from readiness.diagnostics import InputError
 from readiness.engine import evaluate
-from readiness.evidence import glob_pattern
+from readiness.evidence import GlobError, glob_pattern
 from readiness.model import ItemResult, Result
 from readiness.scoring import Options
 from tests.conftest import Project, Run
@@ -55,10 +55,27 @@ def answer(evidence: str, item: str = "ops.kill-switch", extra: str = "") -> str
         ("**/CODEOWNERS", ".github/CODEOWNERS", True),
         ("**/*.y*ml", "alerts/drift.yaml", True),
         ("a+b.md", "aab.md", False),
+        ("a[!b]c", "a/c", False),  # a class, negated or not, stays within one name
+        ("a[+-0]c", "a/c", False),
+        ("[!]].md", "x.md", True),  # a ']' first in a class is a member, as in shells
+        ("[]].md", "].md", True),
+        ("[!].md", "[!].md", True),  # a class that never closes is literal text
+        ("[[]draft].md", "[draft].md", True),
+        ("[^a].md", "^.md", True),  # '^' is a member; '!' negates
+        ("a/**/**/b", "a/b", True),
+        ("**/x/**/y", "a/x/b/c/y", True),
+        ("**/x/**/y", "a/x/b/c/x", False),
+        ("*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*b", "a" * 80, False),  # no catastrophic backtracking
+        ("**/a*/**/a*/**/a*/**/a*/**/a*/**/a*/**/b", "/".join(["a"] * 60) + "/c", False),
     ],
 )
 def test_glob_semantics(pattern: str, path: str, matched: bool) -> None:
     assert bool(glob_pattern(pattern).match(path)) is matched
+
+
+def test_a_backwards_range_is_a_glob_error() -> None:
+    with pytest.raises(GlobError, match="the range 'z-a' in '\\[z-a\\]' runs backwards"):
+        glob_pattern("docs/[z-a].md")
 
 
 def test_found_paths_and_globs_give_full_credit(project: Callable[..., Project]) -> None:
