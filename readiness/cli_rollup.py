@@ -45,12 +45,23 @@ def diff(
     """What got better or worse: score per category, items newly met, new gaps and regressions."""
     from readiness.baseline import read_side
     from readiness.compare import compare
+    from readiness.diagnostics import InputError
     from readiness.diffview import as_json, as_markdown, as_text
 
     options = scoring_options(today, strict, target)
-    comparison = compare(read_side(old, options), read_side(new, options))
-    show = {DiffFormat.text: as_text, DiffFormat.json: as_json, DiffFormat.markdown: as_markdown}[fmt]
-    sys.stdout.write(show(comparison))
+    sides, problems = [], []
+    for spec in (old, new):  # both read before giving up, so that two broken sides are reported at once
+        try:
+            sides.append(read_side(spec, options))
+        except InputError as error:
+            problems.extend(error.diagnostics)
+    if problems:
+        raise InputError(problems)
+    comparison = compare(sides[0], sides[1])
+    if fmt is DiffFormat.text:
+        sys.stdout.write(as_text(comparison, width()))
+    else:
+        sys.stdout.write((as_json if fmt is DiffFormat.json else as_markdown)(comparison))
     raise typer.Exit(Exit.NOT_READY if fail_on_regression and comparison.regressions else Exit.READY)
 
 

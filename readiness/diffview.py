@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from decimal import Decimal
+from io import StringIO
 from typing import Any
 
 from readiness.compare import Comparison, ItemChange, signed
+from readiness.render import strip_trailing
 
 
 def _score(value: Decimal | None) -> str:
@@ -23,22 +25,39 @@ def _lists(comparison: Comparison) -> list[tuple[str, Sequence[ItemChange]]]:
     ]
 
 
-def as_text(comparison: Comparison) -> str:
+def as_text(comparison: Comparison, width: int = 80) -> str:
+    """Within `width` terminal cells: long labels and pack titles wrap (by grapheme, never inside a character
+    made of several code points), and columns line up by cells, so CJK and emoji titles keep the table straight."""
+    # rich only here: the JSON and Markdown forms stay as quick to import as the other machine formats.
+    from rich.table import Table
+    from rich.text import Text
+
+    from readiness.render import terminal
+
+    out = StringIO()
+    console = terminal.console(out, width, color=False)
     old, new = comparison.old, comparison.new
-    lines = [
-        f"{old.label} → {new.label}",
-        f"score {_score(old.score)} → {_score(new.score)} ({signed(comparison.delta)}) · "
-        f"{old.verdict} → {new.verdict} · stage {old.stage_reached or 'none'} → {new.stage_reached or 'none'}",
-        "",
-    ]
-    width = max([len(c.title) for c in comparison.categories] + [8])
-    lines.append(f"{'Category':<{width}}  {'Before':>6}  {'After':>6}  {'Change':>6}")
+    console.print(Text(f"{old.label} → {new.label}"))
+    console.print(
+        Text(
+            f"score {_score(old.score)} → {_score(new.score)} ({signed(comparison.delta)}) · "
+            f"{old.verdict} → {new.verdict} · stage {old.stage_reached or 'none'} → {new.stage_reached or 'none'}"
+        )
+    )
+    console.print()
+    table = Table(box=None, pad_edge=False, show_edge=False, padding=(0, 2, 0, 0), header_style="")
+    table.add_column("Category", overflow="fold", min_width=8)
+    for name in ("Before", "After", "Change"):
+        table.add_column(name, justify="right", no_wrap=True, min_width=6)
     for c in comparison.categories:
-        lines.append(f"{c.title:<{width}}  {_score(c.before):>6}  {_score(c.after):>6}  {signed(c.delta):>6}")
+        table.add_row(Text(c.title), _score(c.before), _score(c.after), signed(c.delta))
+    console.print(table)
     for heading, changes in _lists(comparison):
-        lines += ["", f"{heading}: {len(changes) or 'none'}"]
-        lines += [f"  {c.id} ({c.severity}): {c.before} → {c.after}" for c in changes]
-    return "\n".join(lines) + "\n"
+        console.print()
+        console.print(Text(f"{heading}: {len(changes) or 'none'}"))
+        for change in changes:
+            console.print(Text(f"  {change.id} ({change.severity}): {change.before} → {change.after}"))
+    return strip_trailing(out.getvalue())
 
 
 def as_json(comparison: Comparison) -> str:

@@ -13,7 +13,8 @@ from io import StringIO
 from typing import Any
 
 from rich import box
-from rich.console import JustifyMethod
+from rich.cells import cell_len
+from rich.console import Console, JustifyMethod
 from rich.table import Table
 from rich.text import Text
 
@@ -48,39 +49,67 @@ def stage_text(point: Point) -> str:
     return point.stage_reached or ("none" if point.blockers is not None else "")
 
 
+_COLUMNS: tuple[tuple[str, JustifyMethod], ...] = (
+    ("Date", "left"),
+    ("Commit", "left"),
+    ("Score", "right"),
+    ("Change", "right"),
+    ("Verdict", "left"),
+    ("Stage", "left"),
+)
+_SUBJECT_MIN = 20  # cells the subject column needs; with less, each version takes two lines instead
+
+
 def as_text(points: Sequence[Point], width: int, color: bool = False) -> str:
     out = StringIO()
     console = terminal.console(out, width, color)
-    # Two spaces between columns, and no blocker count (JSON and Markdown have it): the subject keeps room at 80.
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, padding=(0, 1, 0, 0))
-    columns: tuple[tuple[str, JustifyMethod], ...] = (
-        ("Date", "left"),
-        ("Commit", "left"),
-        ("Score", "right"),
-        ("Change", "right"),
-        ("Verdict", "left"),
-        ("Stage", "left"),
-        ("Subject", "left"),
-    )
-    for name, justify in columns:
-        table.add_column(name, justify=justify, no_wrap=name != "Subject")  # only the subject wraps
-    for point, change in zip(points, score_changes(points), strict=True):
-        table.add_row(
-            point.date,
-            point.label,
-            point.score or _NOT_SCORED,
-            change_text(change),
-            Text(point.verdict, style=_VERDICT_STYLE.get(point.verdict, "")),
-            stage_text(point),
-            point.subject,
-        )
-    console.print(table)
+    changes = score_changes(points)
+    rows = [
+        (point.date, point.label, point.score or _NOT_SCORED, change_text(change), point.verdict, stage_text(point))
+        for point, change in zip(points, changes, strict=True)
+    ]
+    # Two cells between columns (the box's divider and the padding), and no blocker count (JSON and Markdown
+    # have it): the subject keeps room at 80.
+    natural = [max(cell_len(values[i]) for values in [tuple(name for name, _ in _COLUMNS), *rows]) for i in range(6)]
+    if width - sum(natural) - 2 * len(natural) >= _SUBJECT_MIN:
+        console.print(_table(points, rows))
+    else:
+        _print_stacked(console, points, rows)
     errors = [point for point in points if point.error]
     if errors:
         console.print()
         for point in errors:
             console.print(Text(f"{point.label}: {point.error}"))
     return strip_trailing(out.getvalue())
+
+
+def _table(points: Sequence[Point], rows: Sequence[tuple[str, ...]]) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, padding=(0, 1, 0, 0))
+    for name, justify in _COLUMNS:
+        table.add_column(name, justify=justify, no_wrap=True)
+    # Only the subject wraps; a word too long for its column folds (by grapheme) rather than losing its end.
+    table.add_column("Subject", overflow="fold")
+    for point, values in zip(points, rows, strict=True):
+        date, label, score, change, verdict, stage = values
+        verdict_text = Text(verdict, style=_VERDICT_STYLE.get(verdict, ""))
+        table.add_row(date, label, score, change, verdict_text, stage, point.subject)
+    return table
+
+
+def _print_stacked(console: Console, points: Sequence[Point], rows: Sequence[tuple[str, ...]]) -> None:
+    """For a terminal too narrow for the table: each version's figures on one line, its subject indented under
+    them, so that nothing is cut short."""
+    for point, (date, label, score, change, verdict, stage) in zip(points, rows, strict=True):
+        line = Text(f"{date}  {label}  score {score}" + (f" ({change})" if change else "") + "  ")
+        line.append(verdict, style=_VERDICT_STYLE.get(verdict, ""))
+        if stage:
+            line.append(f"  stage {stage}")
+        console.print(line)
+        grid = Table.grid()
+        grid.add_column(width=2)
+        grid.add_column(overflow="fold")
+        grid.add_row("", Text(point.subject))
+        console.print(grid)
 
 
 def _number(value: str | Decimal | None) -> float | None:

@@ -13,7 +13,7 @@ from fractions import Fraction
 from io import StringIO
 from typing import Any
 
-from rich.cells import cell_len, chop_cells
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -107,7 +107,7 @@ def as_text(p: Portfolio, width: int = 80, color: bool = False) -> str:
     if p.common_gaps:
         console.print()
         console.print(_gaps_title(p), style="bold")
-        console.print(_gap_table(p.common_gaps[:TOP_GAPS], len(p.projects)))
+        console.print(_gap_table(p.common_gaps[:TOP_GAPS], len(p.projects), width))
     if p.failed:
         console.print()
         console.print(f"Invalid assessments ({len(p.failed)})", style="bold")
@@ -210,7 +210,7 @@ def _path_pieces(word: str, width: int) -> list[str]:
             continue
         if current:
             pieces.append(current)
-        chopped = chop_cells(part, width)
+        chopped = terminal.chop(part, width)
         pieces.extend(chopped[:-1])
         current = chopped[-1]
     return [*pieces, current] if current else pieces
@@ -318,12 +318,16 @@ def _short_headers(ids: list[str]) -> dict[str, str]:
     return short
 
 
-def _gap_table(gaps: tuple[CommonGap, ...], projects: int) -> Table:
+def _gap_table(gaps: tuple[CommonGap, ...], projects: int, width: int) -> Table:
+    """Item id and title, wrapped here (by grapheme: a flag in a long title is never cut in two), then the count."""
+    counts = [f"{gap.count} of {projects} ({percent(gap.share)})" for gap in gaps]
+    item_width = max(10, width - 2 - max(cell_len(text) for text in [*counts, "Projects"]))  # two spaces between
     table = Table(box=None, pad_edge=False, show_header=True, header_style="dim")
     table.add_column("Item", overflow="fold")
     table.add_column("Projects", justify="right", no_wrap=True)
-    for gap in gaps:
-        table.add_row(Text(f"{gap.item}\n{gap.title}"), f"{gap.count} of {projects} ({percent(gap.share)})")
+    for gap, count in zip(gaps, counts, strict=True):
+        lines = [*_wrap(gap.item, item_width), *_wrap(gap.title, item_width)]
+        table.add_row(Text("\n".join(lines)), count)
     return table
 
 
