@@ -376,15 +376,20 @@ def checklists_show(
 
 
 @checklists_app.command("lint")
-def checklists_lint(file: Annotated[Path, typer.Argument(help="A custom pack.")]) -> None:
-    """Check a custom pack: schema, ids, references to the built-in packs, and style."""
+def checklists_lint(files: Annotated[list[Path], typer.Argument(help="Custom packs, each linted on its own.")]) -> None:
+    """Check custom packs: schema, ids, references to the built-in packs, and style."""
     from readiness.validation import lint_pack
 
-    diagnostics, summary = lint_pack(file)
-    print_diagnostics(diagnostics)
-    if any(d.level.value == "error" for d in diagnostics):
+    failed = False
+    for file in files:  # every pack, whatever the ones before it hold: all problems in one run
+        diagnostics, summary = lint_pack(file)
+        print_diagnostics(diagnostics)
+        if any(d.level.value == "error" for d in diagnostics):
+            failed = True
+        else:
+            print(summary)
+    if failed:
         raise typer.Exit(Exit.BAD_INPUT)
-    print(summary)
 
 
 def main(argv: list[str] | None = None) -> int:

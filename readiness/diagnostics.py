@@ -40,6 +40,13 @@ class InputError(Exception):
         super().__init__("\n".join(d.format() for d in self.diagnostics))
 
 
+def internal_error(file: str, error: BaseException) -> str:
+    """One line for a bug met while scoring one file of many (a project of a portfolio, a version in the history):
+    that file is listed with it and the others go on."""
+    detail = " ".join(str(error).split()) or "no detail"
+    return f"{file}: internal error: {type(error).__name__}: {detail}"
+
+
 def json_path(parts: Iterable[PathPart]) -> str:
     """`$.answers["cost.load-test"].status`: dots for plain keys, brackets for the rest and for indexes."""
     out = "$"

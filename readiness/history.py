@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from readiness.diagnostics import InputError
+from readiness.diagnostics import InputError, internal_error
 from readiness.engine import evaluate
 from readiness.model import Severity
 from readiness.scoring import Options, format_score
@@ -204,6 +204,8 @@ def _score(path: Path, text: str | None, display: str, options: Options, root: P
         result = evaluate(path, options, display=display, root=root, document=document).result
     except InputError as error:
         return _Scored(None, INVALID, error=_first_error(error))
+    except Exception as error:  # a bug met on one version must not cost the history the others
+        return _Scored(None, INVALID, error=internal_error(display, error))
     return _Scored(
         None if result.score is None else format_score(result.score),
         result.verdict,

@@ -22,7 +22,7 @@ from multiprocessing.context import BaseContext
 from pathlib import Path
 
 from readiness.catalog import BUILTIN_ORDER
-from readiness.diagnostics import Diagnostic, InputError, Level
+from readiness.diagnostics import Diagnostic, InputError, Level, internal_error
 from readiness.engine import evaluate
 from readiness.evidence import SKIPPED_FOLDERS
 from readiness.model import Result, Severity
@@ -178,7 +178,7 @@ def summarize(path: Path, options: Options) -> ProjectSummary | Failed:
     except InputError as error:
         return Failed(shown, tuple(d.format() for d in error.diagnostics))
     except Exception as error:  # a bug met on one project must not cost the roll-up the others
-        return _internal(shown, error)
+        return Failed(shown, (internal_error(shown, error),))
 
 
 def _summary(shown: str, result: Result) -> ProjectSummary:
@@ -194,11 +194,6 @@ def _summary(shown: str, result: Result) -> ProjectSummary:
         blockers=sum(1 for gap in result.gaps if gap.severity is Severity.BLOCKER),
         gaps=tuple((gap.item.id, gap.item.title) for gap in result.gaps),
     )
-
-
-def _internal(shown: str, error: BaseException) -> Failed:
-    detail = " ".join(str(error).split()) or "no detail"
-    return Failed(shown, (f"{shown}: internal error: {type(error).__name__}: {detail}",))
 
 
 def collect(

@@ -286,3 +286,14 @@ def test_checklists_lint(cli: CliRunner, write: Writer) -> None:
     bad = cli("checklists", "lint", clash)
     assert bad.code == 2
     assert "pack id 'ownership' is already used by checklists/ownership.yaml" in bad.err
+
+
+def test_checklists_lint_takes_several_packs_and_reports_them_all(cli: CliRunner, write: Writer) -> None:
+    good = write("tiny.yaml", PACK)
+    clash = write("clash.yaml", PACK.replace("id: tiny", "id: ownership"))
+    broken = write("broken.yaml", PACK.replace("severity: blocker", "severity: blockr", 1))
+    run = cli("checklists", "lint", clash, good, broken)
+    assert run.code == 2
+    assert f"{good}: ok, pack 'tiny' with 2 items" in run.out
+    assert f"{clash}:" in run.err and "already used by checklists/ownership.yaml" in run.err
+    assert f"{broken}:" in run.err and "did you mean 'blocker'" in run.err

@@ -15,9 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from readiness import history as history_module
 from readiness.diagnostics import InputError
 from readiness.engine import evaluate
 from readiness.history import INVALID, WORKING_TREE, Point, commits, history
@@ -131,6 +133,24 @@ def test_the_broken_commit_shows_its_first_error_and_the_others_are_still_scored
     assert broken.error.startswith(label + ":") and "YAML syntax error" in broken.error
     assert (broken.score, broken.stage_reached, broken.blockers) == (None, None, None)
     assert all(p.error is None and p.score is not None for p in points if p is not broken)
+
+
+def test_a_bug_met_on_one_version_lists_it_as_invalid_and_keeps_the_others(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = history_module.evaluate
+    v2 = f"{repo.shas['v2']}:readiness.yaml"
+
+    def flaky(path: Path, options: Options, **where: Any) -> Any:
+        if where.get("display") == v2:
+            raise RuntimeError("boom\n  on two lines")
+        return real(path, options, **where)
+
+    monkeypatch.setattr(history_module, "evaluate", flaky)
+    points = {p.label: p for p in history(repo.file, OPTIONS)}
+    assert points[repo.shas["v2"]].verdict == INVALID
+    assert points[repo.shas["v2"]].error == f"{v2}: internal error: RuntimeError: boom on two lines"
+    assert points[repo.shas["v3"]].score is not None and points[repo.shas["v1"]].score is not None
 
 
 def test_commits_lists_the_same_commits_and_limit_keeps_the_newest(repo: Repo) -> None:
