@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
 import textwrap
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,6 +18,7 @@ from readiness.cli import main
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "examples" / "support-copilot" / "readiness.yaml"
 TODAY = "2026-11-21"
+SARIF_SCHEMA = REPO.parent / "shared" / "ref" / "sarif-schema-2.1.0.json"
 
 
 @dataclass(frozen=True)
@@ -112,3 +117,31 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="Rewrite the golden report files from the current output, for a deliberate change.",
     )
+
+
+def git(folder: Path, *args: str, author: str = "Ana Diaz", day: str = "2026-11-10") -> str:
+    """Run git in `folder` as `author`, committing on `day` at noon UTC, untouched by the user's git config;
+    its output, stripped."""
+    env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1"}
+    env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = f"{day}T12:00:00+00:00"
+    done = subprocess.run(
+        ["git", "-c", "user.email=team@example.com", "-c", f"user.name={author}", "-c", "commit.gpgsign=false", *args],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        encoding="utf-8",
+        check=True,
+        stdin=subprocess.DEVNULL,
+    )
+    return done.stdout.strip()
+
+
+@pytest.fixture(scope="session")
+def sarif_schema() -> dict[str, Any]:
+    """The SARIF 2.1.0 schema from ../shared/ref: a failure in CI when it is missing, a skip elsewhere."""
+    if not SARIF_SCHEMA.is_file():
+        if os.environ.get("CI"):
+            pytest.fail(f"the SARIF schema {SARIF_SCHEMA} is missing, and CI must validate against it")
+        pytest.skip(f"the SARIF schema {SARIF_SCHEMA} is not here")
+    schema: dict[str, Any] = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
+    return schema

@@ -7,10 +7,8 @@ expected scores come from `evaluate` on each version written to a plain folder o
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -30,7 +28,7 @@ from readiness.render import markdown as markdown_report
 from readiness.render.reportview import context
 from readiness.scoring import Options, format_score
 from readiness.yamlsource import parse_document
-from tests.conftest import REPO, Run
+from tests.conftest import REPO, Run, git
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 
@@ -43,29 +41,13 @@ BROKEN = V2 + "broken: [\n"
 HOSTILE_SUBJECT = "Close gaps <script>alert(1)</script> | **bold** [x](y)"
 
 
-def _git(folder: Path, *args: str, day: str | None = None) -> str:
-    env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1"}
-    if day is not None:
-        env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = f"{day}T12:00:00+00:00"
-    done = subprocess.run(
-        ["git", "-c", "user.email=team@example.com", "-c", "user.name=Ana Diaz", "-c", "commit.gpgsign=false", *args],
-        cwd=folder,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-        stdin=subprocess.DEVNULL,
-    )
-    return done.stdout.strip()
-
-
 def _commit(folder: Path, message: str, day: str, **files: str) -> str:
     """Write `files` (name → text), commit them on `day`, and return the short hash."""
     for name, text in files.items():
         (folder / name).write_text(text, encoding="utf-8")
-    _git(folder, "add", "-A")
-    _git(folder, "commit", "-q", "-m", message, day=day)
-    return _git(folder, "rev-parse", "--short=7", "HEAD")
+    git(folder, "add", "-A")
+    git(folder, "commit", "-q", "-m", message, day=day)
+    return git(folder, "rev-parse", "--short=7", "HEAD")
 
 
 @dataclass(frozen=True)
@@ -81,7 +63,7 @@ def repo(tmp_path: Path) -> Repo:
     commit that must not show."""
     folder = tmp_path / "repo"
     shutil.copytree(EXAMPLE, folder)
-    _git(folder, "init", "-q", "-b", "main")
+    git(folder, "init", "-q", "-b", "main")
     shas = {"v1": _commit(folder, "First assessment", "2026-11-01", **{"readiness.yaml": V1})}
     shas["v2"] = _commit(folder, "Partial kill switch", "2026-11-05", **{"readiness.yaml": V2})
     shas["other"] = _commit(folder, "Notes only", "2026-11-07", **{"NOTES.md": "unrelated\n"})
@@ -162,7 +144,7 @@ def test_commits_lists_the_same_commits_and_limit_keeps_the_newest(repo: Repo) -
 
 
 def test_a_rename_is_followed(repo: Repo) -> None:
-    _git(repo.folder, "mv", "readiness.yaml", "readiness.yml")
+    git(repo.folder, "mv", "readiness.yaml", "readiness.yml")
     renamed = _commit(repo.folder, "Shorter name", "2026-11-14")
     points = history(repo.file.with_name("readiness.yml"), OPTIONS)
     assert [p.label for p in points] == [renamed, *(repo.shas[v] for v in ("v3", "broken", "v2", "v1"))]
@@ -197,7 +179,7 @@ def test_the_working_tree_row_appears_only_with_uncommitted_changes(repo: Repo, 
 
 
 def test_a_deleted_and_restored_file_shows_the_deletion(repo: Repo, tmp_path: Path) -> None:
-    _git(repo.folder, "rm", "-q", "readiness.yaml")
+    git(repo.folder, "rm", "-q", "readiness.yaml")
     gone = _commit(repo.folder, "Drop it", "2026-11-15")
     back = _commit(repo.folder, "Bring it back", "2026-11-16", **{"readiness.yaml": V2})
     points = history(repo.file, OPTIONS)

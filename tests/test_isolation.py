@@ -11,10 +11,8 @@ four formats, and versions that are invalid for their schema or their references
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -26,7 +24,7 @@ from readiness import portfolio as portfolio_module
 from readiness.engine import Evaluation
 from readiness.render.mdescape import md
 from readiness.scoring import Options
-from tests.conftest import OPS_PACK, TODAY, Run
+from tests.conftest import OPS_PACK, TODAY, Run, git
 
 CliRunner = Callable[..., Run]
 Writer = Callable[..., Path]
@@ -240,21 +238,6 @@ def test_portfolio_scores_the_good_lists_the_bad_and_writes_every_format(
 # --- history: invalid versions among valid ones -----------------------------------------------------------------
 
 
-def _git(folder: Path, *args: str) -> str:
-    env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_AUTHOR_DATE": "2026-11-10T12:00:00+00:00"}
-    env["GIT_COMMITTER_DATE"] = env["GIT_AUTHOR_DATE"]
-    done = subprocess.run(
-        ["git", "-c", "user.email=a@example.com", "-c", "user.name=Ana", "-c", "commit.gpgsign=false", *args],
-        cwd=folder,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-    )
-    return done.stdout.strip()
-
-
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 def test_history_lists_schema_and_reference_invalid_versions_and_keeps_the_rest(
     tmp_path: Path, cli: CliRunner, monkeypatch: pytest.MonkeyPatch
@@ -270,13 +253,13 @@ def test_history_lists_schema_and_reference_invalid_versions_and_keeps_the_rest(
         ("reference", good.replace("owner: ana}", "owner: bob}")),
         ("last", good.replace("status: partial", "status: todo")),
     ]
-    _git(folder, "init", "-q", "-b", "main")
+    git(folder, "init", "-q", "-b", "main")
     shas = {}
     for subject, text in versions:
         file.write_text(text, encoding="utf-8")
-        _git(folder, "add", "-A")
-        _git(folder, "commit", "-q", "-m", subject)
-        shas[subject] = _git(folder, "rev-parse", "--short=7", "HEAD")
+        git(folder, "add", "-A")
+        git(folder, "commit", "-q", "-m", subject)
+        shas[subject] = git(folder, "rev-parse", "--short=7", "HEAD")
     monkeypatch.chdir(folder)
 
     rows = json.loads(cli("history", "-f", "json", "--today", TODAY).out)["history"]

@@ -14,9 +14,7 @@ input gives the same bytes twice.
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
 import sys
 import unicodedata
 import xml.etree.ElementTree as ET
@@ -39,11 +37,10 @@ from readiness.diffview import as_text as diff_text
 from readiness.render.mdescape import md
 from readiness.render.terminal import chop, graphemes
 from readiness.scoring import Options
-from tests.conftest import TODAY, Run
+from tests.conftest import TODAY, Run, git
 from tests.test_report import _browse
 
 CliRunner = Callable[..., Run]
-SARIF_SCHEMA = Path(__file__).resolve().parent.parent.parent / "shared" / "ref" / "sarif-schema-2.1.0.json"
 
 ARABIC = "مرحبا بالعالم"
 HEBREW = "שָׁלוֹם עוֹלָם"  # with vowel points: combining marks on right-to-left letters
@@ -156,19 +153,6 @@ class Uni:
     outputs: Path  # where HTML files are written
 
 
-def _git(folder: Path, *args: str) -> None:
-    env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_AUTHOR_DATE": "2026-11-10T12:00:00+00:00"}
-    env["GIT_COMMITTER_DATE"] = env["GIT_AUTHOR_DATE"]
-    subprocess.run(
-        ["git", "-c", "user.email=a@example.com", "-c", f"user.name={AUTHOR}", "-c", "commit.gpgsign=false", *args],
-        cwd=folder,
-        env=env,
-        check=True,
-        capture_output=True,
-        stdin=subprocess.DEVNULL,
-    )
-
-
 @pytest.fixture(scope="module")
 def uni(tmp_path_factory: pytest.TempPathFactory) -> Uni:
     base = tmp_path_factory.mktemp("unicode")
@@ -178,11 +162,11 @@ def uni(tmp_path_factory: pytest.TempPathFactory) -> Uni:
     (folder / "uni.yaml").write_text(PACK, encoding="utf-8")
     (folder / "before.yaml").write_text(_assessment("done"), encoding="utf-8")  # met, then a gap
     (folder / "readiness.yaml").write_text(_assessment("todo"), encoding="utf-8")
-    _git(folder, "init", "-q", "-b", "main")
-    _git(folder, "add", "-A")
-    _git(folder, "commit", "-q", "-m", SUBJECT)
+    git(folder, "init", "-q", "-b", "main")
+    git(folder, "add", "-A")
+    git(folder, "commit", "-q", "-m", SUBJECT, author=AUTHOR)
     (folder / "readiness.yaml").write_text(_assessment("partial"), encoding="utf-8")
-    _git(folder, "commit", "-q", "-am", f"{CJK} {HEBREW}")
+    git(folder, "commit", "-q", "-am", f"{CJK} {HEBREW}", author=AUTHOR)
     outputs = base / "out"
     outputs.mkdir()
     return Uni(base, f"{FOLDER}/readiness.yaml", f"{FOLDER}/before.yaml", outputs)
@@ -258,16 +242,6 @@ def test_json_outputs_round_trip_every_string_exactly(here: Uni, cli: CliRunner)
 
 
 # --- SARIF, JUnit, GitHub --------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def sarif_schema() -> dict[str, Any]:
-    if not SARIF_SCHEMA.is_file():
-        if os.environ.get("CI"):
-            pytest.fail(f"the SARIF schema {SARIF_SCHEMA} is missing, and CI must validate against it")
-        pytest.skip(f"the SARIF schema {SARIF_SCHEMA} is not here")
-    schema: dict[str, Any] = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
-    return schema
 
 
 def test_sarif_validates_and_keeps_every_string(here: Uni, cli: CliRunner, sarif_schema: dict[str, Any]) -> None:
