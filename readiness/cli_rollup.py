@@ -138,7 +138,7 @@ def portfolio(
     else:
         text = as_text(found, width(), output is None and use_color())
     for warning in found.warnings:
-        print(f"readiness: warning: {warning}", file=sys.stderr)
+        print(warning, file=sys.stderr)  # already FILE:LINE:COL: warning: PATH: MESSAGE
     if output is None:
         sys.stdout.write(text)
     else:

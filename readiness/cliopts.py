@@ -76,7 +76,8 @@ FileArgument = Annotated[Path, typer.Argument(metavar="FILE", help="The assessme
 
 def require_default(file: Path, problem: Callable[[str, str], Exception]) -> None:
     if file == DEFAULT_FILE and not file.exists():
-        raise problem(str(file), "no such file in this folder; pass the assessment's path")
+        message = "no such file in this folder; pass the assessment's path, or run 'readiness init' to write one"
+        raise problem(str(file), message)
 
 
 def checked_root(root: Path | None, file: Path) -> Path | None:

@@ -60,7 +60,10 @@ def test_default_file_missing_says_what_to_do(cli: CliRunner, tmp_path: Path, mo
     monkeypatch.chdir(tmp_path)
     run = cli("check")
     assert run.code == 2
-    assert run.err == "readiness.yaml:1:1: error: $: no such file in this folder; pass the assessment's path\n"
+    assert run.err == (
+        "readiness.yaml:1:1: error: $: no such file in this folder; pass the assessment's path, "
+        "or run 'readiness init' to write one\n"
+    )
 
 
 def test_usage_error_exits_2(cli: CliRunner) -> None:
