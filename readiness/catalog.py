@@ -257,7 +257,10 @@ def assemble(
             continue
         pack = pack_file.pack
         if pack.id in bases:
-            first = bases[pack.id][1].document.file
+            taken = bases[pack.id]
+            first = taken[1].document.file
+            if taken[0].origin == "built-in":  # its file is inside the tool, where the user would not look
+                first = f"the built-in pack ({first})"
             problems.append(
                 pack_file.document.diag(
                     ("id",),

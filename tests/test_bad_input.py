@@ -665,7 +665,7 @@ def test_pack_and_assessment_problems_reported_together(cli: CliRunner, write: W
 def test_pack_reusing_a_builtin_id_names_both_files(cli: CliRunner, write: Writer) -> None:
     pack, assessment = with_pack(write, ACME_HEAD.replace("id: acme", "id: observability") + pack_item("x"))
     message = expect_one(pack_errors(cli, pack, assessment), at(pack, 1, 5, "$.id"), "pack id 'observability'")
-    assert "is already used by checklists/observability.yaml" in message
+    assert "is already used by the built-in pack (checklists/observability.yaml)" in message
     assert "extends: observability" in message
 
 

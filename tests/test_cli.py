@@ -288,7 +288,7 @@ def test_checklists_lint(cli: CliRunner, write: Writer) -> None:
     clash = write("clash.yaml", PACK.replace("id: tiny", "id: ownership"))
     bad = cli("checklists", "lint", clash)
     assert bad.code == 2
-    assert "pack id 'ownership' is already used by checklists/ownership.yaml" in bad.err
+    assert "pack id 'ownership' is already used by the built-in pack (checklists/ownership.yaml)" in bad.err
 
 
 def test_checklists_lint_takes_several_packs_and_reports_them_all(cli: CliRunner, write: Writer) -> None:
@@ -298,5 +298,5 @@ def test_checklists_lint_takes_several_packs_and_reports_them_all(cli: CliRunner
     run = cli("checklists", "lint", clash, good, broken)
     assert run.code == 2
     assert f"{good}: ok, pack 'tiny' with 2 items" in run.out
-    assert f"{clash}:" in run.err and "already used by checklists/ownership.yaml" in run.err
+    assert f"{clash}:" in run.err and "already used by the built-in pack (checklists/ownership.yaml)" in run.err
     assert f"{broken}:" in run.err and "did you mean 'blocker'" in run.err
