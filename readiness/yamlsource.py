@@ -298,6 +298,10 @@ def _syntax_error(text: str, file: str, exc: yaml.MarkedYAMLError) -> InputError
     if tab is not None:
         # libyaml's word for it ("found character that cannot start any token") does not say "tab".
         return file_problem(file, "tab character in indentation; YAML indents with spaces", line, tab)
+    if exc.problem == "exceeded maximum nesting depth":
+        # libyaml 0.2.6 stops at its own limit of 1,000 levels while scanning ahead, before our event walk
+        # reaches level 65: the same words as ours, at the place libyaml gave up.
+        return file_problem(file, f"nesting is deeper than {MAX_DEPTH} levels", line, column)
     message = exc.problem or exc.context or "cannot be parsed"
     if exc.problem and exc.context:
         where = f" at line {exc.context_mark.line + 1}" if exc.context_mark is not None else ""
