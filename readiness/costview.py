@@ -37,7 +37,8 @@ def as_table(projection: CostProjection, project: str, width: int, color: bool) 
     if projection.budget is not None:
         columns.append("Budget")
     for name in columns:
-        table.add_column(name, justify="left" if name == "Month" else "right")
+        # A number never loses digits to an ellipsis: too wide for the terminal, it continues on the next line.
+        table.add_column(name, justify="left" if name == "Month" else "right", overflow="fold")
     for month, bad in zip(expected.months, worst.months, strict=True):
         over = projection.budget is not None and month.total > projection.budget
         worst_over = projection.budget is not None and bad.total > projection.budget

@@ -191,3 +191,25 @@ def test_money_rounds_half_up_to_cents() -> None:
     assert money(Fraction(1234565, 1000)) == "1,234.57"
     assert money(Fraction(1234564, 1000)) == "1,234.56"
     assert money(Fraction(0)) == "0.00"
+
+
+def test_numbers_at_the_schemas_ceilings_keep_every_digit_within_the_width(
+    project: Callable[..., Project], cli: Callable[..., Run]
+) -> None:
+    ceilings = """\
+cost:
+  requests_per_day: 1000000000000
+  monthly_growth: 10
+  horizon_months: 60
+  tokens: {input: 100000000, output: 100000000}
+  price_per_million: {input: 1000000, output: 1000000}
+  budget_monthly: 1000000000000
+  volatility: 100
+"""
+    made = project(ceilings)
+    run = cli("cost", made.file)
+    assert run.code == 0 and "Traceback" not in run.err
+    assert "…" not in run.out  # a number cut short would be a wrong number
+    assert all(len(line) <= 80 for line in run.out.splitlines())
+    first = run.out.split("─\n", 1)[1].splitlines()[0]
+    assert first.split()[1] == "30,416,666,666,6"  # month 1's requests, its last digits on the next line
