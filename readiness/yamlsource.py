@@ -392,7 +392,7 @@ class _Builder:
                 return [self.build(child, (*path, i), depth + 1, alias_at) for i, child in enumerate(node.value)]
             if isinstance(node, yaml.MappingNode) and node.tag == _MAP:
                 return self._mapping(node, path, depth, alias_at)
-            self._problem(node, path, f"YAML tag '{node.tag}' is not allowed")
+            self._problem(node, path, _tag_refused(node.tag))
             return None
         finally:
             self._open.discard(id(node))
@@ -456,8 +456,14 @@ class _Builder:
                 self._problem(node, path, f"'{node.value}' is not a finite number")
                 return None
             return value
-        self._problem(node, path, f"YAML tag '{tag}' is not allowed")
+        self._problem(node, path, _tag_refused(tag))
         return None
+
+
+def _tag_refused(tag: str) -> str:
+    # As the user wrote it: `!!binary` is how `tag:yaml.org,2002:binary` is typed.
+    shown = "!!" + tag.removeprefix(_T) if tag.startswith(_T) else tag
+    return f"YAML tag '{shown}' is not allowed; write the value plainly"
 
 
 # --- the fast path -----------------------------------------------------------------------------------------

@@ -382,8 +382,8 @@ def test_fifo_is_refused_without_blocking(cli: CliRunner, tmp_path: Path) -> Non
 def test_python_tags_are_refused_not_run(cli: CliRunner, write: Writer, tmp_path: Path, tag: str) -> None:
     pwned = tmp_path / "pwned"
     path = write("readiness.yaml", edit("  name: Support Copilot", f"  name: {tag.format(pwned=pwned)}"))
-    message = expect_one(bad(cli, path), at(path, 3, 9, "$.project.name"), "YAML tag 'tag:yaml.org,2002:python/")
-    assert message.endswith("' is not allowed")
+    message = expect_one(bad(cli, path), at(path, 3, 9, "$.project.name"), "YAML tag '!!python/")
+    assert message.endswith("' is not allowed; write the value plainly")
     assert not pwned.exists()
 
 
