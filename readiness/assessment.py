@@ -190,4 +190,17 @@ def check_references(
             names = raw.get(letter)
             for index, who in enumerate(_listed(names)):
                 member((*path, letter, index) if isinstance(names, list) else (*path, letter), who)
+    project = assessment.project
+    if project.stage is not None and project.stage.rank > project.target.rank:
+        # Most often a target left behind when the project moved on: the gate then checks a stage already passed.
+        written = "target" in document.data["project"]
+        problems.append(
+            document.diag(
+                ("project", "target" if written else "stage"),
+                f"the project is at '{project.stage.value}' but the assessment gates "
+                f"'{project.target.value}'{'' if written else ' (the default target)'}, a stage already passed; "
+                "raise the target",
+                level=Level.WARNING,
+            )
+        )
     return problems
