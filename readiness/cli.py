@@ -36,6 +36,7 @@ from readiness.errors import Exit, guarded, print_diagnostics
 from readiness.render import Format, ReportFormat
 
 if TYPE_CHECKING:
+    from readiness.diagnostics import Diagnostic
     from readiness.model import Result
     from readiness.scoring import Options
 
@@ -230,9 +231,11 @@ def validate(
     from readiness.validation import validate_file
 
     failed = False
+    told: set[Diagnostic] = set()  # a pack named here and used by an assessment named here is read twice
     for path in files:
         kind, diagnostics = validate_file(path, root=checked_root(root, path))
-        print_diagnostics(diagnostics)
+        print_diagnostics(d for d in diagnostics if d not in told)
+        told.update(diagnostics)
         if any(d.level.value == "error" for d in diagnostics):
             failed = True
         else:
