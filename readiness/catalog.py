@@ -83,9 +83,21 @@ def _read_pack(
     problems = [] if builtin else schemas.validate(document, "checklist")
     if has_errors(problems):
         declared = document.data.get("id") if isinstance(document.data, dict) else None
-        return None, problems, declared if isinstance(declared, str) else None
+        return None, problems + _checks_of_valid_items(document), declared if isinstance(declared, str) else None
     pack_file, more = _to_pack_file(document, "built-in" if builtin else shown)
     return pack_file, problems + more, None
+
+
+def _checks_of_valid_items(document: Document) -> list[Diagnostic]:
+    """The pack's own checks (an item id used twice, a glob that cannot be used) over the items that pass the
+    schema, so that one broken item does not hide the others' problems. Nothing when more than items is broken."""
+    broken = schemas.invalid_paths(document.data, "checklist")
+    if any(len(path) < 2 or path[0] != "items" or not isinstance(path[1], int) for path in broken):
+        return []
+    bad = {path[1] for path in broken}
+    # None keeps every other item at its index, and so at its line.
+    items = [None if index in bad else raw for index, raw in enumerate(document.data["items"])]
+    return _to_pack_file(replace(document, data={**document.data, "items": items}), document.file)[1]
 
 
 def _to_pack_file(document: Document, origin: str) -> tuple[PackFile, list[Diagnostic]]:
@@ -103,6 +115,8 @@ def _to_pack_file(document: Document, origin: str) -> tuple[PackFile, list[Diagn
     items: list[Item] = []
     first_line: dict[str, int] = {}
     for index, raw in enumerate(data.get("items", [])):
+        if raw is None:  # a broken item, left out by _checks_of_valid_items
+            continue
         line = document.where(("items", index))[0]
         if raw["id"] in first_line:
             problems.append(
