@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from readiness.diagnostics import Diagnostic, InputError, JsonPath, Level, PathPart, json_path
+from readiness.yamltext import not_printable, position_of, refused_character, syntax_problem
 
 MAX_BYTES = 5 * 1024 * 1024
 # Nodes that may be produced by expanding aliases: generous for sharing a list or two, far below a bomb.
@@ -109,7 +110,7 @@ def read_text(path: Path, display: str) -> str:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line, column = _position_of(raw[: exc.start].decode("utf-8", "replace"))
+        line, column = position_of(raw[: exc.start].decode("utf-8", "replace"))
         raise file_problem(
             display, f"not valid UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded", line, column
         ) from None
@@ -121,36 +122,13 @@ def read_document(path: Path, display: str | None = None, *, tolerant: bool = Fa
     return parse_document(read_text(path, shown), shown, tolerant=tolerant)
 
 
-# Characters YAML 1.1 allows in a stream; libyaml reports others at a byte offset, we want a column.
-_NOT_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-
-
-# Characters YAML 1.1 reads as line breaks but editors do not show as such: after one, every line number
-# libyaml gives is one more than the editor shows, and an unquoted value is cut in two. A byte-order mark
-# belongs at the very start only; elsewhere it is an invisible character in the middle of a key or a value.
-_BREAK_HINT = "which YAML reads as a line break though editors do not show one; delete it, or write {} in double quotes"
-_INVISIBLE = {
-    "\x85": "next-line character U+0085, " + _BREAK_HINT.format("\\u0085"),
-    "\u2028": "line separator U+2028, " + _BREAK_HINT.format("\\u2028"),
-    "\u2029": "paragraph separator U+2029, " + _BREAK_HINT.format("\\u2029"),
-    "\ufeff": "byte-order mark U+FEFF in the middle of the file, an invisible character there; delete it",
-}
-_INVISIBLE_FOUND = re.compile("[" + "".join(_INVISIBLE) + "]")
-
-
 def parse_document(text: str, file: str, *, tolerant: bool = False) -> Document:
     """The data of `text` with positions. Raises InputError for what cannot be read; with `tolerant`, problems in
     single values (see Document.problems) come back in the Document instead, so that the schema and reference
     checks still run and every problem of the file is told in one run."""
-    bad = _NOT_PRINTABLE.search(text)
-    if bad is not None:
-        line, column = _position_of(text[: bad.start()])
-        message = f"control character U+{ord(bad.group()):04X} is not allowed in YAML"
-        raise file_problem(file, message, line, column)
-    odd = _INVISIBLE_FOUND.search(text, 1 if text.startswith("\ufeff") else 0)
-    if odd is not None:
-        line, column = _position_of(text[: odd.start()])
-        raise file_problem(file, _INVISIBLE[odd.group()], line, column)
+    refused = refused_character(text)
+    if refused is not None:
+        raise file_problem(file, *refused)
     fast = _build_from_events(text, file)
     document = fast if fast is not None else _compose_and_build(text, file, tolerant)
     problems = list(document.problems)
@@ -208,11 +186,10 @@ def _compose_and_build(text: str, file: str, tolerant: bool = False) -> Document
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        raise _syntax_error(text, file, exc) from None
+        raise file_problem(file, *syntax_problem(text, exc, MAX_DEPTH)) from None
     except yaml.reader.ReaderError as exc:
-        line, column = _position_of(text[: exc.position])
         code = exc.character if isinstance(exc.character, int) else ord(exc.character)
-        raise file_problem(file, f"control character U+{code:04X} is not allowed in YAML", line, column) from None
+        raise file_problem(file, not_printable(code), *position_of(text[: exc.position])) from None
     except yaml.YAMLError as exc:
         raise file_problem(file, f"YAML syntax error: {exc}") from None
     except RecursionError:
@@ -272,68 +249,6 @@ def _nesting_problem(text: str, file: str) -> InputError | None:
     except yaml.YAMLError:
         pass  # composing reports it, with its line and column
     return None
-
-
-def _position_of(prefix: str) -> tuple[int, int]:
-    """1-based line and column just after `prefix`; a lone CR ends a line too, as for libyaml."""
-    prefix = prefix.replace("\r\n", "\n").replace("\r", "\n")
-    line = prefix.count("\n") + 1
-    return line, len(prefix) - (prefix.rfind("\n") + 1) + 1
-
-
-def _tab_in_indent(text: str, line: int) -> int | None:
-    """Column of a tab in the indentation of `line` (1-based), if there is one."""
-    lines = text.splitlines()
-    if not 1 <= line <= len(lines):
-        return None
-    content = lines[line - 1]
-    indent = content[: len(content) - len(content.lstrip(" \t"))]
-    return indent.index("\t") + 1 if "\t" in indent else None
-
-
-def _syntax_error(text: str, file: str, exc: yaml.MarkedYAMLError) -> InputError:
-    mark = exc.problem_mark or exc.context_mark
-    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-    tab = _tab_in_indent(text, line)
-    if tab is not None:
-        # libyaml's word for it ("found character that cannot start any token") does not say "tab".
-        return file_problem(file, "tab character in indentation; YAML indents with spaces", line, tab)
-    if exc.problem == "exceeded maximum nesting depth":
-        # libyaml 0.2.6 stops at its own limit of 1,000 levels while scanning ahead, before our event walk
-        # reaches level 65: the same words as ours, at the place libyaml gave up.
-        return file_problem(file, f"nesting is deeper than {MAX_DEPTH} levels", line, column)
-    message = exc.problem or exc.context or "cannot be parsed"
-    if exc.problem and exc.context:
-        where = f" at line {exc.context_mark.line + 1}" if exc.context_mark is not None else ""
-        message = f"{exc.problem} ({exc.context}{where})"
-    if "expected a single document" in message:
-        message = "the file holds more than one YAML document (a second '---'); keep everything in one"
-    found = _character_at(text, line, column)
-    if exc.problem == "found character that cannot start any token" and found in ("@", "`", "%"):
-        # libyaml does not say which character: '@' and '`' are reserved, '%' starts a directive.
-        message = f"a value cannot start with '{found}' (YAML reserves it); put the value in quotes"
-    elif exc.problem == "mapping values are not allowed in this context":
-        message = (
-            "mapping values are not allowed here: a ': ' inside a value needs quotes around the value, "
-            "and a key must line up with the keys beside it"
-        )
-    elif exc.problem == "found undefined alias":
-        name = re.match(r"\*([^\s,\[\]{}]+)", _line_text(text, line)[column - 1 :])
-        if name is not None:  # libyaml does not say which alias either
-            message = f"alias '*{name[1]}' refers to no anchor; define '&{name[1]}' before it, or write the value out"
-    return file_problem(file, f"YAML syntax error: {message}", line, column)
-
-
-def _line_text(text: str, line: int) -> str:
-    """The text of a 1-based line, or '' past the end."""
-    lines = text.splitlines()
-    return lines[line - 1] if 1 <= line <= len(lines) else ""
-
-
-def _character_at(text: str, line: int, column: int) -> str:
-    """The character at a 1-based line and column, or '' past the end."""
-    content = _line_text(text, line)
-    return content[column - 1] if 1 <= column <= len(content) else ""
 
 
 class _Builder:
