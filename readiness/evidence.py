@@ -8,16 +8,16 @@ beyond resolving where a symlink points.
 from __future__ import annotations
 
 import errno
-import itertools
 import os
 import re
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 from readiness.diagnostics import Diagnostic
+from readiness.globs import GlobError, glob_pattern, is_glob, literal_tail, split_glob
 from readiness.model import Catalog, Facts, PathCheck, Source
 from readiness.yamlsource import Document
 
@@ -28,7 +28,6 @@ SKIPPED_FOLDERS = frozenset(
      ".pytest_cache", ".ruff_cache"}
 )  # fmt: skip
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]+):")
-_MAGIC = re.compile(r"[*?\[]")
 _DRIVE = re.compile(r"^[A-Za-z]:")
 # C0 and C1 controls, DEL, and the Unicode line and paragraph separators.
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
@@ -229,101 +228,6 @@ def _special(mode: int) -> str:
     return "a special file"
 
 
-class GlobError(ValueError):
-    """A glob that cannot be read; the message says why."""
-
-
-@lru_cache(maxsize=512)
-def glob_pattern(pattern: str) -> re.Pattern[str]:
-    """`**` spans any number of folders (none included); `*`, `?` and `[...]` stay within one name.
-
-    Raises GlobError for a character class that cannot be read. No pattern can make a match backtrack for
-    long: `*a*a*a…b` or `**/x/**/x/**/…` against a name that almost matches would try every way of splitting
-    the name, which takes minutes for a dozen wildcards. So each `*` but a segment's last, and each `**` but the
-    pattern's last, takes the first place where what follows it fits (the earliest fit never loses a match, as
-    another wildcard follows), and never gives it back: `(?=(?P<g>…))(?P=g)`, an atomic group that Python
-    3.10's `re` can express.
-    """
-    parts: list[str] = []
-    for part in pattern.split("/"):
-        if not (part == "**" and parts[-1:] == ["**"]):  # `**/**` is `**`
-            parts.append(part)
-    names = itertools.count()  # each atomic group needs a name of its own
-    blocks: list[list[str]] = [[]]  # the segments between the `**` parts
-    for part in parts:
-        if part == "**":
-            blocks.append([])
-        else:
-            blocks[-1].append(_segment(part, names))
-    out = "/".join(blocks[0]) + ("/" if blocks[0] and len(blocks) > 1 else "")
-    for index, block in enumerate(blocks[1:], start=1):
-        if not block:  # the pattern ends in `**`: at least one more name
-            out += ".+"
-        elif index == len(blocks) - 1:  # the last block ends the path, so it can only sit at the end
-            out += "(?:[^/]+/)*" + "/".join(block)
-        else:
-            out += _atomic("(?:[^/]+/)*?" + "/".join(block) + "/", names)
-    return re.compile(out + r"\Z")
-
-
-def _atomic(body: str, names: Iterator[int]) -> str:
-    name = f"g{next(names)}"
-    return f"(?=(?P<{name}>{body}))(?P={name})"
-
-
-def _segment(part: str, names: Iterator[int]) -> str:
-    """One name of a path: the pieces between its stars, each star but the last one atomic."""
-    pieces: list[str] = [""]
-    i = 0
-    while i < len(part):
-        char = part[i]
-        if char == "*":
-            pieces.append("")
-        elif char == "?":
-            pieces[-1] += "[^/]"
-        elif char == "[" and (found := _char_class(part, i)) is not None:
-            pieces[-1] += found[0]
-            i = found[1]
-        else:
-            pieces[-1] += re.escape(char)
-        i += 1
-    if len(pieces) == 1:
-        return pieces[0]
-    middle = "".join(_atomic("[^/]*?" + piece, names) for piece in pieces[1:-1] if piece)
-    return pieces[0] + middle + "[^/]*" + pieces[-1]
-
-
-def _char_class(part: str, start: int) -> tuple[str, int] | None:
-    """The class that opens at `part[start]`, as a regex, and where its `]` is; None when it never closes.
-
-    As in shells, `[!…]` negates and a `]` right after `[` or `[!` is a member. Every member is escaped, so
-    nothing in a glob is read as regex syntax, and a class never matches '/'.
-    """
-    i = start + 1
-    negate = part[i : i + 1] == "!"
-    first = i + 1 if negate else i
-    end = part.find("]", first + 1 if part[first : first + 1] == "]" else first)
-    if end == -1:
-        return None
-    members, out, j = part[first:end], [], 0
-    spans_slash = False
-    while j < len(members):
-        if j + 2 < len(members) and members[j + 1] == "-":
-            low, high = members[j], members[j + 2]
-            if low > high:
-                raise GlobError(f"the range '{low}-{high}' in '{part[start : end + 1]}' runs backwards")
-            spans_slash = spans_slash or low <= "/" <= high
-            out.append(f"{re.escape(low)}-{re.escape(high)}")
-            j += 3
-        else:
-            out.append(re.escape(members[j]))
-            j += 1
-    body = "".join(out)
-    if negate:
-        return f"[^/{body}]", end
-    return ("(?!/)" if spans_slash else "") + f"[{body}]", end
-
-
 @lru_cache(maxsize=1024)
 def glob_problem(pattern: str) -> str | None:
     """Why a glob in a pack's `auto.files` cannot be used, if it cannot: packs do not know where a project is."""
@@ -337,8 +241,12 @@ def glob_problem(pattern: str) -> str | None:
     try:
         glob_pattern(pattern.replace("\\", "/"))
     except GlobError as error:
-        return f"'{pattern}' is not a glob readiness can read: {error}"
+        return _unreadable(pattern, error)
     return None
+
+
+def _unreadable(entry: str, error: GlobError) -> str:
+    return f"'{entry}' is not a glob readiness can read: {error}"
 
 
 def control_problem(entry: str) -> str | None:
@@ -355,24 +263,15 @@ def control_problem(entry: str) -> str | None:
     )
 
 
-def _split_glob(pattern: str) -> tuple[str, str]:
-    """The literal folders in front of the first wildcard, and the rest."""
-    parts = pattern.split("/")
-    for index, part in enumerate(parts):
-        if _MAGIC.search(part):
-            return "/".join(parts[:index]), "/".join(parts[index:])
-    return pattern, ""
-
-
 def _matches(tree: _Tree, entry: str) -> tuple[str, ...]:
     """Paths (relative to the assessment's folder) that a glob matches."""
-    prefix, rest = _split_glob(entry.replace("\\", "/"))
+    prefix, rest = split_glob(entry.replace("\\", "/"))
     if ".." in rest.split("/"):
         raise _Escape(f"'{entry}' uses '..' after a wildcard; put the folders before the wildcard")
     try:  # before the folder is looked at: a glob that cannot be read is wrong whether the folder exists or not
         match = glob_pattern(rest).match
     except GlobError as error:
-        raise _Escape(f"'{entry}' is not a glob readiness can read: {error}") from None
+        raise _Escape(_unreadable(entry, error)) from None
     known = tree.bases.get(prefix)
     if known is None:
         base = tree.locate(prefix or ".", entry)
@@ -381,18 +280,8 @@ def _matches(tree: _Tree, entry: str) -> tuple[str, ...]:
         shown_base = tree.relative(base)
         known = tree.bases[prefix] = ("" if shown_base == "." else shown_base + "/", tree.listing(base))
     lead, names = known
-    tail = _literal_tail(rest)  # a cheap test first: most names of a large tree fail on their ending
+    tail = literal_tail(rest)  # a cheap test first: most names of a large tree fail on their ending
     return tuple([lead + name for name in names if name.endswith(tail) and match(name)])
-
-
-@lru_cache(maxsize=1024)
-def _literal_tail(pattern: str) -> str:
-    """The text every match must end with: what follows the last wildcard of the last segment ('.md' in
-    '**/*.md'); empty when the pattern ends in a wildcard or a character class."""
-    last = pattern.rsplit("/", 1)[-1]
-    cut = max(last.rfind("*"), last.rfind("?"), last.rfind("]"))
-    tail = last[cut + 1 :]
-    return "" if "[" in tail else tail
 
 
 def _check_entry(tree: _Tree, entry: str, source: Source) -> PathCheck:
@@ -407,7 +296,7 @@ def _check_entry(tree: _Tree, entry: str, source: Source) -> PathCheck:
         if not re.match(r"^https?://[^/\s?#]+", entry, re.IGNORECASE):
             raise _Escape(f"'{entry}' is not a complete URL; it needs a host, as in https://host/path")
         return PathCheck(entry, "url", (entry,), source)
-    if _MAGIC.search(entry):
+    if is_glob(entry):
         # A name such as 'app/[id]/page.tsx' or '[draft] notes.md' that exists as written is that file: read as
         # a glob, its brackets would make a class and never match it. ('..' stays the glob's business.)
         if ".." not in entry.replace("\\", "/").split("/"):
@@ -449,7 +338,7 @@ def check_evidence(
             if glob_problem(pattern) is not None:
                 continue  # reported against the pack when it is loaded
             try:
-                found = _matches(tree, pattern) if _MAGIC.search(pattern) else _plain(tree, pattern)
+                found = _matches(tree, pattern) if is_glob(pattern) else _plain(tree, pattern)
             except _Escape:
                 found = ()  # a link out of the project proves nothing; the pack's author could not know
             checks.append(PathCheck(pattern, "auto", found, item.source))

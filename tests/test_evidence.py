@@ -12,7 +12,7 @@ import pytest
 
 from readiness.diagnostics import InputError
 from readiness.engine import evaluate
-from readiness.evidence import GlobError, glob_pattern
+from readiness.globs import GlobError, glob_pattern
 from readiness.model import ItemResult, Result
 from readiness.scoring import Options
 from tests.conftest import Project, Run

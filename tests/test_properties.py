@@ -35,7 +35,7 @@ from hypothesis import strategies as st
 from readiness.catalog import build_catalog
 from readiness.diagnostics import Diagnostic, InputError
 from readiness.engine import Evaluation, evaluate
-from readiness.evidence import glob_pattern
+from readiness.globs import glob_pattern
 from readiness.model import NOT_SCORED, Catalog, Item, Outcome, Result, Stage
 from readiness.render import Format, RenderOptions, renderer
 from readiness.render.json import to_dict
