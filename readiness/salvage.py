@@ -32,28 +32,24 @@ def salvage(document: Document) -> Salvaged | None:
     """The document without its schema-breaking parts, or None when what is left cannot be used."""
     data = copy.deepcopy(document.data)
     touched: set[str] = set()
-    blanked: set[JsonPath] = set()  # waivers replaced by None, which the schema need not accept any more
+    blanked: set[JsonPath] = set()  # list elements replaced by None, which the schema need not accept any more
     for _ in range(_ROUNDS):
         broken = {
             path
             for path in schemas.invalid_paths(data, "assessment")
-            if path[:2] not in blanked and path[:4] not in blanked
+            if not any(path[: len(element)] == element for element in blanked)
         }
         if not broken:
             return Salvaged(replace(document, data=data), frozenset(touched))
         for path in sorted(broken, key=len, reverse=True):
-            if _one_waiver(data, path):
-                # Blank the one broken waiver, not the whole list, so the others are still checked; None keeps
+            element = _blankable(data, path)
+            if element is not None:
+                # Blank the one broken element, not the whole list, so the others are still checked; None keeps
                 # the later ones at their index (and so at their line). to_assessment skips it.
-                data["waivers"][path[1]] = None
-                blanked.add(path[:2])
-                touched.add("waivers")
-                continue
-            if _one_evidence_entry(data, path):
-                # Likewise one broken evidence entry: the others of the answer are still checked on disk.
-                data["answers"][path[1]]["evidence"][path[3]] = None
-                blanked.add(path[:4])
-                touched.add("answers")
+                *parents, index = element
+                _at(data, parents)[index] = None
+                blanked.add(element)
+                touched.add(str(element[0]))
                 continue
             target = _removable(path)
             if target is None or not isinstance(data, dict):
@@ -63,17 +59,28 @@ def salvage(document: Document) -> Salvaged | None:
     return None
 
 
-def _one_waiver(data: Any, path: JsonPath) -> bool:
-    waivers = data.get("waivers") if isinstance(data, dict) else None
-    return len(path) >= 2 and path[0] == "waivers" and isinstance(path[1], int) and isinstance(waivers, list)
+# Lists whose elements are checked one by one: a waiver, an evidence entry ("*" stands for any answer).
+_BLANKABLE: tuple[JsonPath, ...] = (("waivers",), ("answers", "*", "evidence"))
 
 
-def _one_evidence_entry(data: Any, path: JsonPath) -> bool:
-    if len(path) != 4 or path[0] != "answers" or path[2] != "evidence" or not isinstance(path[3], int):
-        return False
-    answers = data.get("answers") if isinstance(data, dict) else None
-    answer = answers.get(path[1]) if isinstance(answers, dict) else None
-    return isinstance(answer, dict) and isinstance(answer.get("evidence"), list)
+def _blankable(data: Any, path: JsonPath) -> JsonPath | None:
+    """The element of a _BLANKABLE list that `path` lies in, if it does."""
+    for pattern in _BLANKABLE:
+        element = path[: len(pattern) + 1]
+        if (
+            len(element) == len(pattern) + 1
+            and isinstance(element[-1], int)
+            and all(want in ("*", got) for want, got in zip(pattern, element, strict=False))
+            and isinstance(_at(data, element[:-1]), list)
+        ):
+            return element
+    return None
+
+
+def _at(data: Any, path: JsonPath | list[str | int]) -> Any:
+    for part in path:
+        data = data.get(part) if isinstance(data, dict) else None
+    return data
 
 
 def _removable(path: JsonPath) -> JsonPath | None:
@@ -94,8 +101,6 @@ def _remove(data: dict[str, Any], path: JsonPath) -> None:
         # Keep a broken member's id: dropping it would turn every mention of them into a second error.
         team[path[1]] = {"name": str(path[1])}
         return
-    parent: Any = data
-    for part in path[:-1]:
-        parent = parent.get(part) if isinstance(parent, dict) else None
+    parent = _at(data, path[:-1])
     if isinstance(parent, dict):
         parent.pop(path[-1], None)
