@@ -8,6 +8,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
+from readiness.textsafe import visible
+
 PathPart = str | int
 JsonPath = tuple[PathPart, ...]
 
@@ -29,7 +31,8 @@ class Diagnostic:
     message: str
 
     def format(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}: {self.level.value}: {self.path}: {self.message}"
+        """One line, whatever a file name or a quoted message from git or the system holds."""
+        return visible(f"{self.file}:{self.line}:{self.column}: {self.level.value}: {self.path}: {self.message}")
 
 
 class InputError(Exception):

@@ -19,6 +19,7 @@ from pathlib import Path, PurePosixPath
 from readiness.diagnostics import Diagnostic
 from readiness.globs import GlobError, glob_pattern, is_glob, literal_tail, split_glob
 from readiness.model import Catalog, Facts, PathCheck, Source
+from readiness.textsafe import first_control, visible
 from readiness.yamlsource import Document
 
 # Folders that hold tools' caches and vendored code, never a team's evidence; skipping them keeps a glob
@@ -29,9 +30,6 @@ SKIPPED_FOLDERS = frozenset(
 )  # fmt: skip
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]+):")
 _DRIVE = re.compile(r"^[A-Za-z]:")
-# C0 and C1 controls, DEL, and the Unicode line and paragraph separators.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-_ESCAPES = {"\0": "\\0", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 
 def find_root(folder: Path) -> Path:
@@ -253,13 +251,12 @@ def control_problem(entry: str) -> str | None:
     """Why an entry holding a control character is refused: no file in a repository is named with one, and
     shown as it is, a line break would split a diagnostic in two and an escape sequence would reach the
     terminal. The entry is shown with the character written out."""
-    found = _CONTROL.search(entry)
-    if found is None:
+    position = first_control(entry)
+    if position is None:
         return None
-    shown = _CONTROL.sub(lambda m: _ESCAPES.get(m.group(), f"\\u{ord(m.group()):04x}"), entry)
     return (
-        f"'{shown}' holds the control character U+{ord(found.group()):04X} at character {found.start() + 1}; "
-        "a path or URL never does"
+        f"'{visible(entry)}' holds the control character U+{ord(entry[position]):04X} at character "
+        f"{position + 1}; a path or URL never does"
     )
 
 
