@@ -301,7 +301,9 @@ def _report(
     if with_history:
         from readiness.history import history
 
-        points = tuple(history(file, options, HISTORY_IN_REPORT, root=root_folder))
+        found = history(file, options, HISTORY_IN_REPORT, root=root_folder)
+        print_diagnostics(found.warnings)  # a shallow clone: the chart lacks the oldest versions
+        points = found.points
     text = renderer(fmt)(evaluation.result, RenderOptions(history=points))
     if output is None:
         sys.stdout.write(text)

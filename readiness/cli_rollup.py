@@ -74,24 +74,30 @@ class HistoryFormat(str, Enum):
 def history_command(
     file: FileArgument = DEFAULT_FILE,
     fmt: Annotated[HistoryFormat, typer.Option("-f", "--format", help="Output format.")] = HistoryFormat.text,
-    limit: Annotated[int | None, typer.Option("--limit", min=1, help="Only the newest N commits.")] = None,
+    limit: Annotated[
+        int | None,
+        typer.Option("--limit", min=1, help="Read the newest N commits [default: 100]; the output says if more exist."),
+    ] = None,
     target: Annotated[StageChoice | None, typer.Option(help="Gate this stage instead of project.target.")] = None,
     root: RootOption = None,
     today: TodayOption = None,
 ) -> None:
     """Score, verdict and stage at each commit that changed the file (from git), newest first."""
-    from readiness.history import history
+    from readiness.errors import print_diagnostics
+    from readiness.history import HISTORY_LIMIT, history
     from readiness.historyview import as_json, as_markdown, as_text
     from readiness.yamlsource import file_problem
 
     require_default(file, file_problem)
-    points = history(file, scoring_options(today, False, target), limit, root=checked_root(root, file))
+    options = scoring_options(today, False, target)
+    found = history(file, options, limit or HISTORY_LIMIT, root=checked_root(root, file))
+    print_diagnostics(found.warnings)
     if fmt is HistoryFormat.json:
-        sys.stdout.write(as_json(points))
+        sys.stdout.write(as_json(found))
     elif fmt is HistoryFormat.markdown:
-        sys.stdout.write(as_markdown(points))
+        sys.stdout.write(as_markdown(found))
     else:
-        sys.stdout.write(as_text(points, width(), use_color()))
+        sys.stdout.write(as_text(found, width(), use_color()))
 
 
 class PortfolioFormat(str, Enum):

@@ -1,6 +1,9 @@
 """Score history from git: the score, verdict and stage of an assessment at each commit that changed it.
 
-Only the local repository is read, with `git log` and `git show`; nothing here touches the network. Every
+Only the local repository is read, with `git log` and one `git cat-file --batch` for every version (see
+gitread); nothing here touches the network. Commit subjects, author names and paths are written by whoever
+made the commits, so they are made visible (control characters written out) as they are read, and every
+output shows them that way. Every
 version is scored as if it stood where the file stands today: its evidence paths and custom packs are looked up
 in the working tree, since old trees are not checked out. Every version is scored with the same options (the
 same "today" above all), so that the scores are comparable: a change in the history is a change in the
@@ -13,19 +16,21 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import subprocess
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from readiness.diagnostics import InputError, internal_error
+from readiness.diagnostics import Diagnostic, InputError, Level, internal_error
 from readiness.engine import evaluate
+from readiness.gitread import GIT_TIMEOUT_SECONDS as GIT_TIMEOUT_SECONDS
+from readiness.gitread import Objects, git_says, not_a_repository, run_git, text_of
+from readiness.gitread import git_show as git_show
 from readiness.model import Severity
 from readiness.scoring import Options, format_score
-from readiness.yamlsource import MAX_BYTES, file_problem, parse_document, read_text
+from readiness.textsafe import visible
+from readiness.yamlsource import file_problem, parse_document, read_text
 
-GIT_TIMEOUT_SECONDS = 30
+# Commits read when no limit is given: years of weekly reviews, read in well under a second by one git process.
+HISTORY_LIMIT = 100
 WORKING_TREE = "working tree"
 INVALID = "invalid"
 DELETED = "deleted"
@@ -42,10 +47,13 @@ class Commit:
 
     sha: str  # full hash
     date: str  # committer date, YYYY-MM-DD
-    author: str
-    subject: str
-    file: str  # the file's path at this commit, relative to the folder the file stands in today ("/" separated)
+    author: str  # control characters written out (textsafe.visible), as every output shows it
+    subject: str  # likewise
+    file: (
+        str  # the file's path at this commit, relative to the folder the file stands in today ("/" separated; visible)
+    )
     deleted: bool = False  # this commit removed the file
+    path: str = ""  # the file's path at this commit from the top of the work tree, as git wrote it: for git only
 
     @property
     def short(self) -> str:
@@ -74,57 +82,18 @@ class Point:
     error: str | None = None
 
 
-def _git(args: Sequence[str], cwd: Path | None, label: str, purpose: str) -> subprocess.CompletedProcess[bytes]:
-    """Run git in `cwd`; a missing or failing git is an InputError at `label`. The caller reads returncode."""
-    git = shutil.which("git")
-    if git is None:
-        raise file_problem(label, f"git is not installed, so {purpose}")
-    try:
-        return subprocess.run(
-            [git, *args],
-            cwd=cwd,
-            capture_output=True,
-            timeout=GIT_TIMEOUT_SECONDS,
-            check=False,
-            stdin=subprocess.DEVNULL,
-        )
-    except (OSError, subprocess.TimeoutExpired) as error:
-        raise file_problem(label, f"git could not be run: {error}") from None
-
-
-def _last_line(stderr: bytes) -> str:
-    lines = stderr.decode("utf-8", "replace").strip().splitlines()
-    return lines[-1] if lines else "unknown error"
-
-
-def git_show(ref: str, relative: str, label: str, cwd: Path | None = None) -> str:
-    """The text of `relative` (a path from `cwd`, default the current folder) at `ref`, read with `git show`.
-
-    Refuses, as InputErrors at `label`, what `read_text` refuses on disk: over 5 MB, or not UTF-8.
-    """
-    # "./" makes the path relative to the folder git runs in, as every other path on the command line is.
-    target = relative if relative.startswith(("/", "./", "../")) else "./" + relative
-    done = _git(["show", f"{ref}:{target}"], cwd, label, "REF:path cannot be read")
-    if done.returncode != 0:
-        raise file_problem(label, f"git cannot read it: {_last_line(done.stderr)}")
-    if len(done.stdout) > MAX_BYTES:
-        raise file_problem(label, f"file is over the 5 MB limit ({MAX_BYTES:,} bytes)")
-    try:
-        return done.stdout.decode("utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError as error:
-        raise file_problem(label, f"not valid UTF-8: byte 0x{done.stdout[error.start]:02x} cannot be decoded") from None
-
-
-def _toplevel(folder: Path, label: str) -> Path:
-    """The work tree that holds `folder`; not in one is an InputError that says so."""
+def _repository(folder: Path, label: str) -> tuple[Path, bool]:
+    """The work tree that holds `folder`, and whether its clone is shallow; not in one is an InputError."""
     purpose = "the history of this file cannot be read"
     if not folder.is_dir():
         raise file_problem(label, "no such folder")
-    done = _git(["rev-parse", "--show-toplevel"], folder, label, purpose)
-    top = done.stdout.decode("utf-8", "replace").strip()
+    done = run_git(["rev-parse", "--is-shallow-repository", "--show-toplevel"], folder, label, purpose)
+    shallow, _, top = done.stdout.decode("utf-8", "surrogateescape").removesuffix("\n").partition("\n")
+    if done.returncode != 0 and not not_a_repository(done.stderr):
+        raise file_problem(label, f"git cannot read the repository: {git_says(done.stderr)}")
     if done.returncode != 0 or not top:
         raise file_problem(label, "not in a git repository, so it has no history to read (readiness history needs git)")
-    return Path(top)
+    return Path(top), shallow == "true"
 
 
 def commits(path: Path, limit: int | None = None) -> list[Commit]:
@@ -135,21 +104,44 @@ def commits(path: Path, limit: int | None = None) -> list[Commit]:
     """
     if limit is not None and limit < 1:
         raise ValueError(f"limit must be at least 1, not {limit}")
+    return _log(path, limit)[0]
+
+
+def _log(path: Path, count: int | None) -> tuple[list[Commit], bool]:
+    """The newest `count` commits that changed the file (all with None), and whether the clone is shallow."""
     label = str(path)
     if path.is_dir():
         raise file_problem(label, "is a directory, not a file")
     folder = path.parent.resolve()
-    top = _toplevel(folder, label).resolve()
-    args = ["-c", "log.showSignature=false", "--literal-pathspecs", "log", "--follow", "--name-status", "-z"]
-    args += [_FORMAT, *([f"--max-count={limit}"] if limit is not None else []), "--", path.name]
-    done = _git(args, folder, label, "the history of this file cannot be read")
+    top, shallow = _repository(folder, label)
+    top = top.resolve()
+    # Our own arguments only: the file's name comes after "--", and is never a pattern.
+    args = ["--literal-pathspecs", "log", "--follow", "--name-status", "-z", _FORMAT]
+    args += [*([f"--max-count={count}"] if count is not None else []), "--", path.name]
+    done = run_git(args, folder, label, "the history of this file cannot be read")
     if done.returncode != 0:
-        raise file_problem(label, f"git log cannot read the history: {_last_line(done.stderr)}")
+        raise file_problem(label, f"git log cannot read the history: {git_says(done.stderr)}")
     current = Path(os.path.relpath(folder / path.name, top)).as_posix()
-    return [
-        Commit(sha, date, author, subject, Path(os.path.relpath(top / where, folder)).as_posix(), deleted)
-        for sha, date, author, subject, where, deleted in _parse_log(done.stdout.decode("utf-8", "replace"), current)
+    log = _parse_log(done.stdout.decode("utf-8", "surrogateescape"), current)
+    found = [
+        Commit(
+            sha,
+            date,
+            _shown(author),
+            _shown(subject),
+            _shown(Path(os.path.relpath(top / where, folder)).as_posix()),
+            deleted,
+            where,
+        )
+        for sha, date, author, subject, where, deleted in log
     ]
+    return found, shallow
+
+
+def _shown(text: str) -> str:
+    """Text from a commit as every output shows it: bytes that are not UTF-8 replaced, control characters
+    written out."""
+    return visible(text.encode("utf-8", "surrogateescape").decode("utf-8", "replace"))
 
 
 def _parse_log(output: str, current: str) -> list[tuple[str, str, str, str, str, bool]]:
@@ -214,54 +206,68 @@ def _score(path: Path, text: str | None, display: str, options: Options, root: P
     )
 
 
-def history(path: Path, options: Options, limit: int | None = None, *, root: Path | None = None) -> list[Point]:
+@dataclass(frozen=True)
+class History:
+    """The scored versions of one assessment, newest first, and what the outputs must say is not among them."""
+
+    points: tuple[Point, ...]
+    limit: int | None  # the most commits read; None: all of them
+    cut: bool  # older commits changed the file too, beyond `limit`
+    shallow: bool  # the clone is shallow: commits older than its depth are not in it
+    warnings: tuple[Diagnostic, ...] = ()
+
+
+def history(path: Path, options: Options, limit: int | None = HISTORY_LIMIT, *, root: Path | None = None) -> History:
     """The assessment at `path` scored at each commit that changed it, newest first, following renames.
 
-    Each version is read with `git show` and scored by `evaluate` as if it stood at `path` today: evidence
-    paths and custom packs are looked up in the working tree (old trees are not checked out), and `root` is
-    the folder evidence may not leave, as for `evaluate`. Every version is scored with the same `options`, the
-    same today included, so that scores are comparable. A version that cannot be scored is a Point with
-    verdict "invalid" and its first error line, never an exception. When the file in the working tree differs
-    from its last committed version, a first Point labelled "working tree" scores it too.
+    The versions are read by one `git cat-file --batch` and scored by `evaluate` as if they stood at `path`
+    today: evidence paths and custom packs are looked up in the working tree (old trees are not checked out),
+    and `root` is the folder evidence may not leave, as for `evaluate`. Every version is scored with the same
+    `options`, the same today included, so that scores are comparable. A version that cannot be scored is a
+    Point with verdict "invalid" and its first error line, never an exception. When the file in the working
+    tree differs from its last committed version, a first Point labelled "working tree" scores it too.
 
-    `limit` keeps the newest `limit` commits. Not in a git repository, git missing, or a file that no commit
-    changed is an InputError at the file.
+    `limit` keeps the newest `limit` commits (None: every one), and the History says whether older ones were
+    left out. Not in a git repository, git missing, or a file that no commit changed is an InputError at the
+    file; a shallow clone is a warning, since its oldest versions are missing.
     """
-    found = commits(path, limit)
+    if limit is not None and limit < 1:
+        raise ValueError(f"limit must be at least 1, not {limit}")
+    found, shallow = _log(path, None if limit is None else limit + 1)  # one more: were any left out?
+    cut = limit is not None and len(found) > limit
+    found = found[:limit] if limit is not None else found
     if not found:
         missing = not (path.exists() or path.is_symlink())
         reason = "no such file, and no commit changed it" if missing else "no commit changed this file yet"
         raise file_problem(str(path), f"{reason}, so it has no history; commit it first")
-    versions = [_committed(commit, path.parent) for commit in found]
-    points = [
-        _point(
-            version.scored or _score(path, version.text, version.display, options, root),
-            label=commit.short,
-            sha=commit.short,
-            date=commit.date,
-            author=commit.author,
-            subject=commit.subject,
-            file=commit.file,
-        )
-        for commit, version in zip(found, versions, strict=True)
-    ]
+    points: list[Point] = []
+    newest: _Version | None = None
+    with Objects(path.parent) as objects:
+        for commit in found:  # each version read, scored and let go before the next: one in memory at a time
+            version = _committed(commit, objects)
+            newest = newest or version
+            scored = version.scored or _score(path, version.text, version.display, options, root)
+            where = {"author": commit.author, "subject": commit.subject, "file": commit.file}
+            points.append(_point(scored, label=commit.short, sha=commit.short, date=commit.date, **where))
     working = _on_disk(path)
-    if working.differs(versions[0]):
+    if newest is not None and working.differs(newest):
         subject = "deleted, not committed" if working.text is None and working.scored is None else "uncommitted changes"
         scored = working.scored or _score(path, working.text, working.display, options, root)
+        today = options.today.isoformat()
+        name = visible(path.name)
         points.insert(
-            0,
-            _point(
-                scored,
-                label=WORKING_TREE,
-                sha=None,
-                date=options.today.isoformat(),
-                author="",
-                subject=subject,
-                file=path.name,
-            ),
+            0, _point(scored, label=WORKING_TREE, sha=None, date=today, author="", subject=subject, file=name)
         )
-    return points
+    warnings = (_shallow_warning(str(path)),) if shallow else ()
+    return History(tuple(points), limit, cut, shallow, warnings)
+
+
+def _shallow_warning(label: str) -> Diagnostic:
+    message = (
+        "this clone is shallow, so the commits older than its depth, and the versions they made, are missing "
+        "from the history (fetch the whole history: git fetch --unshallow, or fetch-depth: 0 in actions/checkout)"
+    )
+    return Diagnostic(label, 1, 1, Level.WARNING, "$", message)
 
 
 @dataclass(frozen=True)
@@ -284,12 +290,13 @@ def _normal(text: str | None) -> str | None:
     return None if text is None else text.replace("\r\n", "\n")
 
 
-def _committed(commit: Commit, folder: Path) -> _Version:
+def _committed(commit: Commit, objects: Objects) -> _Version:
     display = f"{commit.short}:{commit.file}"
     if commit.deleted:
         return _Version(display, None)
     try:
-        return _Version(display, git_show(commit.sha, commit.file, display, cwd=folder))
+        found = objects.get(f"{commit.sha}:{commit.path}", display)
+        return _Version(display, text_of(found, display, commit.file, commit.short))
     except InputError as error:
         return _Version(display, None, _Scored(None, INVALID, error=_first_error(error)))
 

@@ -1,7 +1,9 @@
 """`readiness history` output: the score at each commit that changed the assessment, as text, JSON or Markdown.
 
 Rows are newest first, as `git log` shows them. A row's change is against the nearest older row that has a
-score, so a broken commit in between does not hide what the fix did.
+score, so a broken commit in between does not hide what the fix did. Every format says when versions are
+missing: older commits left out by the limit, or a shallow clone. Subjects and author names arrive made
+visible (history.py), so no control character from a commit reaches any format.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from readiness.compare import signed
-from readiness.history import Point
+from readiness.history import History, Point
 from readiness.render import strip_trailing, terminal
 
 _VERDICT_STYLE = {"ready": "green", "ready-with-waivers": "yellow", "not-ready": "red", "invalid": "bold red"}
@@ -60,7 +62,24 @@ _COLUMNS: tuple[tuple[str, JustifyMethod], ...] = (
 _SUBJECT_MIN = 20  # cells the subject column needs; with less, each version takes two lines instead
 
 
-def as_text(points: Sequence[Point], width: int, color: bool = False) -> str:
+def notes(found: History) -> list[str]:
+    """What the rows do not show: older versions left out by the limit, or missing from a shallow clone."""
+    said = []
+    if found.cut:
+        said.append(
+            f"Only the newest {found.limit} commits that changed the file are shown; older ones changed it too "
+            "(--limit N shows more)."
+        )
+    if found.shallow:
+        said.append(
+            "This clone is shallow: the commits older than its depth are missing, so are the versions they made "
+            "(git fetch --unshallow brings them)."
+        )
+    return said
+
+
+def as_text(found: History, width: int, color: bool = False) -> str:
+    points = found.points
     out = StringIO()
     console = terminal.console(out, width, color)
     changes = score_changes(points)
@@ -80,6 +99,9 @@ def as_text(points: Sequence[Point], width: int, color: bool = False) -> str:
         console.print()
         for point in errors:
             console.print(Text(f"{point.label}: {point.error}"))
+    for note in notes(found):
+        console.print()
+        console.print(Text(note))
     return strip_trailing(out.getvalue())
 
 
@@ -116,7 +138,8 @@ def _number(value: str | Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-def as_json(points: Sequence[Point]) -> str:
+def as_json(found: History) -> str:
+    points = found.points
     rows: list[dict[str, Any]] = [
         {
             "label": point.label,
@@ -134,12 +157,15 @@ def as_json(points: Sequence[Point]) -> str:
         }
         for point, change in zip(points, score_changes(points), strict=True)
     ]
-    return json.dumps({"history": rows}, indent=2, ensure_ascii=False) + "\n"
+    # Added after "history", so that readers of the first version are not disturbed.
+    whole = {"history": rows, "limit": found.limit, "truncated": found.cut, "shallow": found.shallow}
+    return json.dumps(whole, indent=2, ensure_ascii=False) + "\n"
 
 
-def as_markdown(points: Sequence[Point]) -> str:
+def as_markdown(found: History) -> str:
     from readiness.render.mdescape import md
 
+    points = found.points
     lines = [
         "| Date | Commit | Score | Change | Verdict | Blockers | Stage | Subject |",
         "| --- | --- | ---: | ---: | --- | ---: | --- | --- |",
@@ -152,4 +178,6 @@ def as_markdown(points: Sequence[Point]) -> str:
     if errors:
         lines.append("")
         lines += [f"- {point.label}: {md(point.error)}" for point in errors]
+    for note in notes(found):  # our own words: nothing to escape
+        lines += ["", note]
     return "\n".join(lines) + "\n"

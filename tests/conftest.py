@@ -119,9 +119,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
-def git(folder: Path, *args: str, author: str = "Ana Diaz", day: str = "2026-11-10") -> str:
-    """Run git in `folder` as `author`, committing on `day` at noon UTC, untouched by the user's git config;
-    its output, stripped."""
+def git(folder: Path, *args: str, author: str = "Ana Diaz", day: str = "2026-11-10", stdin: str | None = None) -> str:
+    """Run git in `folder` as `author`, committing on `day` at noon UTC, untouched by the user's git config,
+    with `stdin` as its input (none by default); its output, stripped."""
     env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1"}
     env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = f"{day}T12:00:00+00:00"
     done = subprocess.run(
@@ -131,7 +131,7 @@ def git(folder: Path, *args: str, author: str = "Ana Diaz", day: str = "2026-11-
         capture_output=True,
         encoding="utf-8",
         check=True,
-        stdin=subprocess.DEVNULL,
+        **({"input": stdin} if stdin is not None else {"stdin": subprocess.DEVNULL}),
     )
     return done.stdout.strip()
 

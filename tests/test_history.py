@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -88,7 +88,7 @@ def _row(point: Point) -> tuple[str, str | None, str, str | None, str]:
 
 
 def test_one_row_per_commit_that_changed_the_file_newest_first_with_its_score(repo: Repo, tmp_path: Path) -> None:
-    points = history(repo.file, OPTIONS)
+    points = history(repo.file, OPTIONS).points
     v1, v2, v3 = (_expected(text, tmp_path) for text in (V1, V2, V3))
     assert float(v1[0]) < float(v2[0]) < float(v3[0]), "each version answers more"
     shas = repo.shas
@@ -106,7 +106,7 @@ def test_one_row_per_commit_that_changed_the_file_newest_first_with_its_score(re
 
 
 def test_the_broken_commit_shows_its_first_error_and_the_others_are_still_scored(repo: Repo) -> None:
-    points = history(repo.file, OPTIONS)
+    points = history(repo.file, OPTIONS).points
     broken = points[1]
     label = f"{repo.shas['broken']}:readiness.yaml"
     with pytest.raises(InputError) as caught:
@@ -129,7 +129,7 @@ def test_a_bug_met_on_one_version_lists_it_as_invalid_and_keeps_the_others(
         return real(path, options, **where)
 
     monkeypatch.setattr(history_module, "evaluate", flaky)
-    points = {p.label: p for p in history(repo.file, OPTIONS)}
+    points = {p.label: p for p in history(repo.file, OPTIONS).points}
     assert points[repo.shas["v2"]].verdict == INVALID
     assert points[repo.shas["v2"]].error == f"{v2}: internal error: RuntimeError: boom on two lines"
     assert points[repo.shas["v3"]].score is not None and points[repo.shas["v1"]].score is not None
@@ -140,13 +140,13 @@ def test_commits_lists_the_same_commits_and_limit_keeps_the_newest(repo: Repo) -
     assert [c.short for c in found] == [repo.shas[v] for v in ("v3", "broken", "v2", "v1")]
     assert all(len(c.sha) == 40 and c.file == "readiness.yaml" and not c.deleted for c in found)
     assert [c.short for c in commits(repo.file, limit=2)] == [repo.shas["v3"], repo.shas["broken"]]
-    assert [p.label for p in history(repo.file, OPTIONS, limit=1)] == [repo.shas["v3"]]
+    assert [p.label for p in history(repo.file, OPTIONS, limit=1).points] == [repo.shas["v3"]]
 
 
 def test_a_rename_is_followed(repo: Repo) -> None:
     git(repo.folder, "mv", "readiness.yaml", "readiness.yml")
     renamed = _commit(repo.folder, "Shorter name", "2026-11-14")
-    points = history(repo.file.with_name("readiness.yml"), OPTIONS)
+    points = history(repo.file.with_name("readiness.yml"), OPTIONS).points
     assert [p.label for p in points] == [renamed, *(repo.shas[v] for v in ("v3", "broken", "v2", "v1"))]
     assert [p.file for p in points] == ["readiness.yml"] + ["readiness.yaml"] * 4
     assert points[0].score == points[1].score and points[0].subject == "Shorter name"
@@ -154,12 +154,12 @@ def test_a_rename_is_followed(repo: Repo) -> None:
 
 
 def test_the_working_tree_row_appears_only_with_uncommitted_changes(repo: Repo, tmp_path: Path) -> None:
-    assert WORKING_TREE not in [p.label for p in history(repo.file, OPTIONS)]
+    assert WORKING_TREE not in [p.label for p in history(repo.file, OPTIONS).points]
     # Line endings alone change nothing that is scored.
     repo.file.write_bytes(V3.replace("\n", "\r\n").encode("utf-8"))
-    assert WORKING_TREE not in [p.label for p in history(repo.file, OPTIONS)]
+    assert WORKING_TREE not in [p.label for p in history(repo.file, OPTIONS).points]
     repo.file.write_text(V1, encoding="utf-8")
-    points = history(repo.file, OPTIONS)
+    points = history(repo.file, OPTIONS).points
     assert [p.label for p in points][:2] == [WORKING_TREE, repo.shas["v3"]]
     working = points[0]
     score, verdict, stage = _expected(V1, tmp_path)
@@ -173,7 +173,7 @@ def test_the_working_tree_row_appears_only_with_uncommitted_changes(repo: Repo, 
     assert working.subject == "uncommitted changes"
     # An unreadable working copy is a row too, never an exception.
     repo.file.write_text("version: [\n", encoding="utf-8")
-    broken = history(repo.file, OPTIONS)[0]
+    broken = history(repo.file, OPTIONS).points[0]
     assert (broken.label, broken.verdict, broken.score) == (WORKING_TREE, INVALID, None)
     assert broken.error and broken.error.startswith(f"{repo.file}:2:1: error: $: YAML syntax error")
 
@@ -182,7 +182,7 @@ def test_a_deleted_and_restored_file_shows_the_deletion(repo: Repo, tmp_path: Pa
     git(repo.folder, "rm", "-q", "readiness.yaml")
     gone = _commit(repo.folder, "Drop it", "2026-11-15")
     back = _commit(repo.folder, "Bring it back", "2026-11-16", **{"readiness.yaml": V2})
-    points = history(repo.file, OPTIONS)
+    points = history(repo.file, OPTIONS).points
     assert [p.label for p in points] == [back, gone, *(repo.shas[v] for v in ("v3", "broken", "v2", "v1"))]
     score, verdict, _ = _expected(V2, tmp_path)
     assert (points[0].score, points[0].verdict) == (score, verdict)
@@ -205,38 +205,41 @@ def test_outside_a_repository_or_without_git_is_an_input_error(
     with pytest.raises(InputError, match="no commit changed this file yet"):
         history(untracked, OPTIONS)
     assert commits(untracked) == []
-    monkeypatch.setattr("readiness.history.shutil.which", lambda name: None)
+    monkeypatch.setenv("PATH", str(tmp_path / "no-git-here"))
     with pytest.raises(InputError, match="git is not installed"):
         commits(repo.file)
 
 
 def test_text_json_and_markdown_are_byte_identical_twice(repo: Repo) -> None:
-    points = history(repo.file, OPTIONS)
+    found = history(repo.file, OPTIONS)
     again = history(repo.file, OPTIONS)
-    assert points == again
+    assert found == again
     for render in (lambda p: as_text(p, 100), as_json, as_markdown):
-        assert render(points).encode() == render(again).encode()
-    text = as_text(points, 100)
+        assert render(found).encode() == render(again).encode()
+    points = found.points
+    text = as_text(found, 100)
     assert text.splitlines()[0].split() == ["Date", "Commit", "Score", "Change", "Verdict", "Stage", "Subject"]
     assert f"{repo.shas['broken']}: {repo.shas['broken']}:readiness.yaml:" in text  # the error, under the table
-    data = json.loads(as_json(points))["history"]
+    whole = json.loads(as_json(found))
+    assert (whole["limit"], whole["truncated"], whole["shallow"]) == (100, False, False)
+    data = whole["history"]
     assert [row["label"] for row in data] == [p.label for p in points]
     assert data[0]["score"] == float(points[0].score or 0) and data[1]["score"] is None
     # The change is against the nearest older score: the broken commit in between is skipped.
     assert data[0]["change"] == round(float(points[0].score or 0) - float(points[2].score or 0), 1)
     assert data[1]["change"] is None and data[3]["change"] is None
-    markdown = as_markdown(points)
+    markdown = as_markdown(found)
     assert "<script>" not in markdown and "&lt;script&gt;" in markdown and r"\*\*bold\*\*" in markdown
 
 
-def _report(points: list[Point] | None, repo: Repo) -> tuple[str, str]:
+def _report(points: Sequence[Point] | None, repo: Repo) -> tuple[str, str]:
     result = evaluate(repo.file, OPTIONS).result
     options = RenderOptions(history=None if points is None else tuple(points))
     return html_report.render(result, options), markdown_report.render(result, options)
 
 
 def test_the_report_charts_the_trend_when_history_is_given(repo: Repo) -> None:
-    points = history(repo.file, OPTIONS)
+    points = history(repo.file, OPTIONS).points
     html, markdown = _report(points, repo)
     assert "<h3>Trend</h3>" in html
     figure = html[html.index("<h3>Trend</h3>") : html.index("</section>", html.index("<h3>Trend</h3>"))]
@@ -260,7 +263,7 @@ def test_the_report_charts_the_trend_when_history_is_given(repo: Repo) -> None:
 def test_without_history_or_with_one_score_there_is_no_trend(repo: Repo) -> None:
     html, markdown = _report(None, repo)
     assert "Trend" not in html and "Trend" not in markdown
-    points = history(repo.file, OPTIONS)
+    points = history(repo.file, OPTIONS).points
     result = evaluate(repo.file, OPTIONS).result
     assert context(result)["trend"] is None
     assert context(result, points[:2])["trend"] is None  # one score and one invalid version
