@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.conftest import Run
+from tests.conftest import Run, git
 
 CASES = Path(__file__).resolve().parent / "cases"
 TODAY_EPOCH = "1795219200"  # 2026-11-21T00:00:00Z
@@ -69,7 +69,7 @@ def case_folders(kind: str) -> list[Path]:
 
 
 def make_setup(step: dict[str, Any], here: Path) -> None:
-    """What git cannot store, made in the case's copy."""
+    """What git cannot store, made in the case's copy; and git repositories, made by running git in it."""
     if "fifo" in step:
         target = here / step["fifo"]
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -97,6 +97,8 @@ def make_setup(step: dict[str, Any], here: Path) -> None:
                     out.write(part["text"])
                 else:
                     out.writelines(part["text"].replace("{i}", str(i)) for i in range(times))
+    elif "git" in step:
+        git(here, *[str(arg) for arg in step["git"]], author=step.get("author", "Ana Diaz"))
     else:
         raise AssertionError(f"unknown setup step {step}")
 
