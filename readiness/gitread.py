@@ -139,7 +139,6 @@ class Objects:
         self._process: subprocess.Popen[bytes] | None = None
         self._stderr: IO[bytes] | None = None
         self._expired = threading.Event()
-        self.started = 0  # processes started: one for a whole history, unless git dies on the way
 
     def __enter__(self) -> Objects:
         return self
@@ -186,7 +185,6 @@ class Objects:
         except OSError as error:
             self.close()
             raise file_problem(label, f"git could not be run: {error.strerror}") from None
-        self.started += 1
         return self._process
 
     def _failure(self, label: str, expired: bool) -> InputError:
