@@ -138,7 +138,6 @@ class Objects:
         self._cwd = cwd
         self._process: subprocess.Popen[bytes] | None = None
         self._stderr: IO[bytes] | None = None
-        self._expired = threading.Event()
 
     def __enter__(self) -> Objects:
         return self
