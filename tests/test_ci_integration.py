@@ -161,7 +161,8 @@ def test_diff_and_baseline_read_the_old_assessment_from_git(
     assert check.code == 1
     assert "Since main:readiness.yaml" in check.out and "regression: ops.kill-switch was met, now a gap" in check.out
     missing = cli("diff", "nosuchref:readiness.yaml", "--today", TODAY)
-    assert missing.code == 2 and missing.err.startswith("nosuchref:readiness.yaml:1:1: error: $: git cannot read it")
+    unknown = "nosuchref:readiness.yaml:1:1: error: $: git knows no branch, tag or commit named 'nosuchref' here"
+    assert missing.code == 2 and missing.err.startswith(unknown)
     assert cli("check", "--fail-on-regression").code == 2  # nothing to compare with
 
 
