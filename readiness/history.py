@@ -21,7 +21,6 @@ from pathlib import Path
 
 from readiness.diagnostics import Diagnostic, InputError, Level, internal_error
 from readiness.engine import evaluate
-from readiness.gitread import GIT_TIMEOUT_SECONDS as GIT_TIMEOUT_SECONDS
 from readiness.gitread import Objects, git_says, not_a_repository, run_git, text_of
 from readiness.gitread import git_show as git_show
 from readiness.model import Severity

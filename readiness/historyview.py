@@ -66,10 +66,12 @@ def notes(found: History) -> list[str]:
     """What the rows do not show: older versions left out by the limit, or missing from a shallow clone."""
     said = []
     if found.cut:
-        said.append(
-            f"Only the newest {found.limit} commits that changed the file are shown; older ones changed it too "
-            "(--limit N shows more)."
+        shown = (
+            "commit that changed the file is"
+            if found.limit == 1
+            else f"{found.limit} commits that changed the file are"
         )
+        said.append(f"Only the newest {shown} shown; older ones changed it too (--limit N shows more).")
     if found.shallow:
         said.append(
             "This clone is shallow: the commits older than its depth are missing, so are the versions they made "
