@@ -1,5 +1,9 @@
 """Reading the older side of a comparison: an assessment, a result JSON, or `REF:path` from git.
 
+Which of the two a side is, the data says: a result has `schema_version`, an assessment `version`. Both are
+read by the YAML reader, JSON being YAML's flow style, and are valid before anything uses them: a result
+against `readiness schema result` (see resultfile.py), an assessment as `check` reads it.
+
 Git is asked with `git show`, which reads the local repository only; nothing here touches the network.
 An assessment read from git is scored as if it stood where the file stands today: its evidence paths and
 custom packs are looked up in the working tree, since the old tree is not checked out.
@@ -7,14 +11,16 @@ custom packs are looked up in the working tree, since the old tree is not checke
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
+from typing import Any
 
+from readiness import resultfile
 from readiness.compare import Snapshot, snapshot, snapshot_from_json
+from readiness.diagnostics import InputError
 from readiness.engine import evaluate
 from readiness.history import git_show
 from readiness.scoring import Options
-from readiness.yamlsource import file_problem, parse_document, read_text
+from readiness.yamlsource import Document, file_problem, parse_document, read_text
 
 
 def read_side(spec: str, options: Options, root: Path | None = None) -> Snapshot:
@@ -31,20 +37,38 @@ def read_side(spec: str, options: Options, root: Path | None = None) -> Snapshot
 
 
 def _from_text(text: str, label: str, path: Path, options: Options, root: Path | None) -> Snapshot:
-    if path.suffix == ".json" or text.lstrip().startswith("{"):
-        return _from_json(text, label)
-    document = parse_document(text, label)
+    """A result or an assessment, told apart by what the file holds, whatever its style (YAML, flow, JSON)."""
+    document, json_text = resultfile.parse(text, label, named_json=path.suffix == ".json")
+    kind = _kind(document.data)
+    if kind == "result":
+        return _from_json(document, text, label)
+    if kind is None:
+        message = "not a result of `readiness check -f json` (it has no schema_version), nor an assessment (no version)"
+        raise InputError([document.diag((), message)])
+    if json_text.shifts:  # JSON's surrogate pairs are a result's leniency: an assessment is read as `check` reads it
+        document = parse_document(text, label, tolerant=True)
     return snapshot(evaluate(path, options, display=label, root=root, document=document).result, label)
 
 
-def _from_json(text: str, label: str) -> Snapshot:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise file_problem(label, f"not valid JSON: {error.msg}", error.lineno, error.colno) from None
-    if not isinstance(data, dict) or "schema_version" not in data:
-        raise file_problem(label, "not a result of `readiness check -f json` (no schema_version)")
-    try:
-        return snapshot_from_json(data, label)
-    except (KeyError, TypeError, ValueError, ArithmeticError) as error:
-        raise file_problem(label, f"not a complete readiness result: missing or wrong {error}") from None
+# Keys only a result has at the top: a file with a `project` but none of these is an assessment lacking its
+# `version`, and is told so in an assessment's terms.
+_RESULT_KEYS = frozenset({"tool", "verdict", "items", "categories"})
+
+
+def _kind(data: Any) -> str | None:
+    """ "result" (it has `schema_version`), "assessment" (it has `version`), or None when it says neither."""
+    if not isinstance(data, dict):
+        return None
+    if "schema_version" in data:
+        return "result"
+    if "version" in data or ("project" in data and _RESULT_KEYS.isdisjoint(data)):
+        return "assessment"
+    return None
+
+
+def _from_json(document: Document, text: str, label: str) -> Snapshot:
+    """A result of `readiness check -f json`, used only once it is valid against `readiness schema result`."""
+    problems = resultfile.problems(document, text)
+    if problems:
+        raise InputError(problems)
+    return snapshot_from_json(document.data, label)

@@ -2,6 +2,10 @@
 
 A baseline may be an old result JSON, so both sides are reduced to a Snapshot: the shown scores (one
 decimal, as every output prints them) and each item's outcome. Pure: no files, no git.
+
+A side's label is a file name or a git `REF:path`, which may hold anything a file name can: it is written
+with its control characters made visible here, where it enters, so that no view can print it raw. Titles are
+kept on one line, as every view shows them.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from typing import Any
 
 from readiness.model import Result
 from readiness.scoring import one_decimal
+from readiness.textsafe import visible
 
 
 @dataclass(frozen=True)
@@ -26,7 +31,7 @@ class ItemState:
 
 @dataclass(frozen=True)
 class Snapshot:
-    label: str  # where it came from, e.g. "origin/main:readiness.yaml"
+    label: str  # where it came from, e.g. "origin/main:readiness.yaml"; control characters written out
     verdict: str
     score: Decimal | None
     stage_reached: str | None
@@ -34,36 +39,44 @@ class Snapshot:
     items: Mapping[str, ItemState]
 
 
+def _line(title: str) -> str:
+    return " ".join(title.split())
+
+
 def snapshot(result: Result, label: str) -> Snapshot:
     return Snapshot(
-        label=label,
+        label=visible(label),
         verdict=result.verdict,
         score=None if result.score is None else one_decimal(result.score),
         stage_reached=result.stage_reached.value if result.stage_reached else None,
         categories={
-            c.pack.id: (c.pack.title, None if c.score is None else one_decimal(c.score)) for c in result.categories
+            c.pack.id: (_line(c.pack.title), None if c.score is None else one_decimal(c.score))
+            for c in result.categories
         },
         items={
-            r.item.id: ItemState(r.item.title, r.item.pack, r.severity.value, r.outcome.value, r.status)
+            r.item.id: ItemState(_line(r.item.title), r.item.pack, r.severity.value, r.outcome.value, r.status)
             for r in result.items
         },
     )
 
 
 def snapshot_from_json(data: Mapping[str, Any], label: str) -> Snapshot:
-    """A snapshot from `readiness check -f json` output; KeyError or TypeError when it is not one."""
+    """A snapshot from `readiness check -f json` output, valid against `readiness schema result` (resultfile.py
+    checks that first)."""
 
     def decimal(value: Any) -> Decimal | None:
         return None if value is None else Decimal(str(value)).quantize(Decimal("0.1"))
 
     return Snapshot(
-        label=label,
+        label=visible(label),
         verdict=str(data["verdict"]),
         score=decimal(data["score"]),
         stage_reached=data.get("stage_reached"),
-        categories={c["id"]: (str(c["title"]), decimal(c["score"])) for c in data["categories"]},
+        categories={c["id"]: (_line(c["title"]), decimal(c["score"])) for c in data["categories"]},
         items={
-            i["id"]: ItemState(str(i["title"]), str(i["pack"]), str(i["severity"]), str(i["outcome"]), str(i["status"]))
+            i["id"]: ItemState(
+                _line(i["title"]), str(i["pack"]), str(i["severity"]), str(i["outcome"]), str(i["status"])
+            )
             for i in data["items"]
         },
     )
