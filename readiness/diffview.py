@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from decimal import Decimal
 from io import StringIO
 from typing import Any
 
 from readiness.compare import Comparison, ItemChange, signed
-from readiness.render import strip_trailing
+from readiness.render import jsontext, strip_trailing
 
 
 def _score(value: Decimal | None) -> str:
@@ -97,7 +96,7 @@ def as_json(comparison: Comparison) -> str:
         "fixed": items(comparison.fixed),
         "newly_met": items(comparison.newly_met),
     }
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return jsontext.dumps(data)
 
 
 def as_markdown(comparison: Comparison) -> str:

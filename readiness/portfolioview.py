@@ -2,12 +2,14 @@
 
 Every renderer takes a `Portfolio` and returns text; the same Portfolio always gives the same bytes. Project
 names, paths, pack titles and error lines are user text: Markdown escapes it with `md`, HTML autoescapes it.
+Paths are folder and file names, which may hold any character but '/' and NUL: each renderer shows them with
+their control characters written out (`shown`), as the error lines already are.
 """
 
 from __future__ import annotations
 
-import json
 import re
+from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from io import StringIO
@@ -20,9 +22,10 @@ from rich.text import Text
 
 from readiness import __version__
 from readiness.portfolio import TOP_GAPS, CommonGap, PackColumn, Portfolio, ProjectSummary
-from readiness.render import strip_trailing, terminal
+from readiness.render import jsontext, strip_trailing, terminal
 from readiness.render.headline import VERDICT_WORDS
 from readiness.render.mdescape import md
+from readiness.textsafe import visible
 
 SCHEMA_VERSION = "1"
 # Heat-map bands of a score, lowest first: (key, lower bound inclusive, words for the legend).
@@ -85,6 +88,16 @@ def _gaps_title(p: Portfolio) -> str:
     return "Most common gaps" + more
 
 
+def shown(p: Portfolio) -> Portfolio:
+    """The portfolio with every path's control characters written out: an escape sequence in a folder's name would
+    drive the terminal, a line break would forge a line of the text or a row of the Markdown table."""
+    return replace(
+        p,
+        projects=tuple(replace(project, path=visible(project.path)) for project in p.projects),
+        failed=tuple(replace(failed, path=visible(failed.path)) for failed in p.failed),
+    )
+
+
 def _stage(project: ProjectSummary) -> str:
     return project.stage_reached or "none"
 
@@ -97,6 +110,7 @@ def as_text(p: Portfolio, width: int = 80, color: bool = False) -> str:
     the invalid assessments with their errors. Pack columns are headed by the pack id, cut short (with a key)
     when the full ids do not fit the width; when even that does not fit, the pack scores get tables of their own.
     """
+    p = shown(p)
     out = StringIO()
     console = terminal.console(out, width, color)
     console.print(Text(f"Readiness portfolio · {p.today}", style="bold"))
@@ -340,6 +354,7 @@ def _number(score: str | None) -> float | None:
 
 def to_dict(p: Portfolio) -> dict[str, Any]:
     """The JSON document: see as_json."""
+    p = shown(p)
     counts = _counts(p)
     return {
         "schema_version": SCHEMA_VERSION,
@@ -389,14 +404,18 @@ def as_json(p: Portfolio) -> str:
     - `common_gaps`: every item some project misses: [{id, title, projects, share (0…1)}], most projects first;
     - `invalid`: [{path, errors [FILE:LINE:COL: error: … lines]}];
     - `warnings`: [lines].
+
+    Paths are as every format shows them, control characters written out (`\\u001b` for ESC), as in the lines
+    of `errors` and `warnings`.
     """
-    return json.dumps(to_dict(p), indent=2, ensure_ascii=False) + "\n"
+    return jsontext.dumps(to_dict(p))
 
 
 # --- Markdown ----------------------------------------------------------------------------------------------
 
 
 def as_markdown(p: Portfolio) -> str:
+    p = shown(p)
     lines = [f"# Readiness portfolio · {md(p.today)}", "", _summary_line(p) + ".", ""]  # numbers and words only
     lines += ["## Projects", ""]
     if p.projects:
@@ -447,6 +466,7 @@ def _row(cells: list[str]) -> str:
 
 def context(p: Portfolio) -> dict[str, Any]:
     """What the HTML page shows, as plain values: the template only lays it out."""
+    p = shown(p)
     return {
         "tool": f"readiness {__version__}",
         "today": p.today,

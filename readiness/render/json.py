@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from fractions import Fraction
 from typing import Any
 
 from readiness import __version__
 from readiness.cost import budget_sentence
 from readiness.model import CostProjection, CostScenario, EvidenceEntry, ItemResult, RaciReport, Result
-from readiness.render import RenderOptions
+from readiness.render import RenderOptions, jsontext
 from readiness.scoring import one_decimal, weight_of
 
 SCHEMA_VERSION = "1"
@@ -199,4 +198,4 @@ def to_dict(result: Result) -> dict[str, Any]:
 
 
 def render(result: Result, options: RenderOptions) -> str:
-    return json.dumps(to_dict(result), indent=2, ensure_ascii=False) + "\n"
+    return jsontext.dumps(to_dict(result))

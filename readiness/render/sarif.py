@@ -7,14 +7,13 @@ the same bytes.
 
 from __future__ import annotations
 
-import json
 from pathlib import PurePath
 from typing import Any
 from urllib.parse import quote
 
 from readiness import __version__
 from readiness.model import ItemResult, Result, Severity, Source
-from readiness.render import RenderOptions, words
+from readiness.render import RenderOptions, jsontext, words
 from readiness.render.mdescape import md
 from readiness.scoring import format_score
 
@@ -125,4 +124,4 @@ def to_dict(result: Result) -> dict[str, Any]:
 
 
 def render(result: Result, options: RenderOptions) -> str:
-    return json.dumps(to_dict(result), indent=2, ensure_ascii=False) + "\n"
+    return jsontext.dumps(to_dict(result))
