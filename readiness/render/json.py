@@ -12,6 +12,7 @@ from readiness.render import RenderOptions, jsontext
 from readiness.scoring import one_decimal, weight_of
 
 SCHEMA_VERSION = "1"
+MATCHES_LISTED = 1000  # paths of one evidence entry in the JSON; `match_count` counts them all
 
 
 def _score(value: Fraction | None) -> float | None:
@@ -53,13 +54,20 @@ def _item(result: ItemResult) -> dict[str, Any]:
 
 
 def evidence_dict(entry: EvidenceEntry) -> dict[str, Any]:
+    """One entry of the evidence index; `matches` lists at most MATCHES_LISTED paths, `match_count` counts them all.
+
+    A glob such as `logs/**` can match a whole tree: listed in full, 200,000 paths would make a result of some
+    10 MB, too big to be read back as a baseline (the limit is 5 MB) and more than any reader of a CI artifact
+    wants. The first paths, in order, and the count say what was found; the glob itself finds the rest.
+    """
     check = entry.check
     return {
         "item": entry.item,
         "entry": check.entry,
         "kind": check.kind,
         "status": entry.status,
-        "matches": list(check.matches),
+        "matches": list(check.matches[:MATCHES_LISTED]),
+        "match_count": len(check.matches),
         "reviewed": entry.reviewed,
         "line": check.source.line,
         "column": check.source.column,

@@ -13,7 +13,16 @@ from typing import TYPE_CHECKING, Any
 
 from readiness import __version__
 from readiness.cost import budget_sentence, money, multiplier
-from readiness.model import EXCLUDED, NOT_SCORED, CostProjection, ItemResult, Outcome, Result, Stage
+from readiness.model import (
+    EXCLUDED,
+    NOT_SCORED,
+    CostProjection,
+    EvidenceEntry,
+    ItemResult,
+    Outcome,
+    Result,
+    Stage,
+)
 from readiness.refs import natural_key
 from readiness.render.headline import VERDICT_WORDS
 from readiness.render.json import evidence_dict
@@ -23,6 +32,7 @@ if TYPE_CHECKING:
     from readiness.history import Point
 
 NEXT_ACTIONS = 5
+MATCHES_SHOWN = 20  # paths listed per evidence entry; the rest are counted
 FRAMEWORKS = (
     ("NIST AI RMF", "NIST AI RMF "),
     ("EU AI Act", "EU AI Act "),
@@ -374,14 +384,7 @@ def context(result: Result, history: Sequence[Point] | None = None) -> dict[str,
             for r in items
             if r.outcome is Outcome.NA
         ],
-        "evidence": [
-            {
-                **evidence_dict(e),
-                "reviewed": e.reviewed or "",
-                "href": e.check.entry if e.check.kind == "url" and _URL.match(e.check.entry) else None,
-            }
-            for e in result.evidence
-        ],
+        "evidence": [_evidence(e) for e in result.evidence],
         "frameworks": _frameworks(result),
         "appendix": [
             {
@@ -392,6 +395,20 @@ def context(result: Result, history: Sequence[Point] | None = None) -> dict[str,
             for c in result.categories
         ],
         "warnings": list(result.warnings),
+    }
+
+
+def _evidence(entry: EvidenceEntry) -> dict[str, Any]:
+    """A row of the evidence index: a glob that matches thousands of files shows its first MATCHES_SHOWN, then
+    how many more (a reviewer reads a sample; a page of 20,000 paths would bury the rest of the report)."""
+    matches = entry.check.matches
+    hidden = len(matches) - MATCHES_SHOWN
+    return {
+        **evidence_dict(entry),
+        "matches": list(matches[:MATCHES_SHOWN]),
+        "more": f"and {hidden:,} more" if hidden > 0 else "",
+        "reviewed": entry.reviewed or "",
+        "href": entry.check.entry if entry.check.kind == "url" and _URL.match(entry.check.entry) else None,
     }
 
 
