@@ -232,6 +232,7 @@ def test_the_evidence_index_is_in_the_json_and_the_text(
         "kind": "path",
         "status": "missing",
         "matches": [],
+        "match_count": 0,
         "reviewed": None,
         "line": 8,
         "column": 16,
