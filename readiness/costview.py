@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from io import StringIO
 
 from rich import box
@@ -13,10 +12,11 @@ from readiness.cost import budget_sentence, money, multiplier
 from readiness.model import CostProjection
 from readiness.render import strip_trailing, terminal
 from readiness.render.json import cost_dict
+from readiness.render.jsontext import dumps
 
 
 def as_json(projection: CostProjection) -> str:
-    return json.dumps(cost_dict(projection), indent=2, ensure_ascii=False) + "\n"
+    return dumps(cost_dict(projection))
 
 
 def as_table(projection: CostProjection, project: str, width: int, color: bool) -> str:

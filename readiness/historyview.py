@@ -8,7 +8,6 @@ visible (history.py), so no control character from a commit reaches any format.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from decimal import Decimal
 from io import StringIO
@@ -23,6 +22,7 @@ from rich.text import Text
 from readiness.compare import signed
 from readiness.history import History, Point
 from readiness.render import strip_trailing, terminal
+from readiness.render.jsontext import dumps
 
 _VERDICT_STYLE = {"ready": "green", "ready-with-waivers": "yellow", "not-ready": "red", "invalid": "bold red"}
 _NOT_SCORED = "—"
@@ -161,7 +161,7 @@ def as_json(found: History) -> str:
     ]
     # Added after "history", so that readers of the first version are not disturbed.
     whole = {"history": rows, "limit": found.limit, "truncated": found.cut, "shallow": found.shallow}
-    return json.dumps(whole, indent=2, ensure_ascii=False) + "\n"
+    return dumps(whole)
 
 
 def as_markdown(found: History) -> str:

@@ -32,7 +32,7 @@ def automated(item: Item, facts: Facts, raci: RaciReport, projection: CostProjec
     if check.files:
         found = sorted({path for c in facts.auto_files.get(item.id, ()) for path in c.matches})
         if found:
-            more = f" and {len(found) - 3} more" if len(found) > 3 else ""
+            more = f" and {len(found) - 3:,} more" if len(found) > 3 else ""
             passes.append("found " + ", ".join(found[:3]) + more)
         else:
             failures.append("no file matches " + ", ".join(check.files))
