@@ -16,6 +16,7 @@ from typing import Any
 
 from readiness import resultfile
 from readiness.compare import Snapshot, snapshot, snapshot_from_json
+from readiness.containment import Root
 from readiness.diagnostics import InputError
 from readiness.engine import evaluate
 from readiness.history import git_show
@@ -27,7 +28,9 @@ def read_side(spec: str, options: Options, root: Path | None = None) -> Snapshot
     """The snapshot `spec` names: a file on disk first, else `REF:path` in the current git repository."""
     path = Path(spec)
     if path.exists() or path.is_symlink():
-        text = read_text(path, spec)
+        # Inside --root when it holds the file, else inside the file's own root (its git work tree or folder):
+        # a baseline an earlier CI step left outside the checkout can be read, a link committed in it cannot.
+        text = read_text(path, spec, Root.of(path, root))
         return _from_text(text, spec, path, options, root)
     ref, colon, relative = spec.partition(":")
     if not colon or not ref or not relative:

@@ -136,11 +136,14 @@ def check(
     print_diagnostics(evaluation.warnings)
     result = evaluation.result
     comparison = None
+    inputs = list(evaluation.inputs)
     if baseline is not None:
         from readiness.baseline import read_side
         from readiness.compare import compare, snapshot
 
         comparison = compare(read_side(baseline, options, root_folder), snapshot(result, str(file)))
+        if Path(baseline).exists() or Path(baseline).is_symlink():  # a file, not REF:path (as read_side decides)
+            inputs.append(Path(baseline))
     ready = result.verdict != "not-ready"
     regressed = comparison is not None and bool(comparison.regressions)
     code = Exit.NOT_READY if (not ready and not warn_only) or (fail_on_regression and regressed) else Exit.READY
@@ -152,7 +155,7 @@ def check(
         options_for = RenderOptions(color=to_terminal and use_color(), width=width(), baseline=comparison)
         text = renderer(form)(result, options_for)
         if target_file is not None:
-            write_atomic(target_file, text, inputs=[file])
+            write_atomic(target_file, text, inputs=inputs)
         elif not quiet_now:
             sys.stdout.write(text)
         if form is Format.GITHUB:
@@ -193,7 +196,7 @@ def _outputs(specs: list[str], output: Path | None) -> list[tuple[Format, Path |
             param_hint="-f",
         )
     files = [path for _, path in found if path is not None]
-    if len({str(p) for p in files}) != len(files):
+    if len({os.path.realpath(p) for p in files}) != len(files):  # `x`, `./x` and a link to it are one file
         raise typer.BadParameter("two formats would be written to the same file", param_hint="-f")
     return found
 
@@ -308,7 +311,7 @@ def _report(
     if output is None:
         sys.stdout.write(text)
     else:
-        write_atomic(output, text, inputs=[file])
+        write_atomic(output, text, inputs=evaluation.inputs)
     return evaluation.result
 
 

@@ -148,7 +148,7 @@ def portfolio(
     if output is None:
         sys.stdout.write(text)
     else:
-        write_atomic(output, text)
+        write_atomic(output, text, inputs=found.inputs)  # every assessment and custom pack the roll-up read
     scored = len(found.projects)
     noun = "assessment" if scored == 1 else "assessments"
     print(f"readiness: {scored} {noun} scored, {len(found.failed)} invalid", file=sys.stderr)

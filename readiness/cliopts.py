@@ -75,21 +75,25 @@ FileArgument = Annotated[Path, typer.Argument(metavar="FILE", help="The assessme
 
 
 def require_default(file: Path, problem: Callable[[str, str], Exception]) -> None:
-    if file == DEFAULT_FILE and not file.exists():
+    # A link is left to the reader, which refuses one out of the project in the same words whether its target
+    # exists or not.
+    if file == DEFAULT_FILE and not (file.exists() or file.is_symlink()):
         message = "no such file in this folder; pass the assessment's path, or run 'readiness init' to write one"
         raise problem(str(file), message)
 
 
 def checked_root(root: Path | None, file: Path) -> Path | None:
-    """--root must be a folder that holds the assessment, or every evidence path would escape it."""
+    """--root must be a folder that holds the assessment as written, or every evidence path would escape it.
+    Where the file physically leads is the reader's business (containment.py): a link out of the root is then
+    refused in the same words as without --root."""
     if root is None:
         return None
     if not root.is_dir():
         raise typer.BadParameter(f"'{root}' is not a folder", param_hint="--root")
-    try:
-        file.resolve().relative_to(root.resolve())
-    except ValueError:
-        raise typer.BadParameter(f"'{root}' does not contain '{file}'", param_hint="--root") from None
+    from readiness.containment import lies_in
+
+    if not lies_in(os.path.abspath(root), os.path.dirname(os.path.abspath(file))):
+        raise typer.BadParameter(f"'{root}' does not contain '{file}'", param_hint="--root")
     return root
 
 

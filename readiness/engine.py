@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from readiness import cost, schemas
 from readiness.assessment import check_references, check_use, extra_pack_paths, to_assessment
 from readiness.catalog import build_catalog, builtin_files
+from readiness.containment import NOT_READ, Root
 from readiness.diagnostics import Diagnostic, InputError, has_errors
 from readiness.evidence import EvidenceRejected, check_evidence, check_one
 from readiness.model import NOT_SCORED, Assessment, Catalog, CostProjection, Facts, Result
 from readiness.salvage import salvage
 from readiness.scoring import Options, score
-from readiness.yamlsource import Document, read_document
+from readiness.yamlsource import Document, parse_document, read_text
 
 
 @dataclass(frozen=True)
@@ -24,34 +26,54 @@ class Loaded:
     catalog: Catalog
     facts: Facts
     warnings: tuple[Diagnostic, ...]
+    inputs: tuple[Path, ...] = ()  # the files read: the assessment, then its custom packs
 
 
 @dataclass(frozen=True)
 class Evaluation:
     result: Result
     warnings: tuple[Diagnostic, ...]
+    # What was read, so that the command line never writes an output over any of it (output.py).
+    inputs: tuple[Path, ...] = ()
+
+
+class Unusable(InputError):
+    """The assessment's problems, and the files read before they were found: a roll-up that writes its output
+    despite a broken assessment must not write it over that assessment or its packs either."""
+
+    def __init__(self, diagnostics: Sequence[Diagnostic], inputs: tuple[Path, ...]) -> None:
+        super().__init__(diagnostics)
+        self.inputs = inputs
 
 
 def load(path: Path, display: str | None = None, document: Document | None = None, root: Path | None = None) -> Loaded:
     """Read, validate and cross-check an assessment, its packs and its evidence. Raises InputError with every
     problem.
 
-    `document` is the file already read, when the caller had to look inside it first. `root` is the folder
-    evidence may not leave (default: the enclosing git work tree, else the assessment's folder).
+    `document` is the file already read, when the caller had to look inside it first. `root` is --root: the
+    folder that the assessment, its packs and its evidence may not leave (default: the enclosing git work tree,
+    else the assessment's folder). Raises Unusable, with the files read so far.
     """
-    document = document if document is not None else read_document(path, display, tolerant=True)
+    within = Root.of(path, root)
+    if document is None:
+        shown = display if display is not None else str(path)
+        try:
+            document = parse_document(read_text(path, shown, within), shown, tolerant=True)
+        except InputError as error:
+            raise Unusable(error.diagnostics, (path,)) from None
     problems = schemas.validate(document, "assessment")
     checked = document
     incomplete: frozenset[str] = frozenset()
     if has_errors(problems):
         salvaged = salvage(document)
         if salvaged is None:
-            raise InputError(problems)
+            raise Unusable(problems, (path,))
         checked, incomplete = salvaged.document, salvaged.touched
     assessment = to_assessment(checked)
     problems += check_use(checked, assessment.use, [p.stem for p in builtin_files()])
-    packs, missing = _extra_packs(checked, assessment, path, root)
+    packs, missing = _extra_packs(checked, assessment, path, root, within)
     problems += missing
+    inputs = (path, *(pack for pack, _ in packs))
     catalog, found = build_catalog(packs, assessment.use)
     problems += found
     # Items of a pack that failed to load are unknown for now; calling their answers unknown would only add noise.
@@ -60,12 +82,12 @@ def load(path: Path, display: str | None = None, document: Document | None = Non
     facts, found = check_evidence(checked, path, catalog, root)
     problems += found
     if has_errors(problems):
-        raise InputError(problems)
-    return Loaded(document, assessment, catalog, facts, tuple(problems))
+        raise Unusable(problems, inputs)
+    return Loaded(document, assessment, catalog, facts, tuple(problems), inputs)
 
 
 def _extra_packs(
-    document: Document, assessment: Assessment, path: Path, root: Path | None
+    document: Document, assessment: Assessment, path: Path, root: Path | None, within: Root
 ) -> tuple[list[tuple[Path, str]], list[Diagnostic]]:
     """Custom pack files that exist; a missing one, one listed twice, or one outside the project is reported where
     the assessment names it."""
@@ -76,8 +98,13 @@ def _extra_packs(
         where = ("checklists", "extra", index)
         try:
             # A pack is read and quoted in messages: like evidence, it stays inside the project, so an assessment
-            # in a pull request cannot make CI print a file from elsewhere on the machine.
+            # in a pull request cannot make CI print a file from elsewhere on the machine. The evidence rules
+            # judge the entry as a path in the project ('..', absolute, a link out); the containment rule then
+            # judges the path as the OS will open it, where 'link/../x.yaml' goes up from where 'link' leads.
             check_one(path, entry, root)
+            outside = within.refusal(Path(entry), entry, base=path.parent)
+            if outside is not None:
+                raise EvidenceRejected(f"{outside}; {NOT_READ}")
         except EvidenceRejected as rejected:
             problems.append(document.diag(where, f"custom pack: {rejected}"))
             continue
@@ -105,7 +132,7 @@ def evaluate(
     if all(r.outcome in NOT_SCORED for r in result.items):
         target = result.target.value
         where = ("project", "target") if "target" in loaded.document.data["project"] else ("project",)
-        raise InputError(
+        raise Unusable(
             [
                 loaded.document.diag(
                     where,
@@ -113,9 +140,10 @@ def evaluate(
                     "checked; raise the target or use more packs",
                 ),
                 *loaded.warnings,  # such as a pack left out, which may be why nothing applies
-            ]
+            ],
+            loaded.inputs,
         )
-    return Evaluation(result, loaded.warnings)
+    return Evaluation(result, loaded.warnings, loaded.inputs)
 
 
 def projection(path: Path, display: str | None = None, root: Path | None = None) -> tuple[str, CostProjection]:

@@ -2,7 +2,8 @@
 
 Nothing here opens a file. Entries are looked at with stat and directory listings only, so a device or a
 FIFO named as evidence is rejected without being read, and nothing outside the project root is touched
-beyond resolving where a symlink points.
+beyond resolving where a symlink points. Where a path leads is judged by the one containment rule of
+containment.py, which every file readiness reads obeys too.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
-from readiness.diagnostics import Diagnostic
+from readiness.containment import Root
+from readiness.diagnostics import Diagnostic, Level
 from readiness.globs import GlobError, glob_pattern, is_glob, literal_tail, split_glob
 from readiness.model import Catalog, Facts, PathCheck, Source
 from readiness.textsafe import first_control, visible
@@ -32,15 +34,6 @@ _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]+):")
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
 
-def find_root(folder: Path) -> Path:
-    """The enclosing git work tree, or the assessment's own folder when there is none."""
-    folder = Path(os.path.abspath(folder))
-    for candidate in (folder, *folder.parents):
-        if (candidate / ".git").exists():
-            return candidate
-    return folder
-
-
 class _Escape(ValueError):
     """An entry that is not allowed: the message says why."""
 
@@ -50,28 +43,33 @@ class _Tree:
     """The project as seen from the assessment's folder, with one listing per folder walked."""
 
     folder: Path  # absolute
-    root: Path  # absolute
-    real_root: str
+    within: Root  # the one containment rule (containment.py): where a path physically leads must be inside it
     listings: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Names under each folder listed that hold a control character: never evidence, only counted in a warning.
+    unnamed: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    left_out: dict[str, tuple[str, ...]] = field(default_factory=dict)  # by glob: such names it would match
     # One assessment asks about the same folders many times (every `**/…` pattern starts at its folder), and a
     # portfolio asks for thousands of assessments: where each path really leads, what each name is (lstat), what
     # each path leads to (stat), and each glob base's listing with the prefix to show are looked up once.
     reals: dict[str, str] = field(default_factory=dict)
     lstats: dict[str, os.stat_result | OSError] = field(default_factory=dict)
     stats: dict[str, os.stat_result | OSError] = field(default_factory=dict)
-    bases: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)  # by the glob's literal folders
+    bases: dict[str, tuple[str, tuple[str, ...], str]] = field(default_factory=dict)  # by the glob's literal folders
+
+    @property
+    def root(self) -> Path:
+        return self.within.path
 
     def __post_init__(self) -> None:
         self._folder = str(self.folder)
         self._root = str(self.root)
         self._below_root = self._root.rstrip(os.sep) + os.sep
-        self._below_real_root = self.real_root.rstrip(os.sep) + os.sep
 
     def inside(self, path: str) -> bool:
-        return path == self._root or path.startswith(self._below_root)
+        return self.within.holds_written(path)
 
     def really_inside(self, real: str) -> bool:
-        return real == self.real_root or real.startswith(self._below_real_root)
+        return self.within.holds(real)
 
     def locate(self, relative: str, entry: str) -> str:
         """The absolute, normalised path of `relative` (part of `entry`); raises _Escape when it leaves the root."""
@@ -182,15 +180,24 @@ class _Tree:
         return f"'{entry}' leads to {real}, outside the project root {self.root}"
 
     def listing(self, base: str) -> tuple[str, ...]:
-        """Every file and folder under `base` (relative, '/'-separated), symlinks to outside left out."""
+        """Every file and folder under `base` (relative, '/'-separated), symlinks to outside left out, and names
+        holding a control character kept apart in `unnamed`."""
         if base not in self.listings:
-            self.listings[base] = tuple(sorted(self._walk(base)))
+            names: list[str] = []
+            unnamed: list[str] = []
+            for name, named in self._walk(base):
+                (names if named else unnamed).append(name)
+            self.listings[base] = tuple(sorted(names))
+            self.unnamed[base] = tuple(sorted(unnamed))
         return self.listings[base]
 
-    def _walk(self, base: str) -> Iterable[str]:
-        pending = [""]
+    def _walk(self, base: str) -> Iterable[tuple[str, bool]]:
+        """(name, whether it is free of control characters) for everything under `base`. A file named with ESC or
+        a line break in a pull request would reach terminals and reports as a match: such names are set apart,
+        and so is everything below a folder named so."""
+        pending = [("", True)]
         while pending:
-            relative = pending.pop()
+            relative, named_above = pending.pop()
             try:
                 with os.scandir(os.path.join(base, relative) if relative else base) as entries:
                     children = list(entries)
@@ -198,6 +205,8 @@ class _Tree:
                 continue
             for child in children:
                 name = f"{relative}/{child.name}" if relative else child.name
+                # isprintable first: it is fast, and false for every name that holds a control character.
+                named = named_above and (child.name.isprintable() or first_control(child.name) is None)
                 try:
                     if child.is_symlink():
                         real = os.path.realpath(child.path)
@@ -205,13 +214,13 @@ class _Tree:
                             continue
                         info = os.stat(real)
                         if stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode):
-                            yield name  # never descended: a link cannot lead the walk in circles
+                            yield name, named  # never descended: a link cannot lead the walk in circles
                     elif child.is_dir(follow_symlinks=False):
-                        yield name
+                        yield name, named
                         if child.name not in SKIPPED_FOLDERS:
-                            pending.append(name)
+                            pending.append((name, named))
                     elif child.is_file(follow_symlinks=False):
-                        yield name
+                        yield name, named
                 except OSError:
                     continue
 
@@ -275,9 +284,12 @@ def _matches(tree: _Tree, entry: str) -> tuple[str, ...]:
         if tree.kind_of(base, entry) != "folder":
             return ()
         shown_base = tree.relative(base)
-        known = tree.bases[prefix] = ("" if shown_base == "." else shown_base + "/", tree.listing(base))
-    lead, names = known
+        known = tree.bases[prefix] = ("" if shown_base == "." else shown_base + "/", tree.listing(base), base)
+    lead, names, base = known
     tail = literal_tail(rest)  # a cheap test first: most names of a large tree fail on their ending
+    unnamed = tree.unnamed[base]
+    if unnamed:
+        tree.left_out[entry] = tuple([lead + name for name in unnamed if match(name)])
     return tuple([lead + name for name in names if name.endswith(tail) and match(name)])
 
 
@@ -325,6 +337,9 @@ def check_evidence(
                 checks.append(_check_entry(tree, entry, Source(document.file, *document.where(path))))
             except _Escape as escape:
                 problems.append(document.diag(path, str(escape)))
+            left_out = tree.left_out.get(entry)
+            if left_out:
+                problems.append(document.diag(path, _left_out(entry, left_out), level=Level.WARNING))
         evidence[item_id] = tuple(checks)
     auto_files: dict[str, tuple[PathCheck, ...]] = {}
     for item in catalog.items:
@@ -343,6 +358,14 @@ def check_evidence(
     return Facts(evidence=evidence, auto_files=auto_files), problems
 
 
+def _left_out(entry: str, names: tuple[str, ...]) -> str:
+    count = f"{len(names)} file whose name holds" if len(names) == 1 else f"{len(names)} files whose names hold"
+    return (
+        f"'{entry}' leaves out {count} a control character, such as '{visible(names[0])}': such a name is never "
+        "evidence, and it is not listed in any output"
+    )
+
+
 class EvidenceRejected(ValueError):
     """An entry the assessment may not hold; the message says why."""
 
@@ -356,9 +379,7 @@ def check_one(assessment_path: Path, entry: str, root: Path | None = None) -> Pa
 
 
 def _tree(assessment_path: Path, root: Path | None) -> _Tree:
-    folder = Path(os.path.abspath(assessment_path.parent))
-    top = Path(os.path.abspath(root)) if root is not None else find_root(folder)
-    return _Tree(folder=folder, root=top, real_root=os.path.realpath(top))
+    return _Tree(folder=Path(os.path.abspath(assessment_path.parent)), within=Root.of(assessment_path, root))
 
 
 def _plain(tree: _Tree, pattern: str) -> tuple[str, ...]:

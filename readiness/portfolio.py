@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import partial
 from multiprocessing.context import BaseContext
@@ -23,7 +23,7 @@ from pathlib import Path
 
 from readiness.catalog import BUILTIN_ORDER
 from readiness.diagnostics import Diagnostic, InputError, Level, internal_error
-from readiness.engine import evaluate
+from readiness.engine import Unusable, evaluate
 from readiness.evidence import SKIPPED_FOLDERS
 from readiness.model import Result, Severity
 from readiness.scoring import Options, format_score
@@ -52,6 +52,7 @@ class ProjectSummary:
     pack_titles: dict[str, str]  # pack id → title
     blockers: int  # open blocker items
     gaps: tuple[tuple[str, str], ...]  # (item id, title) of every gap, in remediation order
+    inputs: tuple[str, ...] = field(default=(), compare=False)  # files read: the assessment and its custom packs
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ class Failed:
 
     path: str
     diagnostics: tuple[str, ...]  # formatted: FILE:LINE:COL: error: PATH: message
+    inputs: tuple[str, ...] = field(default=(), compare=False)  # files read before the errors were found
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,12 @@ class Portfolio:
     common_gaps: tuple[CommonGap, ...]  # every item missed by some project: most projects first, then by id
     warnings: tuple[str, ...] = ()  # formatted diagnostics from discovery, e.g. a folder with no assessment
 
+    @property
+    def inputs(self) -> tuple[Path, ...]:
+        """Every file the roll-up read, which its output may not be written over."""
+        entries: tuple[ProjectSummary | Failed, ...] = (*self.projects, *self.failed)
+        return tuple(Path(p) for entry in entries for p in (entry.path, *entry.inputs))
+
 
 # --- discovery ---------------------------------------------------------------------------------------------
 
@@ -103,7 +111,7 @@ def discover(paths: Sequence[Path]) -> tuple[list[Path], list[Diagnostic]]:
         shown = str(path)
         try:
             is_folder = path.is_dir()  # the folder the user named is followed even if it is a symlink
-            exists = is_folder or path.exists()
+            exists = is_folder or path.exists() or path.is_symlink()  # a link's target: the reader's business
         except OSError as error:
             problems += file_problem(shown, f"cannot read: {error.strerror or error}").diagnostics
             continue
@@ -148,7 +156,9 @@ def _search(folder: Path, problems: list[Diagnostic]) -> Iterator[Path]:
                 if child.is_dir(follow_symlinks=False):
                     if child.name not in SKIPPED_FOLDERS:
                         pending.append(current / child.name)
-                elif child.name in ASSESSMENT_NAMES and child.is_file():  # a symlinked file is fine
+                # A symlinked file is fine; whether its target may be read (and exists) is the reader's business,
+                # so that a link out of the project is refused the same way whether anything is there or not.
+                elif child.name in ASSESSMENT_NAMES and (child.is_symlink() or child.is_file()):
                     yield current / child.name
             except OSError:
                 continue
@@ -173,15 +183,16 @@ def summarize(path: Path, options: Options) -> ProjectSummary | Failed:
     """
     shown = str(path)
     try:
-        result = evaluate(path, options, display=shown).result
-        return _summary(shown, result)
+        evaluation = evaluate(path, options, display=shown)
+        return _summary(shown, evaluation.result, tuple(str(p) for p in evaluation.inputs))
     except InputError as error:
-        return Failed(shown, tuple(d.format() for d in error.diagnostics))
+        read = tuple(str(p) for p in error.inputs) if isinstance(error, Unusable) else ()
+        return Failed(shown, tuple(d.format() for d in error.diagnostics), read)
     except Exception as error:  # a bug met on one project must not cost the roll-up the others
         return Failed(shown, (internal_error(shown, error),))
 
 
-def _summary(shown: str, result: Result) -> ProjectSummary:
+def _summary(shown: str, result: Result, inputs: tuple[str, ...] = ()) -> ProjectSummary:
     return ProjectSummary(
         path=shown,
         name=result.project.name,
@@ -193,6 +204,7 @@ def _summary(shown: str, result: Result) -> ProjectSummary:
         pack_titles={c.pack.id: c.pack.title for c in result.categories},
         blockers=sum(1 for gap in result.gaps if gap.severity is Severity.BLOCKER),
         gaps=tuple((gap.item.id, gap.item.title) for gap in result.gaps),
+        inputs=inputs,
     )
 
 

@@ -6,10 +6,11 @@ from datetime import date
 from pathlib import Path
 
 from readiness.catalog import assemble, builtin_files, read_pack
+from readiness.containment import Root
 from readiness.diagnostics import Diagnostic, InputError, Level, has_errors
 from readiness.engine import evaluate
 from readiness.scoring import Options
-from readiness.yamlsource import Document, read_document
+from readiness.yamlsource import Document, parse_document, read_text
 
 
 def _kind(document: Document) -> str | None:
@@ -27,7 +28,7 @@ def validate_file(path: Path, root: Path | None = None) -> tuple[str, list[Diagn
     """The kind of file it is, and every problem found in it."""
     shown = str(path)
     try:
-        document = read_document(path, shown, tolerant=True)
+        document = parse_document(read_text(path, shown, Root.of(path, root)), shown, tolerant=True)
     except InputError as error:
         return "unreadable", list(error.diagnostics)
     kind = _kind(document)

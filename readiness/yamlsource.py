@@ -19,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from readiness.containment import Refused, Root, open_regular
 from readiness.diagnostics import Diagnostic, InputError, JsonPath, Level, PathPart, json_path
 from readiness.yamltext import not_printable, position_of, refused_character, syntax_problem
 
@@ -83,10 +84,18 @@ def file_problem(file: str, message: str, line: int = 1, column: int = 1) -> Inp
     return InputError([Diagnostic(file, line, column, Level.ERROR, "$", message)])
 
 
-def read_text(path: Path, display: str) -> str:
-    """The file's text, refusing what is not a small regular UTF-8 file."""
+def read_text(path: Path, display: str, within: Root | None = None) -> str:
+    """The file's text, refusing what is not a small regular UTF-8 file inside the project root.
+
+    `within` is the root the file may not leave (containment.py); by default the file's own root, which is the
+    rule for a file named on the command line.
+    """
+    root = within if within is not None else Root.of(path)
     try:
-        info = os.stat(path)
+        real = root.locate(path, display)
+        info = os.stat(real)
+    except Refused as refused:
+        raise file_problem(display, str(refused)) from None
     except FileNotFoundError:
         raise file_problem(display, "no such file") from None
     except OSError as exc:
@@ -99,8 +108,10 @@ def read_text(path: Path, display: str) -> str:
     if info.st_size > MAX_BYTES:
         raise file_problem(display, f"file is {info.st_size:,} bytes; the limit is 5 MB ({MAX_BYTES:,} bytes)")
     try:
-        with open(path, "rb") as handle:
+        with os.fdopen(open_regular(real, info, root, display), "rb") as handle:
             raw = handle.read(MAX_BYTES + 1)
+    except Refused as refused:
+        raise file_problem(display, str(refused)) from None
     except OSError as exc:
         raise file_problem(display, f"cannot read: {exc.strerror}") from None
     if len(raw) > MAX_BYTES:
