@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 # Opened so: a link in the last name (put there after the path was resolved) is not followed, and a FIFO that
@@ -43,17 +43,22 @@ def find_root(folder: Path) -> Path:
     a pull request may commit a link to another repository on the machine, and naming a file through it must
     not make that repository the root.
     """
-    folder = Path(os.path.abspath(folder))
-    found: Path | None = None
+    start = os.path.abspath(folder)
+    found: str | None = None
     linked = False  # a folder link met at or below the candidate, since the last work tree found
-    for candidate in (folder, *folder.parents):
+    candidate = start
+    while True:
         linked = linked or os.path.islink(candidate)
-        if (candidate / ".git").exists():
+        if os.path.exists(os.path.join(candidate, ".git")):
             found = candidate
             if not linked:
                 break
             linked = False
-    return found or folder
+        parent = os.path.dirname(candidate)
+        if parent == candidate:
+            break
+        candidate = parent
+    return Path(found or start)
 
 
 def lies_in(top: str, path: str) -> bool:
@@ -67,6 +72,13 @@ class Root:
 
     path: Path
     real: str
+    # Asked for every path of a large glob: the prefixes compared against are made once.
+    _below_path: str = field(init=False, repr=False, compare=False)
+    _below_real: str = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_below_path", str(self.path).rstrip(os.sep) + os.sep)
+        object.__setattr__(self, "_below_real", self.real.rstrip(os.sep) + os.sep)
 
     @classmethod
     def at(cls, folder: Path) -> Root:
@@ -76,31 +88,45 @@ class Root:
     @classmethod
     def of(cls, file: Path, given: Path | None = None) -> Root:
         """The root of `file`: `given` (--root) when it holds the file as written, else the file's own root."""
-        folder = Path(os.path.abspath(file)).parent
+        folder = os.path.dirname(os.path.abspath(file))
         if given is not None:
-            top = Path(os.path.abspath(given))
-            if lies_in(str(top), str(folder)):
-                return cls.at(top)
-        return cls.at(find_root(folder))
+            top = os.path.abspath(given)
+            if lies_in(top, folder):
+                return cls.at(Path(top))
+        return cls.at(find_root(Path(folder)))
 
     def holds(self, real: str) -> bool:
         """Whether the physical path `real` lies inside this root."""
-        return lies_in(self.real, real)
+        return real == self.real or real.startswith(self._below_real)
 
     def holds_written(self, path: str) -> bool:
         """Whether the absolute, normalised path `path` lies inside this root as written."""
-        return lies_in(str(self.path), path)
+        return path.startswith(self._below_path) or path == str(self.path)
 
     def refusal(self, path: Path, shown: str, base: Path | None = None) -> str | None:
         """Why the file at `path` may not be read (None when it may), as a statement to which the caller adds what
         follows: `path` as the OS would open it, relative to `base` (a folder inside the root) or to the current
         folder."""
+        return self._resolve(path, shown, base)[1]
+
+    def locate(self, path: Path, shown: str, base: Path | None = None) -> str:
+        """The physical path of `path` (relative to `base`, if given); raises Refused when it lies outside the root."""
+        real, problem = self._resolve(path, shown, base)
+        if problem is not None:
+            raise Refused(f"{problem}; {NOT_READ}")
+        return real
+
+    def _resolve(self, path: Path, shown: str, base: Path | None) -> tuple[str, str | None]:
+        """The physical path of `path`, and why it may not be read, if it may not."""
         try:
             real = os.path.realpath(base / path if base is not None else path)
         except (OSError, ValueError):
-            return f"'{shown}' cannot be resolved to a path"
+            return "", f"'{shown}' cannot be resolved to a path"
         if self.holds(real):
-            return None
+            return real, None
+        return real, self._why(path, shown, base)
+
+    def _why(self, path: Path, shown: str, base: Path | None) -> str:
         link = self._link_out(path, base)
         if link is None:
             return f"'{shown}' is outside the project root {self.path}"
@@ -135,13 +161,6 @@ class Root:
             else:
                 here = step
         return None
-
-    def locate(self, path: Path, shown: str, base: Path | None = None) -> str:
-        """The physical path of `path` (relative to `base`, if given); raises Refused when it lies outside the root."""
-        problem = self.refusal(path, shown, base)
-        if problem is not None:
-            raise Refused(f"{problem}; {NOT_READ}")
-        return os.path.realpath(base / path if base is not None else path)
 
 
 def open_regular(real: str, expected: os.stat_result, root: Root, shown: str) -> int:

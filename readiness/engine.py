@@ -79,7 +79,7 @@ def load(path: Path, display: str | None = None, document: Document | None = Non
     # Items of a pack that failed to load are unknown for now; calling their answers unknown would only add noise.
     complete = not (has_errors(found) or missing or "checklists" in incomplete)
     problems += check_references(checked, assessment, catalog, items_known=complete)
-    facts, found = check_evidence(checked, path, catalog, root)
+    facts, found = check_evidence(checked, path, catalog, within)
     problems += found
     if has_errors(problems):
         raise Unusable(problems, inputs)

@@ -68,9 +68,6 @@ class _Tree:
     def inside(self, path: str) -> bool:
         return self.within.holds_written(path)
 
-    def really_inside(self, real: str) -> bool:
-        return self.within.holds(real)
-
     def locate(self, relative: str, entry: str) -> str:
         """The absolute, normalised path of `relative` (part of `entry`); raises _Escape when it leaves the root."""
         if entry.startswith(("/", "\\")) or _DRIVE.match(entry):
@@ -142,7 +139,7 @@ class _Tree:
             real = self._real(path)
         except (OSError, ValueError) as error:
             raise _Escape(f"'{entry}' cannot be resolved: {error}") from None
-        if not self.really_inside(real):
+        if not self.within.holds(real):
             # Decided before anything is looked at out there: "not found" for a missing file but an error for a
             # present one would tell whoever writes the assessment which files exist outside the project.
             raise _Escape(self._outside(path, real, entry))
@@ -210,7 +207,7 @@ class _Tree:
                 try:
                     if child.is_symlink():
                         real = os.path.realpath(child.path)
-                        if not self.really_inside(real):
+                        if not self.within.holds(real):
                             continue
                         info = os.stat(real)
                         if stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode):
@@ -319,7 +316,7 @@ def _check_entry(tree: _Tree, entry: str, source: Source) -> PathCheck:
 
 
 def check_evidence(
-    document: Document, assessment_path: Path, catalog: Catalog, root: Path | None = None
+    document: Document, assessment_path: Path, catalog: Catalog, root: Path | Root | None = None
 ) -> tuple[Facts, list[Diagnostic]]:
     """Evidence entries of every answer and automated globs of every item; input errors at their line."""
     tree = _tree(assessment_path, root)
@@ -378,8 +375,10 @@ def check_one(assessment_path: Path, entry: str, root: Path | None = None) -> Pa
         raise EvidenceRejected(str(escape)) from None
 
 
-def _tree(assessment_path: Path, root: Path | None) -> _Tree:
-    return _Tree(folder=Path(os.path.abspath(assessment_path.parent)), within=Root.of(assessment_path, root))
+def _tree(assessment_path: Path, root: Path | Root | None) -> _Tree:
+    """`root` is --root, or the assessment's Root when the caller has it already."""
+    within = root if isinstance(root, Root) else Root.of(assessment_path, root)
+    return _Tree(folder=Path(os.path.abspath(assessment_path.parent)), within=within)
 
 
 def _plain(tree: _Tree, pattern: str) -> tuple[str, ...]:
