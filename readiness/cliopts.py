@@ -68,7 +68,7 @@ RootOption = Annotated[
     typer.Option(
         "--root",
         metavar="DIR",
-        help="Folder evidence may not leave [default: the enclosing git work tree, else the file's folder].",
+        help="Folder that no file read may leave [default: the enclosing git work tree, else the file's folder].",
     ),
 ]
 FileArgument = Annotated[Path, typer.Argument(metavar="FILE", help="The assessment.", show_default=True)]

@@ -71,7 +71,7 @@ def load(path: Path, display: str | None = None, document: Document | None = Non
         checked, incomplete = salvaged.document, salvaged.touched
     assessment = to_assessment(checked)
     problems += check_use(checked, assessment.use, [p.stem for p in builtin_files()])
-    packs, missing = _extra_packs(checked, assessment, path, root, within)
+    packs, missing = _extra_packs(checked, assessment, path, within)
     problems += missing
     inputs = (path, *(pack for pack, _ in packs))
     catalog, found = build_catalog(packs, assessment.use)
@@ -87,7 +87,7 @@ def load(path: Path, display: str | None = None, document: Document | None = Non
 
 
 def _extra_packs(
-    document: Document, assessment: Assessment, path: Path, root: Path | None, within: Root
+    document: Document, assessment: Assessment, path: Path, within: Root
 ) -> tuple[list[tuple[Path, str]], list[Diagnostic]]:
     """Custom pack files that exist; a missing one, one listed twice, or one outside the project is reported where
     the assessment names it."""
@@ -101,7 +101,7 @@ def _extra_packs(
             # in a pull request cannot make CI print a file from elsewhere on the machine. The evidence rules
             # judge the entry as a path in the project ('..', absolute, a link out); the containment rule then
             # judges the path as the OS will open it, where 'link/../x.yaml' goes up from where 'link' leads.
-            check_one(path, entry, root)
+            check_one(path, entry, within)
             outside = within.refusal(Path(entry), entry, base=path.parent)
             if outside is not None:
                 raise EvidenceRejected(f"{outside}; {NOT_READ}")

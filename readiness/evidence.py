@@ -367,8 +367,9 @@ class EvidenceRejected(ValueError):
     """An entry the assessment may not hold; the message says why."""
 
 
-def check_one(assessment_path: Path, entry: str, root: Path | None = None) -> PathCheck:
-    """One entry as a user types it in the walk, under the same rules as the entries in the file."""
+def check_one(assessment_path: Path, entry: str, root: Path | Root | None = None) -> PathCheck:
+    """One entry as a user types it in the walk, under the same rules as the entries in the file. `root` is
+    --root, or the assessment's Root when the caller has it already."""
     try:
         return _check_entry(_tree(assessment_path, root), entry, Source(str(assessment_path)))
     except _Escape as escape:
@@ -376,7 +377,6 @@ def check_one(assessment_path: Path, entry: str, root: Path | None = None) -> Pa
 
 
 def _tree(assessment_path: Path, root: Path | Root | None) -> _Tree:
-    """`root` is --root, or the assessment's Root when the caller has it already."""
     within = root if isinstance(root, Root) else Root.of(assessment_path, root)
     return _Tree(folder=Path(os.path.abspath(assessment_path.parent)), within=within)
 
