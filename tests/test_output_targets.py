@@ -32,6 +32,7 @@ items:
      stage: prototype, effort: low}
 """
 NULL = os.makedev(1, 3)
+STDOUT = "/proc/self/fd/1"  # what /dev/stdout is on Linux, put back if a broken build replaces it
 
 
 def readiness(folder: Path, *args: str | Path, stdout: int | None = subprocess.PIPE, timeout: float = 120) -> Run:
@@ -98,25 +99,23 @@ def test_a_character_device_output_is_written_into_and_stays_a_device(project: P
 
 
 @contextlib.contextmanager
-def restored(path: str, put_back: tuple[str, object]) -> Iterator[None]:
-    """Run the block; if it replaced `path` with something else, put the system's own back."""
+def restored(path: str, *, link_to: str | None = None) -> Iterator[None]:
+    """Run the block; if it replaced the system's `path` (the null device, or a link to `link_to`), put it back."""
     try:
         yield
     finally:
-        info = os.lstat(path)
-        kind, what = put_back
-        broken = not stat.S_ISCHR(info.st_mode) if kind == "device" else not stat.S_ISLNK(info.st_mode)
-        if broken:
+        mode = os.lstat(path).st_mode
+        if not (stat.S_ISLNK(mode) if link_to is not None else stat.S_ISCHR(mode)):
             os.unlink(path)
-            if kind == "device":
+            if link_to is not None:
+                os.symlink(link_to, path)
+            else:
                 os.mknod(path, 0o666 | stat.S_IFCHR, NULL)
                 os.chmod(path, 0o666)
-            else:
-                os.symlink(str(what), path)
 
 
 def test_dev_null_itself_stays_the_system_device(project: Path) -> None:
-    with restored("/dev/null", ("device", NULL)):
+    with restored("/dev/null"):
         run = check(project, "/dev/null")
         info = os.lstat("/dev/null")
     assert run.code == 1, run.err
@@ -124,8 +123,7 @@ def test_dev_null_itself_stays_the_system_device(project: Path) -> None:
 
 
 def test_dev_stdout_writes_the_report_to_standard_output_and_stays_a_link(project: Path) -> None:
-    target = os.readlink("/dev/stdout")
-    with restored("/dev/stdout", ("link", target)):
+    with restored("/dev/stdout", link_to=STDOUT):
         run = check(project, "/dev/stdout")
         still_a_link = stat.S_ISLNK(os.lstat("/dev/stdout").st_mode)
     assert run.code == 1, run.err
@@ -137,15 +135,16 @@ def test_dev_stdout_redirected_to_a_file_is_refused_with_what_to_do(project: Pat
     """Through /proc, /dev/stdout then leads to a regular file: written through, a link in the checkout could
     lead anywhere, so it is refused like every link to a file, with the plain way to get there."""
     redirected = project / "redirected.json"
-    with redirected.open("w") as handle:
+    with restored("/dev/stdout", link_to=STDOUT), redirected.open("w") as handle:
         run = readiness(project, "check", "-f", "json", "-o", "/dev/stdout", "--today", TODAY, stdout=handle.fileno())
+        still_a_link = stat.S_ISLNK(os.lstat("/dev/stdout").st_mode)
+    assert still_a_link, "-o /dev/stdout replaced the system's /dev/stdout"
     assert run.code == 2
     assert run.err == (
         "/dev/stdout:1:1: error: $: cannot write: it is a symlink, and an output goes through a link only into a "
         "device or a pipe, and this descriptor leads to a file: leave out -o to write to standard output\n"
     )
     assert redirected.read_text(encoding="utf-8") == ""
-    assert stat.S_ISLNK(os.lstat("/dev/stdout").st_mode)
 
 
 # --- links, folders, and what cannot hold a report ----------------------------------------------------------------
