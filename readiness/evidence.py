@@ -178,23 +178,27 @@ class _Tree:
 
     def listing(self, base: str) -> tuple[str, ...]:
         """Every file and folder under `base` (relative, '/'-separated), symlinks to outside left out, and names
-        holding a control character kept apart in `unnamed`."""
+        holding a control character kept apart in `unnamed`.
+
+        A file named with ESC or a line break in a pull request would reach terminals and reports as a match:
+        such names are never evidence, and neither is anything below a folder named so (its path holds the
+        character too).
+        """
         if base not in self.listings:
-            names: list[str] = []
+            names = sorted(self._walk(base))
             unnamed: list[str] = []
-            for name, named in self._walk(base):
-                (names if named else unnamed).append(name)
-            self.listings[base] = tuple(sorted(names))
-            self.unnamed[base] = tuple(sorted(unnamed))
+            everything = "/".join(names)  # one look at all: isprintable is fast, and false for any control character
+            if not everything.isprintable() and first_control(everything) is not None:
+                unnamed = [name for name in names if first_control(name) is not None]
+                names = [name for name in names if first_control(name) is None]
+            self.listings[base] = tuple(names)
+            self.unnamed[base] = tuple(unnamed)
         return self.listings[base]
 
-    def _walk(self, base: str) -> Iterable[tuple[str, bool]]:
-        """(name, whether it is free of control characters) for everything under `base`. A file named with ESC or
-        a line break in a pull request would reach terminals and reports as a match: such names are set apart,
-        and so is everything below a folder named so."""
-        pending = [("", True)]
+    def _walk(self, base: str) -> Iterable[str]:
+        pending = [""]
         while pending:
-            relative, named_above = pending.pop()
+            relative = pending.pop()
             try:
                 with os.scandir(os.path.join(base, relative) if relative else base) as entries:
                     children = list(entries)
@@ -202,8 +206,6 @@ class _Tree:
                 continue
             for child in children:
                 name = f"{relative}/{child.name}" if relative else child.name
-                # isprintable first: it is fast, and false for every name that holds a control character.
-                named = named_above and (child.name.isprintable() or first_control(child.name) is None)
                 try:
                     if child.is_symlink():
                         real = os.path.realpath(child.path)
@@ -211,13 +213,13 @@ class _Tree:
                             continue
                         info = os.stat(real)
                         if stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode):
-                            yield name, named  # never descended: a link cannot lead the walk in circles
+                            yield name  # never descended: a link cannot lead the walk in circles
                     elif child.is_dir(follow_symlinks=False):
-                        yield name, named
+                        yield name
                         if child.name not in SKIPPED_FOLDERS:
-                            pending.append((name, named))
+                            pending.append(name)
                     elif child.is_file(follow_symlinks=False):
-                        yield name, named
+                        yield name
                 except OSError:
                     continue
 
