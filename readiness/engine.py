@@ -47,12 +47,12 @@ class Unusable(InputError):
 
 
 def load(path: Path, display: str | None = None, document: Document | None = None, root: Path | None = None) -> Loaded:
-    """Read, validate and cross-check an assessment, its packs and its evidence. Raises InputError with every
-    problem.
+    """Read, validate and cross-check an assessment, its packs and its evidence. Raises Unusable (an InputError)
+    with every problem and the files read so far.
 
     `document` is the file already read, when the caller had to look inside it first. `root` is --root: the
     folder that the assessment, its packs and its evidence may not leave (default: the enclosing git work tree,
-    else the assessment's folder). Raises Unusable, with the files read so far.
+    else the assessment's folder).
     """
     within = Root.of(path, root)
     if document is None:
