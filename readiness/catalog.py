@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
-import pickle
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
@@ -12,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from readiness import __version__, cachedir, model, schemas
+from readiness import prebuilt, schemas
 from readiness.diagnostics import Diagnostic, InputError, Level, did_you_mean, has_errors
 from readiness.evidence import glob_problem
 from readiness.model import Activity, AutoCheck, Catalog, Effort, Item, Pack, Severity, Source, Stage
@@ -227,34 +225,17 @@ def _assemble_with(extra: Sequence[tuple[Path, str]], use: Sequence[str] | None)
 
 @lru_cache(maxsize=1)
 def _builtin_pack_files() -> tuple[tuple[PackFile, ...], tuple[Diagnostic, ...]]:
-    """The built-in packs, read once per process, and kept read in the cache folder between runs: parsing
-    their YAML is a fifth of a `check`. The key is the packs' own bytes, so an edited pack is read again."""
+    """The built-in packs, read once per process. Parsing their YAML is a fifth of a `check`, so the build
+    puts them in the package already read, as plain JSON (readiness.prebuilt); when the packs were edited
+    since, they are read from their YAML."""
     paths = builtin_files()
-    digest = hashlib.sha256(__version__.encode())
-    # The code that builds the packs is part of the key too: a changed dataclass must never be unpickled.
-    for module in (Path(__file__), Path(model.__file__)):
-        digest.update(module.read_bytes())
-    for path in paths:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    key = digest.hexdigest()
-    stored = cachedir.read("packs", key)
-    if stored is not None:
-        try:
-            loaded = pickle.loads(stored)  # written by this function, in the user's own cache folder
-        except Exception:  # a damaged entry of any kind is read again from the packs
-            loaded = None
-        if isinstance(loaded, tuple) and len(loaded) == 2:
-            return loaded
-    problems: list[Diagnostic] = []
-    files: list[PackFile] = []
-    for path in paths:
-        pack_file, found = read_pack(path, f"checklists/{path.name}", builtin=True)
-        problems.extend(found)
-        if pack_file is not None:
-            files.append(pack_file)
-    result = (tuple(files), tuple(problems))
-    cachedir.write("packs", key, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
-    return result
+    documents = prebuilt.packs_in_package(paths)
+    if documents is None:
+        read = [read_pack(path, prebuilt.pack_display(path), builtin=True) for path in paths]
+    else:  # what read_pack does after the YAML: built-in packs skip the schema check
+        read = [_to_pack_file(document, "built-in") for document in documents]
+    files = tuple(pack_file for pack_file, _ in read if pack_file is not None)
+    return files, tuple(problem for _, found in read for problem in found)
 
 
 def assemble(

@@ -25,7 +25,6 @@ from readiness.cliopts import (
     RootOption,
     StageChoice,
     TodayOption,
-    cache_folder,
     checked_root,
     require_default,
     scoring_options,
@@ -406,8 +405,5 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args: list[str]) -> int:
-    from readiness import cachedir
-
-    cachedir.use(cache_folder())
     code = app(args=args, prog_name="readiness", standalone_mode=False)
     return code if isinstance(code, int) else 0

@@ -1,5 +1,5 @@
 """What the commands share: the default file, stage and policy choices, --today, --root, the terminal's
-colour and width, and where the cache folder is. Typer types and small checks only; nothing heavy.
+colour and width. Typer types and small checks only; nothing heavy.
 """
 
 from __future__ import annotations
@@ -109,17 +109,3 @@ def scoring_options(
         target=Stage(target.value) if target else None,
         policy=policy or {},
     )
-
-
-def cache_folder() -> Path | None:
-    """Where compiled templates and validators are kept: READINESS_CACHE_DIR (empty: nowhere), else the user's
-    cache folder."""
-    chosen = os.environ.get("READINESS_CACHE_DIR")
-    if chosen is not None:
-        return Path(chosen) if chosen else None
-    base = os.environ.get("XDG_CACHE_HOME") or (os.environ.get("LOCALAPPDATA") if os.name == "nt" else None)
-    try:
-        root = Path(base) if base else Path.home() / ".cache"
-    except RuntimeError:  # no home folder
-        return None
-    return root / "readiness"

@@ -6,7 +6,7 @@ import json
 import os
 import subprocess
 import textwrap
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,14 +26,6 @@ class Run:
     code: int
     out: str
     err: str
-
-
-@pytest.fixture(autouse=True, scope="session")
-def _template_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """Compiled templates go to a folder of this test run, never to the user's own cache."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("READINESS_CACHE_DIR", str(tmp_path_factory.mktemp("template-cache")))
-        yield
 
 
 @pytest.fixture

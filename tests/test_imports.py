@@ -116,24 +116,3 @@ def test_python_m_readiness_version() -> None:
     done = python("-m", "readiness", "--version")
     assert done.returncode == 0, done.stderr
     assert done.stdout == f"readiness {__version__}\n"
-
-
-def test_compiled_validators_and_read_packs_are_cached_and_a_damaged_entry_is_made_again(tmp_path: Path) -> None:
-    cache = tmp_path / "cache"
-    env = {**_env(), "READINESS_CACHE_DIR": str(cache)}
-
-    def check() -> subprocess.CompletedProcess[str]:
-        args = ["-m", "readiness", "check", str(EXAMPLE), "--today", TODAY, "-f", "json"]
-        return subprocess.run(
-            [sys.executable, "-W", "error", *args], cwd=REPO, env=env, capture_output=True, text=True, check=False
-        )
-
-    first = check()
-    stored = [*(cache / "validators").iterdir(), *(cache / "packs").iterdir()]
-    assert first.returncode == 1 and len(stored) == 2  # the assessment schema compiled, the built-in packs read
-    assert check().stdout == first.stdout
-    for entry in stored:
-        entry.write_bytes(b"damaged")
-    again = check()
-    assert again.stdout == first.stdout
-    assert all(entry.read_bytes() != b"damaged" for entry in stored)  # made again and stored again

@@ -304,20 +304,3 @@ def test_fixed_costs_only_say_so_instead_of_a_zero_unit_cost(cli: CliRunner, tmp
     markdown = _report(cli, source, "markdown", tmp_path / "r.md")
     assert "none in tokens: the cost is fixed" in html and "0.000000" not in html
     assert "Requests cost nothing in tokens; the cost is fixed" in markdown
-
-
-def test_compiled_templates_are_cached_and_change_nothing(
-    cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    cache = tmp_path / "cache"
-    monkeypatch.setenv("READINESS_CACHE_DIR", str(cache))
-    cold = _report(cli, EXAMPLE, "html", tmp_path / "cold.html")
-    assert [p.suffix for p in (cache / "templates").iterdir()] == [".cache"]
-    warm = _report(cli, EXAMPLE, "html", tmp_path / "warm.html")
-    monkeypatch.setenv("READINESS_CACHE_DIR", "")  # empty: no cache at all
-    uncached = _report(cli, EXAMPLE, "html", tmp_path / "uncached.html")
-    blocked = tmp_path / "not-a-folder"
-    blocked.write_text("", encoding="utf-8")
-    monkeypatch.setenv("READINESS_CACHE_DIR", str(blocked / "sub"))  # cannot be created: compile every time
-    unwritable = _report(cli, EXAMPLE, "html", tmp_path / "unwritable.html")
-    assert cold == warm == uncached == unwritable

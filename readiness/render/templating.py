@@ -10,33 +10,17 @@ RIGHT-TO-LEFT OVERRIDE, then reorders nothing but itself.
 
 from __future__ import annotations
 
-import contextlib
 import unicodedata
+from collections.abc import Callable, MutableMapping
 from functools import lru_cache
-from pathlib import Path
+from typing import Any
 
 import jinja2
-from jinja2.bccache import Bucket
 from markupsafe import Markup
 
-from readiness import cachedir
+from readiness import prebuilt
 from readiness.render.mdescape import md
 from readiness.resources import data_dir
-
-
-class _QuietCache(jinja2.FileSystemBytecodeCache):
-    """A cache that never fails a report: a folder it cannot read or write only means compiling again."""
-
-    def load_bytecode(self, bucket: Bucket) -> None:
-        try:
-            super().load_bytecode(bucket)
-        except (OSError, EOFError, ValueError, TypeError):
-            bucket.reset()
-
-    def dump_bytecode(self, bucket: Bucket) -> None:
-        with contextlib.suppress(OSError):
-            super().dump_bytecode(bucket)
-
 
 FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE = "\u2068", "\u2069"
 
@@ -61,32 +45,55 @@ def isolate(value: object) -> str:
     return f"{FIRST_STRONG_ISOLATE}{text}{POP_DIRECTIONAL_ISOLATE}"
 
 
-def _bytecode_cache() -> jinja2.BytecodeCache | None:
-    # Compiling the review template takes longer than rendering a 500-item report from it; Jinja checks the
-    # compiled code against the template's text on every load, so an edited template is compiled again.
-    where = cachedir.subfolder("templates")
-    return None if where is None else _QuietCache(str(where))
+def for_html(name: str) -> bool:
+    """Whether a template is rendered by the HTML environment (autoescaped) or the text one."""
+    return name.endswith(".html.j2")
 
 
-def environment(html: bool) -> jinja2.Environment:
-    """The environment for HTML (autoescaped) or Markdown templates."""
-    return _environment(html, cachedir.folder)
-
-
-@lru_cache(maxsize=4)
-def _environment(html: bool, cache_folder: Path | None) -> jinja2.Environment:
-    # `cache_folder` is part of the key only: a new cache folder gets its own environment.
+def make_environment(html: bool, loader: jinja2.BaseLoader) -> jinja2.Environment:
+    """The environment for HTML (autoescaped) or Markdown templates. The build compiles the templates with it
+    and a run renders with it: every option that shapes the compiled code is set here, once."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(data_dir("templates"))),
+        loader=loader,
         autoescape=html,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        bytecode_cache=_bytecode_cache(),
     )
     env.filters["md"] = md
     if html:
         env.filters["bdi"] = bdi
         env.filters["isolate"] = isolate
     return env
+
+
+class _CompiledOrSource(jinja2.BaseLoader):
+    """Each template from its module compiled into the package, when that module was compiled from the
+    template as it is now; else compiled from its source in memory. Compiling the review template takes
+    longer than rendering a 500-item report from it."""
+
+    def __init__(self, html: bool) -> None:
+        self.html = html
+        self.source = jinja2.FileSystemLoader(str(data_dir("templates")))
+        self.compiled = jinja2.ModuleLoader(str(prebuilt.template_folder(html)))
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        return self.source.get_source(environment, template)
+
+    def list_templates(self) -> list[str]:
+        return self.source.list_templates()
+
+    def load(
+        self, environment: jinja2.Environment, name: str, globals: MutableMapping[str, Any] | None = None
+    ) -> jinja2.Template:
+        text, _, _ = self.source.get_source(environment, name)
+        if prebuilt.template_in_package(name, text, self.html):
+            return self.compiled.load(environment, name, globals)
+        return self.source.load(environment, name, globals)
+
+
+@lru_cache(maxsize=2)
+def environment(html: bool) -> jinja2.Environment:
+    """The environment for HTML (autoescaped) or Markdown templates."""
+    return make_environment(html, _CompiledOrSource(html))

@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import calendar
-import hashlib
-import importlib.util
 import json
-import marshal
 import re
-import types
 from collections.abc import Callable
 from datetime import date
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from readiness import cachedir
+from readiness import prebuilt
 from readiness.diagnostics import Diagnostic, JsonPath, did_you_mean
 
 if TYPE_CHECKING:
@@ -26,10 +22,6 @@ if TYPE_CHECKING:
 
 KINDS = ("assessment", "checklist", "result")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
-_CODE_VERSION = 2  # raise when is_date or _fast_names changes, so cached validators are compiled again
-# fastjsonschema names each nested value with `"….{var}".format(**locals())`: a copy of every local of a
-# large function, once per answer. An f-string reads the one variable the name needs.
-_FORMAT_LOCALS = re.compile(r'"((?:[^"\\{}]|\{\w+\})*)"\.format\(\*\*locals\(\)\)')
 
 _PATTERN_WORDS = {
     "^[a-z0-9][a-z0-9-]*$": "an id of lowercase letters, digits and '-'",
@@ -71,53 +63,11 @@ def _fast_check(kind: str) -> Callable[[Any], Any]:
     where jsonschema takes tens. It only answers "valid or not"; the words and positions of every problem
     come from jsonschema, which runs only when this one says no.
 
-    Every keyword our schemas use means the same in draft 7 (fastjsonschema's latest) as in 2020-12, and
-    tests/test_schema_fast_path.py holds the two to the same verdict on valid and broken documents.
-    Generating the code costs more than a check, so the compiled code is kept in the cache folder, keyed by
-    everything it depends on.
+    Generating the code costs more than a check, so the build puts it in the package (readiness.prebuilt);
+    a run that finds it missing or made from another schema generates it in memory.
     """
-    import fastjsonschema
-
-    definition = {**schema(kind), "$schema": "http://json-schema.org/draft-07/schema#"}
-    key = hashlib.sha256(
-        json.dumps([definition, fastjsonschema.VERSION, _CODE_VERSION], sort_keys=True).encode()
-        + importlib.util.MAGIC_NUMBER
-    ).hexdigest()
-    code = _cached_code(key)
-    if code is None:
-        # References are all local ("#/$defs/..."); a handler that refuses any URL keeps it that way.
-        refuse = {scheme: _no_remote_references for scheme in ("http", "https", "file", "ftp")}
-        source = fastjsonschema.compile_to_code(definition, handlers=refuse, formats={"date": is_date})
-        code = compile(_fast_names(source), f"<readiness {kind} schema>", "exec")
-        cachedir.write("validators", key, marshal.dumps(code))
-    namespace: dict[str, Any] = {}
-    exec(code, namespace)  # our own schema's generated code, never user input
-    entry = namespace[_entry_name(code)]
+    entry = prebuilt.validator(kind)
     return lambda data: entry(data, custom_formats={"date": is_date})
-
-
-def _fast_names(source: str) -> str:
-    return _FORMAT_LOCALS.sub(lambda match: f'f"{match.group(1)}"', source)
-
-
-def _cached_code(key: str) -> Any:
-    data = cachedir.read("validators", key)
-    if data is None:
-        return None
-    try:
-        code = marshal.loads(data)
-    except (EOFError, ValueError, TypeError):
-        return None
-    return code if isinstance(code, types.CodeType) else None
-
-
-def _entry_name(code: Any) -> str:
-    """The generated module defines the root validator first, then the ones for `$defs`."""
-    return next(name for name in code.co_names if name.startswith("validate"))
-
-
-def _no_remote_references(uri: str) -> Any:
-    raise ValueError(f"the schema refers to {uri}; readiness never opens the network")
 
 
 def is_date(value: Any) -> bool:

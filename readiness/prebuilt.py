@@ -1,0 +1,284 @@
+"""What the build makes ahead of time so that a run need not: the schema validators as Python modules, the report
+templates compiled to Python modules, and the built-in packs read into plain JSON.
+
+They live in the package (`readiness/_generated/`, written by hatch_build.py when the wheel or the editable
+install is built), never in a folder that a user or a pull request can write; a run writes nothing. Each one
+names, on its first line, the digest of everything it was made from: its source text, the version of the
+library that made it, and the text of the code here and in the modules that shape it. A run uses it only when
+that digest is the one of the sources it has now; otherwise (an edited template, a clone run without an install,
+another jinja2) it makes the same thing in memory. Build and run make everything through the functions of this
+module, so the two cannot differ.
+
+Only the standard library is imported at the top: the build runs this module with nothing but its own
+requirements, and `check` must not import jinja2.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import os
+import re
+from collections.abc import Callable, Iterable, Sequence
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import jinja2
+
+    from readiness.yamlsource import Document
+
+PACKAGE = Path(__file__).resolve().parent
+FOLDER = PACKAGE / "_generated"
+SCHEMA_KINDS = ("assessment", "checklist", "result")
+_HEADER = "# readiness artifact "
+_PACKS = "packs.json"
+# fastjsonschema names each nested value with `"….{var}".format(**locals())`: a copy of every local of a
+# large function, once per answer. An f-string reads the one variable the name needs.
+_FORMAT_LOCALS = re.compile(r'"((?:[^"\\{}]|\{\w+\})*)"\.format\(\*\*locals\(\)\)')
+
+
+def _digest(*parts: str | bytes) -> str:
+    """SHA-256 of the parts, each prefixed with its length so that no two lists of parts run together."""
+    total = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        total.update(len(data).to_bytes(8, "big"))
+        total.update(data)
+    return total.hexdigest()
+
+
+@cache
+def _code_text(*modules: str) -> bytes:
+    """The text of our own modules that shape an artifact (paths inside the package): a change to them makes
+    the artifact stale without anyone having to remember a version number."""
+    return b"".join((PACKAGE / module).read_bytes() for module in ("prebuilt.py", *modules))
+
+
+def _header(digest: str) -> str:
+    return f"{_HEADER}{digest}\n"
+
+
+def _names(digest_line: str, path: Path) -> bool:
+    """Whether the file at `path` starts with `digest_line`: the only thing read before a module is imported."""
+    try:
+        with path.open(encoding="utf-8") as stream:
+            return stream.readline() == digest_line
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+# --- Validators ---------------------------------------------------------------------------------------------
+
+
+def validator_digest(kind: str) -> str:
+    from fastjsonschema import VERSION
+
+    from readiness.schemas import schema_text
+
+    return _digest("validator", kind, schema_text(kind), VERSION, _code_text())
+
+
+def validator_source(kind: str) -> str:
+    """fastjsonschema's code for our schema, as a module whose `entry` checks a whole document.
+
+    Every keyword our schemas use means the same in draft 7 (fastjsonschema's latest) as in 2020-12, and
+    tests/test_schema_fast_path.py holds the two to the same verdict on valid and broken documents.
+    """
+    import fastjsonschema
+
+    from readiness.schemas import is_date, schema
+
+    definition = {**schema(kind), "$schema": "http://json-schema.org/draft-07/schema#"}
+    # References are all local ("#/$defs/..."); a handler that refuses any URL keeps it that way.
+    refuse = {scheme: _no_remote_references for scheme in ("http", "https", "file", "ftp")}
+    source = fastjsonschema.compile_to_code(definition, handlers=refuse, formats={"date": is_date})
+    source = _FORMAT_LOCALS.sub(lambda match: f'f"{match.group(1)}"', source)
+    # The generated module defines the root validator first, then the ones for `$defs`.
+    root = next(line[4:].split("(")[0] for line in source.splitlines() if line.startswith("def validate"))
+    return f"{source}\n\nentry = {root}\n"
+
+
+def _no_remote_references(uri: str) -> Any:
+    raise ValueError(f"the schema refers to {uri}; readiness never opens the network")
+
+
+def validator(kind: str, folder: Path = FOLDER) -> Callable[..., Any]:
+    """The check of one document against our schema `kind`: fastjsonschema's `entry`, taking the document and
+    `custom_formats`. From the package's module when it matches the schema, else made in memory."""
+    return validator_in_package(kind, folder) or validator_in_memory(kind)
+
+
+def validator_in_package(kind: str, folder: Path = FOLDER) -> Callable[..., Any] | None:
+    path = folder / f"{kind}_schema.py"
+    if not _names(_header(validator_digest(kind)), path):
+        return None
+    spec = importlib.util.spec_from_file_location(f"readiness._generated.{kind}_schema", path)
+    if spec is None or spec.loader is None:
+        return None
+    module = importlib.util.module_from_spec(spec)
+    # Imported like any module of the package, from the package's own folder, Python's bytecode beside it.
+    spec.loader.exec_module(module)
+    entry: Callable[..., Any] = module.entry
+    return entry
+
+
+def validator_in_memory(kind: str) -> Callable[..., Any]:
+    namespace: dict[str, Any] = {"__name__": f"readiness._generated.{kind}_schema"}
+    # The one place the package runs code it made: fastjsonschema's code for our own schema, just generated
+    # from the package's schema file. Nothing read from outside the package is ever compiled or run.
+    exec(compile(validator_source(kind), f"<readiness {kind} schema>", "exec"), namespace)
+    entry: Callable[..., Any] = namespace["entry"]
+    return entry
+
+
+# --- Templates ----------------------------------------------------------------------------------------------
+
+
+def template_folder(html: bool, folder: Path = FOLDER) -> Path:
+    """One folder per environment: the same template compiles to other code with autoescaping."""
+    return folder / ("templates_html" if html else "templates_text")
+
+
+def template_digest(name: str, source: str, html: bool) -> str:
+    import jinja2
+
+    code = _code_text("render/templating.py", "render/mdescape.py")
+    return _digest("template", name, "html" if html else "text", source, jinja2.__version__, code)
+
+
+def template_module(name: str) -> str:
+    from jinja2 import ModuleLoader
+
+    return ModuleLoader.get_module_filename(name)
+
+
+def template_in_package(name: str, source: str, html: bool, folder: Path = FOLDER) -> bool:
+    """Whether the package holds `name` compiled from `source` for this environment."""
+    digest = template_digest(name, source, html)
+    return _names(_header(digest), template_folder(html, folder) / template_module(name))
+
+
+def template_code(environment: jinja2.Environment, name: str, html: bool) -> str:
+    """The Python module Jinja makes of one template, as jinja2.ModuleLoader loads it."""
+    assert environment.loader is not None
+    source, filename, _ = environment.loader.get_source(environment, name)
+    code = environment.compile(source, name, filename, raw=True, defer_init=True)
+    return _header(template_digest(name, source, html)) + code
+
+
+# --- Built-in packs -----------------------------------------------------------------------------------------
+
+
+def pack_display(path: Path) -> str:
+    """How a built-in pack file is named in messages and sources."""
+    return f"checklists/{path.name}"
+
+
+def packs_digest(paths: Iterable[Path]) -> str:
+    import yaml
+
+    parts: list[str | bytes] = ["packs", yaml.__version__, _code_text("yamlsource.py", "yamltext.py")]
+    for path in sorted(paths, key=lambda p: p.name):
+        parts += [path.name, path.read_bytes()]
+    return _digest(*parts)
+
+
+def packs_json(paths: Sequence[Path]) -> str | None:
+    """The built-in packs as read from YAML, as JSON; None when one does not read, or does not survive JSON
+    unchanged (a key that is no string, a date): then every run reads the YAML, and reports what is wrong."""
+    from readiness.diagnostics import InputError
+    from readiness.yamlsource import read_document
+
+    try:
+        documents = [read_document(path, pack_display(path)) for path in paths]
+    except InputError:
+        return None
+    stored = [
+        {
+            "file": document.file,
+            "data": document.data,
+            "values": [[list(at), *where] for at, where in document.values.items()],
+            "keys": [[list(at), *where] for at, where in document.keys.items()],
+        }
+        for document in documents
+    ]
+    try:
+        text = json.dumps({"digest": packs_digest(paths), "documents": stored}, allow_nan=False, ensure_ascii=False)
+    except (TypeError, ValueError):  # a date, a NaN: not plain JSON
+        return None
+    restored = _documents(json.loads(text)["documents"])
+    if [restored.get(document.file) for document in documents] != documents:
+        return None
+    return text
+
+
+def packs_in_package(paths: Sequence[Path], folder: Path = FOLDER) -> list[Document] | None:
+    """The documents of the built-in packs at `paths`, in that order, from the package's JSON when it was made
+    from these very files; else None, and the caller reads the YAML."""
+    try:
+        stored = json.loads((folder / _PACKS).read_text(encoding="utf-8"))
+        if not isinstance(stored, dict) or stored.get("digest") != packs_digest(paths):
+            return None
+        by_file = _documents(stored["documents"])
+        return [by_file[pack_display(path)] for path in paths]
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        return None
+
+
+def _documents(stored: list[dict[str, Any]]) -> dict[str, Document]:
+    from readiness.yamlsource import Document
+
+    def positions(entries: list[list[Any]]) -> dict[tuple[str | int, ...], tuple[int, int]]:
+        return {tuple(at): (int(line), int(column)) for at, line, column in entries}
+
+    documents = (
+        Document(str(entry["file"]), entry["data"], positions(entry["values"]), positions(entry["keys"]))
+        for entry in stored
+    )
+    return {document.file: document for document in documents}
+
+
+# --- The build ----------------------------------------------------------------------------------------------
+
+
+def build(folder: Path) -> list[Path]:
+    """Write every artifact into `folder` (made if missing, emptied of what an earlier build left); the files
+    written. Run by hatch_build.py, with the sources of the checkout or the sdist being built."""
+    from readiness.render.templating import for_html, make_environment
+    from readiness.resources import data_dir
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in sorted(folder.rglob("*"), reverse=True):
+        if old.is_dir():
+            old.rmdir()
+        else:
+            old.unlink()
+    written = [_write(folder / "__init__.py", '"""Made by the build (readiness/prebuilt.py); never edited."""\n')]
+    for kind in SCHEMA_KINDS:
+        written.append(_write(folder / f"{kind}_schema.py", _header(validator_digest(kind)) + validator_source(kind)))
+    import jinja2
+
+    templates = data_dir("templates")
+    for html in (True, False):
+        environment = make_environment(html, jinja2.FileSystemLoader(str(templates)))
+        for name in sorted(n for n in environment.list_templates(extensions=["j2"]) if for_html(n) == html):
+            target = template_folder(html, folder) / template_module(name)
+            written.append(_write(target, template_code(environment, name, html)))
+    packs = sorted(data_dir("checklists").glob("*.yaml"))
+    text = packs_json(packs)
+    if text is not None:
+        written.append(_write(folder / _PACKS, text))
+    return written
+
+
+def _write(path: Path, text: str) -> Path:
+    """Through a temporary file and a rename: a run importing the module while an editable install rebuilds it
+    sees the old one or the new one, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text, encoding="utf-8", newline="\n")
+    os.replace(temporary, path)
+    return path
