@@ -61,7 +61,7 @@ def _header(digest: str) -> str:
     return f"{_HEADER}{digest}\n"
 
 
-def _names(digest_line: str, path: Path) -> bool:
+def _starts_with(digest_line: str, path: Path) -> bool:
     """Whether the file at `path` starts with `digest_line`: the only thing read before a module is imported."""
     try:
         with path.open(encoding="utf-8") as stream:
@@ -113,7 +113,7 @@ def validator(kind: str, folder: Path = FOLDER) -> Callable[..., Any]:
 
 def validator_in_package(kind: str, folder: Path = FOLDER) -> Callable[..., Any] | None:
     path = folder / f"{kind}_schema.py"
-    if not _names(_header(validator_digest(kind)), path):
+    if not _starts_with(_header(validator_digest(kind)), path):
         return None
     spec = importlib.util.spec_from_file_location(f"readiness._generated.{kind}_schema", path)
     if spec is None or spec.loader is None:
@@ -158,7 +158,7 @@ def template_module(name: str) -> str:
 def template_in_package(name: str, source: str, html: bool, folder: Path = FOLDER) -> bool:
     """Whether the package holds `name` compiled from `source` for this environment."""
     digest = template_digest(name, source, html)
-    return _names(_header(digest), template_folder(html, folder) / template_module(name))
+    return _starts_with(_header(digest), template_folder(html, folder) / template_module(name))
 
 
 def template_code(environment: jinja2.Environment, name: str, html: bool) -> str:

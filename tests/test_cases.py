@@ -27,7 +27,7 @@ TODAY_EPOCH = "1795219200"  # 2026-11-21T00:00:00Z
 DIAGNOSTIC = re.compile(
     r"^(?P<file>.+?):(?P<line>\d+):(?P<column>\d+): (?P<level>error|warning): (?P<path>\$\S*): (?P<message>.+)$"
 )
-CASE_KEYS = {"about", "args", "exit", "expect", "errors", "setup"}
+CASE_KEYS = {"about", "args", "exit", "expect", "errors", "setup", "env"}
 EXPECT_KEYS = {"line", "column", "file", "level", "path", "message", "shows"}
 
 
@@ -40,6 +40,7 @@ class Case:
     expect: list[dict[str, Any]]
     errors: int | None = None
     setup: list[dict[str, Any]] = field(default_factory=list)
+    env: dict[str, str | None] = field(default_factory=dict)
 
 
 def load_case(folder: Path) -> Case:
@@ -61,6 +62,7 @@ def load_case(folder: Path) -> Case:
         expect=expect,
         errors=spec.get("errors"),
         setup=spec.get("setup") or [],
+        env=spec.get("env") or {},
     )
 
 
@@ -143,6 +145,11 @@ def run_case(case: Case, tmp_path: Path, cli: Callable[..., Run], monkeypatch: p
     for step in case.setup:
         make_setup(step, here)
     monkeypatch.chdir(here)
+    for name, value in case.env.items():
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, str(value).replace("{here}", str(here)))
     before = snapshot(here)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", TODAY_EPOCH)
     monkeypatch.setenv("COLUMNS", "100")

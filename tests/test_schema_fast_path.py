@@ -1,18 +1,22 @@
 """The fast schema check (fastjsonschema) must agree with jsonschema on every document: when it says "valid",
 jsonschema is never asked, so a document it wrongly passed would skip every schema error.
+
+Both forms of the fast check are held to it: the module the build puts into the package, and the code a run
+generates in memory when that module is missing or stale.
 """
 
 from __future__ import annotations
 
 import copy
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from fastjsonschema import JsonSchemaException
 
-from readiness import schemas
+from readiness import prebuilt, schemas
 from readiness.yamlsource import read_document
 from tests.conftest import REPO
 
@@ -75,15 +79,42 @@ def _documents() -> list[tuple[str, Path]]:
     return examples + packs
 
 
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The artifacts as the build writes them into the package."""
+    folder = tmp_path_factory.mktemp("generated")
+    prebuilt.build(folder)
+    return folder
+
+
+def _fast_check(form: str, kind: str, built: Path) -> Callable[[Any], bool]:
+    entry = prebuilt.validator_in_memory(kind) if form == "in memory" else prebuilt.validator_in_package(kind, built)
+    assert entry is not None, f"the build wrote no {kind} validator that matches the schema"
+    expected = "<readiness" if form == "in memory" else str(built)
+    assert entry.__code__.co_filename.startswith(expected)
+
+    def valid(data: Any) -> bool:
+        try:
+            entry(data, custom_formats={"date": schemas.is_date})
+        except JsonSchemaException:
+            return False
+        return True
+
+    return valid
+
+
 @pytest.mark.parametrize(("kind", "path"), _documents(), ids=lambda value: getattr(value, "name", value))
-def test_fast_check_and_jsonschema_give_the_same_verdict(kind: str, path: Path) -> None:
+def test_fast_check_and_jsonschema_give_the_same_verdict(kind: str, path: Path, built: Path) -> None:
+    forms = {form: _fast_check(form, kind, built) for form in ("built into the package", "in memory")}
     data = read_document(path).data
     assert schemas.is_valid(data, kind), "the shipped document itself must be valid"
+    assert all(is_valid(data) for is_valid in forms.values())
     rng = random.Random(f"{kind}:{path.name}")  # the same mutations on every run
     checked = invalid = 0
     for mutated in _mutations(data, rng):
         slow_valid = not any(True for _ in schemas.validator(kind).iter_errors(mutated))
-        assert schemas.is_valid(mutated, kind) == slow_valid, f"the validators disagree on a mutation of {path}"
+        for form, is_valid in forms.items():
+            assert is_valid(mutated) == slow_valid, f"the {form} validator and jsonschema disagree on {path}"
         checked += 1
         invalid += not slow_valid
     assert checked > SAMPLES_PER_DOCUMENT // 2 and invalid > checked // 4  # the mutations do break things

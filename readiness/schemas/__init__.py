@@ -7,7 +7,7 @@ import json
 import re
 from collections.abc import Callable
 from datetime import date
-from functools import cache
+from functools import cache, partial
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
@@ -66,8 +66,7 @@ def _fast_check(kind: str) -> Callable[[Any], Any]:
     Generating the code costs more than a check, so the build puts it in the package (readiness.prebuilt);
     a run that finds it missing or made from another schema generates it in memory.
     """
-    entry = prebuilt.validator(kind)
-    return lambda data: entry(data, custom_formats={"date": is_date})
+    return partial(prebuilt.validator(kind), custom_formats={"date": is_date})
 
 
 def is_date(value: Any) -> bool:
