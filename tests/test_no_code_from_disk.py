@@ -71,17 +71,27 @@ class _Payload:
     def __init__(self, marker: Path) -> None:
         self.marker = marker
 
-    def __reduce__(self) -> tuple[object, tuple[str]]:
-        return os.mkdir, (str(self.marker),)
+    def __reduce__(self) -> tuple[object, tuple[str, int, bool]]:
+        return os.makedirs, (str(self.marker), 0o777, True)
 
 
 def _planted_pickle(marker: Path) -> bytes:
     return pickle.dumps(_Payload(marker))
 
 
-def _planted_code(marker: Path) -> bytes:
-    """A marshalled code object that makes the folder `marker` when executed."""
-    return marshal.dumps(compile(f"import os\nos.mkdir({str(marker)!r})\n", "<planted>", "exec"))
+def _planted_code(marker: Path, then: str) -> bytes:
+    """A marshalled code object that makes the folder `marker` when executed, then defines `then`: what the old
+    tool expected to find, so that it went on and met the next planted entry."""
+    made = f"import os\nos.makedirs({str(marker)!r}, exist_ok=True)\n{then}"
+    return marshal.dumps(compile(made, "<planted>", "exec"))
+
+
+# A validator that passes every document, and a template that says what its author wants.
+PASS_EVERYTHING = "def validate(data, custom_formats=None, name_prefix=None):\n    return data\n"
+PLANTED_TEMPLATE = (
+    "name = None\nblocks = {}\ndebug_info = ''\n"
+    "def root(context, missing=None, environment=None):\n    yield 'READY, says the pull request'\n"
+)
 
 
 def _old_pack_key() -> str:
@@ -125,13 +135,14 @@ def plant(cache: Path, markers: Path) -> list[Path]:
 
     planted = {cache / "packs" / _old_pack_key(): _planted_pickle(markers / "packs-pickle")}
     for kind in ("assessment", "checklist", "result"):
-        planted[cache / "validators" / _old_validator_key(kind)] = _planted_code(markers / f"validator-{kind}")
+        code = _planted_code(markers / f"validator-{kind}", PASS_EVERYTHING)
+        planted[cache / "validators" / _old_validator_key(kind)] = code
     for name in TEMPLATES:
         file, checksum = _old_template_file(name)
         if name == "report.md.j2":  # Jinja unpickles the checksum before it compares it: a pickle there runs
             content = bc_magic + _planted_pickle(markers / name)
         else:  # the right checksum, then a marshalled code object that Jinja executes as the template
-            content = bc_magic + pickle.dumps(checksum, 2) + _planted_code(markers / name)
+            content = bc_magic + pickle.dumps(checksum, 2) + _planted_code(markers / name, PLANTED_TEMPLATE)
         planted[cache / "templates" / file] = content
     for path, content in planted.items():
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -180,7 +191,8 @@ def _outputs(project: Path, env: dict[str, str]) -> dict[str, str]:
     for label, args in runs.items():
         done = readiness(*args, cwd=project, env=env)
         seen.update({f"{label} exit": str(done.returncode), f"{label} out": done.stdout, f"{label} err": done.stderr})
-    seen["report.html"] = (project / "out" / "report.html").read_text(encoding="utf-8")
+    report = project / "out" / "report.html"
+    seen["report.html"] = report.read_text(encoding="utf-8") if report.exists() else "(not written)"
     shutil.rmtree(project / "out")
     return seen
 
@@ -254,27 +266,51 @@ def test_a_run_writes_nothing_but_the_files_it_is_asked_for(project: Path, tmp_p
 # --- The package's prebuilt artifacts -----------------------------------------------------------------------
 
 
-@pytest.fixture
-def tree(tmp_path: Path) -> Path:
-    """A copy of the checkout's sources, its artifacts made by the build hook as `pip install` makes them."""
-    root = tmp_path / "tree"
+# The hook runs where only [build-system] requires is installed: none of the command line's own dependencies.
+NOT_IN_THE_BUILD = {"typer", "click", "rich", "jsonschema", "referencing", "ruamel", "pexpect"}
+_BUILD = """
+import json, sys
+from pathlib import Path
+before = set(sys.modules)
+sys.path.insert(0, sys.argv[1])
+from hatch_build import generate
+root = Path(sys.argv[2])
+generate(root, root / "readiness" / "_generated")
+print(json.dumps(sorted({name.split(".")[0] for name in set(sys.modules) - before})))
+"""
+
+
+def _build(root: Path) -> set[str]:
+    """Copy the checkout's sources to `root` and make their artifacts with the build hook, as `pip install` does;
+    the top-level modules the hook imported."""
     ignore = shutil.ignore_patterns("__pycache__", "_generated")
     for name in ("readiness", "checklists", "templates"):
         shutil.copytree(REPO / name, root / name, ignore=ignore)
-    build = (
-        "import sys; from pathlib import Path; sys.path.insert(0, sys.argv[1]); from hatch_build import generate; "
-        "generate(Path(sys.argv[2]), Path(sys.argv[2]) / 'readiness' / '_generated')"
-    )
     made = subprocess.run(
-        [sys.executable, "-c", build, str(REPO), str(root)],
-        cwd=tmp_path,
+        [sys.executable, "-c", _BUILD, str(REPO), str(root)],
+        cwd=root.parent,
         capture_output=True,
         text=True,
         timeout=300,
         check=False,
     )
     assert made.returncode == 0, made.stderr
-    return root
+    imported: list[str] = json.loads(made.stdout)
+    return set(imported)
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    """A copy of the checkout's sources with the artifacts the build hook makes."""
+    _build(tmp_path / "tree")
+    return tmp_path / "tree"
+
+
+def test_the_build_hook_imports_only_what_the_build_requires(tmp_path: Path) -> None:
+    imported = _build(tmp_path / "tree")
+    assert {"fastjsonschema", "jinja2", "yaml", "readiness"} <= imported
+    assert imported & NOT_IN_THE_BUILD == set()
+    assert (tmp_path / "tree" / "readiness" / "_generated" / "packs.json").is_file()
 
 
 def _runs(project: Path) -> list[list[str]]:
