@@ -247,10 +247,14 @@ def _documents(stored: list[dict[str, Any]]) -> dict[str, Document]:
 def build(folder: Path) -> list[Path]:
     """Write every artifact into `folder` (made if missing, emptied of what an earlier build left); the files
     written. Run by hatch_build.py, with the sources of the checkout or the sdist being built."""
+    import jinja2
+
     from readiness.render.templating import for_html, make_environment
     from readiness.resources import data_dir
 
     folder.mkdir(parents=True, exist_ok=True)
+    if folder.name != FOLDER.name and any(folder.iterdir()):
+        raise ValueError(f"{folder} is neither empty nor a folder of artifacts; nothing in it was removed")
     for old in sorted(folder.rglob("*"), reverse=True):
         if old.is_dir():
             old.rmdir()
@@ -259,8 +263,6 @@ def build(folder: Path) -> list[Path]:
     written = [_write(folder / "__init__.py", '"""Made by the build (readiness/prebuilt.py); never edited."""\n')]
     for kind in SCHEMA_KINDS:
         written.append(_write(folder / f"{kind}_schema.py", _header(validator_digest(kind)) + validator_source(kind)))
-    import jinja2
-
     templates = data_dir("templates")
     for html in (True, False):
         environment = make_environment(html, jinja2.FileSystemLoader(str(templates)))

@@ -344,13 +344,15 @@ def test_an_artifact_made_from_other_sources_is_not_used_and_changes_nothing(tre
     schema = tree / "readiness" / "schemas" / "assessment.schema.json"
     data = json.loads(schema.read_text(encoding="utf-8"))
     schema.write_text(json.dumps({"$comment": "edited", **data}, indent=1), encoding="utf-8")
-    template = tree / "templates" / "report.html.j2"
-    template.write_text("{# edited #}" + template.read_text(encoding="utf-8"), encoding="utf-8")
+    for name in TEMPLATES:
+        template = tree / "templates" / name
+        template.write_text("{# edited #}" + template.read_text(encoding="utf-8"), encoding="utf-8")
     pack = tree / "checklists" / "ownership.yaml"
     pack.write_text(pack.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
 
     origins, written = _run_tree(tree, project)
-    assert origins.in_memory() == ["validator assessment", "template report.html.j2", "packs"]
+    templates = [f"template {name}" for name in ("report.html.j2", "portfolio.html.j2", "report.md.j2")]
+    assert origins.in_memory() == ["validator assessment", *templates, "packs"]
     assert sorted(origins.prebuilt()) == sorted(set(EVERYTHING) - set(origins.in_memory()))
     assert written == fresh
 

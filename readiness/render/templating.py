@@ -6,6 +6,10 @@ stays literal text. HTML output is autoescaped; Markdown output goes through the
 In HTML, `bdi` puts a user's text in an element of its own bidi isolate and `isolate` does the same with
 Unicode isolate marks where no element may go (<title>, SVG <desc>): an Arabic name, or a stray U+202E
 RIGHT-TO-LEFT OVERRIDE, then reorders nothing but itself.
+
+The build compiles every template into the package (readiness.prebuilt); a run loads a compiled one only when
+it was compiled from the template as it is now, and compiles the others in memory. Nothing is compiled from,
+or written to, any other folder.
 """
 
 from __future__ import annotations
