@@ -41,6 +41,9 @@ def read_side(spec: str, options: Options, root: Path | None = None) -> Snapshot
 
 def _from_text(text: str, label: str, path: Path, options: Options, root: Path | None) -> Snapshot:
     """A result or an assessment, told apart by what the file holds, whatever its style (YAML, flow, JSON)."""
+    plain = resultfile.plainly_valid(text)
+    if plain is not None:
+        return snapshot_from_json(plain, label)
     document, json_text = resultfile.parse(text, label, named_json=path.suffix == ".json")
     kind = _kind(document.data)
     if kind == "result":

@@ -23,6 +23,7 @@ from readiness import schemas
 from readiness.diagnostics import Diagnostic, InputError, JsonPath, json_path
 from readiness.textsafe import first_control, visible
 from readiness.yamlsource import Document, file_problem, parse_document
+from readiness.yamltext import refused_character
 
 # A `\u` escape whose backslash is not itself escaped: an even run of backslashes (or none) before it.
 _UNESCAPED = r"(?<!\\)((?:\\\\)*)"
@@ -32,6 +33,11 @@ _NOT_FINITE = frozenset({"NaN", "Infinity", "-Infinity", "+Infinity"})
 _QUOTES = ('"', "'")
 _BAD_ESCAPE = "invalid Unicode character escape code"
 _SYNTAX = "YAML syntax error"
+# Raw, such characters are refused in the text itself (json.loads refuses raw controls in strings too); written as
+# escapes, they stand here: a C0 control but tab, LF and CR, DEL, a C1 control, half of a surrogate pair.
+_ESCAPED_REFUSAL = re.compile(
+    _UNESCAPED + r"\\(?:[bf]|u(?:00[01][0-8b-cB-Ce-fE-F]|001[0-9a-fA-F]|007[fF]|00[89][0-9a-fA-F]|[dD][89a-fA-F]))"
+)
 # Tab and line breaks, which the YAML reader lets through in any string, count as spaces in a title.
 _AS_SPACES = str.maketrans("\t\n\r", "   ")
 
@@ -82,6 +88,48 @@ class _Lines:
     def position(self, offset: int) -> tuple[int, int]:
         line = bisect_right(self.starts, offset)
         return line, offset - self.starts[line - 1] + 1
+
+
+def plainly_valid(text: str) -> dict[str, Any] | None:
+    """The result in `text` when nothing in it needs a position to be told: JSON by the letter (no key twice, no
+    bare NaN), nothing the YAML reader refuses, valid against the schema, and every check of `problems` passed.
+    Anything else is None and is read the thorough way, which says where each problem is.
+
+    The thorough way costs a result of the examples' size some 60 ms, most of it positions; json.loads and the
+    compiled schema take a few. What this accepts, the thorough way accepts with the same data (a differential
+    test in tests/test_untrusted_text.py holds the two to that)."""
+    if refused_character(text) is not None or _ESCAPED_REFUSAL.search(text) is not None:
+        return None
+    try:
+        data = json.loads(text, object_pairs_hook=_once, parse_constant=_no_constant)
+    except (ValueError, RecursionError):  # JSONDecodeError is a ValueError, as are a key twice and NaN
+        return None
+    # The schema leaves no value free to nest (so the reader's depth limit is never reached in a valid result).
+    if not isinstance(data, dict) or "schema_version" not in data or not schemas.is_valid(data, "result"):
+        return None
+    for key in ("categories", "items"):
+        if any(_control_in(entry) for entry in data[key]) or len({e["id"] for e in data[key]}) != len(data[key]):
+            return None
+    return data
+
+
+def _once(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    mapping = dict(pairs)
+    if len(mapping) != len(pairs):
+        raise ValueError("a key written twice")
+    return mapping
+
+
+def _no_constant(word: str) -> Any:
+    raise ValueError(f"{word} is not a finite number")
+
+
+def _control_in(entry: dict[str, Any]) -> bool:
+    """What `_shown` refuses in an id or a title, as a yes or no."""
+    return any(
+        isinstance(text, str) and first_control(text.translate(_AS_SPACES) if field == "title" else text) is not None
+        for field, text in ((field, entry.get(field)) for field in ("id", "pack", "title"))
+    )
 
 
 def parse(text: str, file: str, *, named_json: bool = False) -> tuple[Document, JsonText]:

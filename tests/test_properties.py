@@ -806,3 +806,71 @@ def test_the_generated_projects_have_what_the_properties_need() -> None:
     assert {item.pack for item in catalog().items} >= {*BUILTIN_PACKS, "mini"}
     assert len(auto_files()) >= 20
     assert "runbooks/x.md" in auto_files() and "guard/x" in auto_files()
+
+
+# --- 5. A baseline read the quick way is one the thorough way accepts, with the same data ---------------------------
+
+
+@cache
+def _result_text() -> str:
+    """A real result of `check -f json`, as readiness writes it: the support-copilot example's."""
+    from readiness.render.jsontext import dumps
+
+    loaded = evaluate(EXAMPLE, Options(today=TODAY, strict=False, target=None, policy={}), display=str(EXAMPLE))
+    return dumps(to_dict(loaded.result))
+
+
+# Pieces that break a result in the ways a hand or a tool would: escapes the reader refuses or must join, JSON's
+# words for numbers it has not, quotes and brackets that change the structure, and characters YAML reads otherwise.
+_SPLICES = st.sampled_from(
+    [
+        "\\u001b[2J", "\\u009b", "\\b", "\\f", "\\u0000", "\\u007f", "\\ud83d", "\\ud83d\\ude00", "\\u2028", "\\t",
+        "\\\\u001b", "\\/", "\u2028", "\x85", "\ufeff", "\t", "NaN", "-Infinity", "1e999", "0x10", '"', '",', "}",
+        "]", "{", "[", ",", ":", " ", "\n", "\r\n", "ready", "not-ready", "null", "true", "-1", "100.05", "é", "💥",
+    ]
+)  # fmt: skip
+
+
+_MOSTLY_TRUE = st.sampled_from([True, True, True, False])
+
+
+@given(
+    st.lists(
+        st.tuples(st.floats(min_value=0, max_value=1, exclude_max=True), _MOSTLY_TRUE, st.integers(0, 40), _SPLICES),
+        min_size=1,
+        max_size=3,
+    )
+)
+@_settings(150)
+def test_a_baseline_the_quick_way_accepts_is_one_the_thorough_way_accepts(
+    splices: list[tuple[float, bool, int, str]],
+) -> None:
+    from readiness import resultfile
+
+    text = _result_text()
+    for where, in_a_string, cut, piece in splices:  # replace `cut` characters at a point of the text by the piece
+        start = int(where * len(text))
+        if in_a_string:  # just inside the next string value, where a title or a note can hold nearly anything
+            start = text.find(': "', start) + 3 if text.find(': "', start) >= 0 else start
+            cut = min(cut, text.index('"', start) - start) if '"' in text[start:] else cut
+        text = text[:start] + piece + text[start + cut :]
+    quick = resultfile.plainly_valid(text)
+    try:
+        document, _ = resultfile.parse(text, "old.json", named_json=True)
+    except InputError:
+        assert quick is None, "the quick way took a file the reader refuses"
+        return
+    problems = resultfile.problems(document, text)
+    if quick is None:
+        event("left to the thorough way")
+        return
+    event("taken the quick way")
+    assert problems == [], "the quick way took a result with problems"
+    assert quick == document.data
+
+
+def test_a_result_as_readiness_writes_it_is_taken_the_quick_way() -> None:
+    """The property above would hold with a quick way that takes nothing; the files it exists for, it takes."""
+    from readiness import resultfile
+
+    assert resultfile.plainly_valid(_result_text()) is not None
