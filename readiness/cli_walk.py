@@ -53,8 +53,10 @@ def init(
 
     if (file.exists() or file.is_symlink()) and not force:
         raise typer.BadParameter(f"'{file}' already exists; pass --force to replace it", param_hint="FILE")
+    _one_line(name, "--name")
+    _one_line(description, "--description")
     given = Starter(
-        name=name if name is not None else Path.cwd().name or "my-ai-system",
+        name=name if name is not None else _folder_name(),
         description=description or "",
         stage=stage.value if stage else None,
         target=target.value if target else "production",
@@ -69,6 +71,23 @@ def init(
         given = interview(given, asked, Asker(console(sys.stdout, width(), use_color())), catalog)
     write_atomic(file, starter_text(given))
     print(f"Wrote {file}. Next: readiness assess {file}")
+
+
+def _one_line(value: str | None, option: str) -> None:
+    """Refuse a flag's text that readiness.yaml cannot hold on one line (the reader's rule; see typedtext.py)."""
+    from readiness.typedtext import one_line_problem
+
+    problem = None if value is None else one_line_problem(value)
+    if problem is not None:
+        raise typer.BadParameter(problem, param_hint=option)
+
+
+def _folder_name() -> str:
+    """This folder's name, the default project name, unless the file could not hold it."""
+    from readiness.typedtext import one_line_problem
+
+    folder = Path.cwd().name
+    return folder if folder and one_line_problem(folder) is None else "my-ai-system"
 
 
 def _profile_flags(values: list[str]) -> dict[str, object]:
@@ -100,6 +119,8 @@ def _profile_flags(values: list[str]) -> dict[str, object]:
 
 def _member_flags(values: list[str]) -> list[Any]:
     from readiness.starter import Member, member_problem
+    from readiness.textsafe import visible
+    from readiness.typedtext import one_line_problem
 
     members: list[Member] = []
     for value in values:
@@ -107,7 +128,8 @@ def _member_flags(values: list[str]) -> list[Any]:
         name, _, role = rest.partition(":")
         problem = member_problem(member_id.strip(), [m.id for m in members])
         if problem is None and not name.strip():
-            problem = f"'{value}' has no name; write ID:NAME or ID:NAME:ROLE"
+            problem = f"'{visible(value)}' has no name; write ID:NAME or ID:NAME:ROLE"
+        problem = problem or one_line_problem(name) or one_line_problem(role)
         if problem is not None:
             raise typer.BadParameter(problem, param_hint="--member")
         members.append(Member(member_id.strip(), name.strip(), role.strip()))

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from readiness.model import Catalog, Item
+from readiness.textsafe import visible
 
 MEMBER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 RISKS = ("low", "medium", "high")
@@ -90,8 +91,11 @@ class Starter:
 
 def member_problem(member_id: str, taken: Sequence[str]) -> str | None:
     """Why a team id cannot be used, or None."""
-    if not MEMBER_ID.match(member_id):
-        return f"'{member_id}' is not a team id: use letters, digits, '_', '.' and '-', starting with a letter or digit"
+    if not MEMBER_ID.fullmatch(member_id):  # fullmatch: `$` alone lets a final line break through
+        return (
+            f"'{visible(member_id)}' is not a team id: use letters, digits, '_', '.' and '-', "
+            "starting with a letter or digit"
+        )
     if member_id in taken:
         return f"'{member_id}' is already on the team"
     return None
@@ -111,7 +115,7 @@ def _scalar(value: object) -> str:
 def starter_text(starter: Starter) -> str:
     """The commented readiness.yaml for a new assessment."""
     lines = [
-        f"# Production-readiness assessment of {starter.name}.",
+        f"# Production-readiness assessment of {visible(starter.name)}.",  # a line break must not end the comment
         "#   readiness assess   walks the checklists and saves every answer here",
         "#   readiness check    scores it (the exit code is the verdict, for CI)",
         "#   readiness report   writes the review document",
