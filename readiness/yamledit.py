@@ -1,11 +1,14 @@
 """Edit a readiness.yaml in place for `readiness assess`, keeping what the user wrote.
 
 `assess` saves after every answer, so a save must not disturb anything the user did not ask to change:
-comments, blank lines, key order, quoting, flow or block style, indentation, a BOM and CRLF line ends. The
-file is loaded with ruamel.yaml's round-trip loader and edited in that form. A save writes atomically and
-refuses to overwrite a file changed by someone else. Moving the comments that follow an entry when entries
-are added or removed is in yamlcomments.py; writing the data back out, with the user's own lines wherever
-the edit left them alone, is in yamlrender.py.
+comments, blank lines, key order, quoting, flow or block style, indentation, the `%YAML`, `---` and `...` lines,
+a BOM and CRLF line ends. The file is first read by the tool's own reader, so that a file that cannot be read is
+told in the tool's words at its line, then loaded with ruamel.yaml's round-trip loader and edited in that form.
+Every string written is held to the reader's rule for characters (typedtext.py). A save writes atomically and
+refuses to overwrite a file changed by someone else; it compares and writes under a lock, so two `assess`
+sessions saving at the same moment cannot both succeed on the same old file. Moving the comments that follow an
+entry when entries are added or removed is in yamlcomments.py; writing the data back out, with the user's own
+lines wherever the edit left them alone, is in yamlrender.py.
 
 Nothing here prints or exits.
 """
@@ -13,20 +16,24 @@ Nothing here prints or exits.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import datetime
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+from filelock import FileLock, Timeout
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
 
 from readiness import yamlcomments, yamlrender
 from readiness.output import write_atomic
-from readiness.yamlsource import file_problem
+from readiness.typedtext import character_problem
+from readiness.yamlsource import file_problem, parse_document, read_text
 
 # ruamel's nodes (CommentedMap, CommentedSeq, CommentToken) expose their comment and style records as Any;
 # the helpers below take and return Any where they handle those.
@@ -36,10 +43,22 @@ _DATE_FIELDS = ("due", "reviewed")
 _FLOW_LIST_MAX = 100  # a new list longer than this, written in flow style, is written as a block instead
 _STR_TAG = "tag:yaml.org,2002:str"
 _RESOLVER = yaml.resolver.Resolver()
+# A save holds the lock for milliseconds; waiting this long means another program is stuck holding it.
+LOCK_TIMEOUT = 30.0
+_READ_TRIES = 3
 
 
 class FileChanged(Exception):
     """The file on disk is no longer what was read: someone else edited it."""
+
+
+class FileLocked(Exception):
+    """Another program held the file's lock for longer than a save waits: nothing was written."""
+
+
+def lock_path(path: Path) -> Path:
+    """The lock file of an assessment, beside it while a save runs (see save)."""
+    return path.with_name(f".{path.name}.lock")
 
 
 @dataclass(eq=False)
@@ -55,34 +74,57 @@ class EditableAssessment:
 
 
 def open_assessment(path: Path) -> EditableAssessment:
-    """Read a readiness.yaml (already validated by the tool's loader) for editing."""
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise file_problem(str(path), f"cannot read: {error.strerror}") from None
+    """Read a readiness.yaml for editing; InputError, in the reader's words and at its line, if it cannot be read."""
+    display = str(path)
+    raw, text = _read(path, display)
+    parse_document(text, display)  # the tool's reader judges the file first: ruamel's messages are not for users
     bom = raw.startswith(codecs.BOM_UTF8)
-    body = raw[len(codecs.BOM_UTF8) :] if bom else raw
-    try:
-        text = body.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise file_problem(str(path), f"not valid UTF-8: byte 0x{body[error.start]:02x} cannot be decoded") from None
     first_break = text.find("\n")
     crlf = first_break > 0 and text[first_break - 1] == "\r"
+    final_newline = not text or text.endswith("\n")
     text = text.replace("\r\n", "\n")
     if text and not text.endswith("\n"):
         text += "\n"  # ruamel always ends the file with a line break; the last line must compare equal
+    head, body, tail = yamlrender.frame(text)
     try:
-        data = yamlrender.yaml_handler(yamlrender.Layout()).load(text)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # ruamel's warnings (a float without a dot…) are for programmers
+            data = yamlrender.yaml_handler(yamlrender.Layout()).load(body)
     except YAMLError as error:
-        raise file_problem(str(path), f"YAML syntax error: {error}") from None
+        raise _ruamel_problem(display, error, head.count("\n")) from None
     if not isinstance(data, CommentedMap):
-        raise file_problem(str(path), "the assessment must be a mapping of keys to values")
-    lines = text.splitlines(keepends=True)
+        raise file_problem(display, "the assessment must be a mapping of keys to values")
+    lines = body.splitlines(keepends=True)
     mapping, sequence, offset = yamlrender.indents(data, lines)
-    layout = yamlrender.Layout(mapping, sequence, offset, yamlrender.spaced(lines), bom, crlf)
+    layout = yamlrender.Layout(
+        mapping, sequence, offset, yamlrender.spaced(lines), bom, crlf, head, tail, final_newline
+    )
     doc = EditableAssessment(path, data, raw, layout, lines, [])
     doc._rendered = yamlrender.dump(data, layout).splitlines(keepends=True)
     return doc
+
+
+def _read(path: Path, display: str) -> tuple[bytes, str]:
+    """The file's bytes and its text, after every check the tool's reader makes (a regular file, the size
+    limit, UTF-8). The bytes are read a second time, as the baseline a save compares with; a file replaced
+    between the two reads is read again."""
+    for _ in range(_READ_TRIES):
+        text = read_text(path, display)
+        try:
+            raw = path.read_bytes()
+        except OSError as error:
+            raise file_problem(display, f"cannot read: {error.strerror}") from None
+        if raw.removeprefix(codecs.BOM_UTF8) == text.encode("utf-8"):
+            return raw, text
+    raise file_problem(display, "the file kept changing while it was read; try again when it is saved")
+
+
+def _ruamel_problem(display: str, error: YAMLError, offset: int) -> Exception:
+    """A file the tool's reader accepts and ruamel does not, told in one line at ruamel's position."""
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    line, column = (mark.line + 1 + offset, mark.column + 1) if mark is not None else (1, 1)
+    problem = getattr(error, "problem", None) or "cannot be parsed for editing"
+    return file_problem(display, f"YAML syntax error: {problem}", line, column)
 
 
 def set_answer(doc: EditableAssessment, item_id: str, fields: Mapping[str, object]) -> None:
@@ -161,8 +203,48 @@ def render(doc: EditableAssessment) -> str:
     return yamlrender.outward(text, doc._layout)
 
 
-def save(doc: EditableAssessment) -> None:
-    """Write the edits atomically, unless the file changed on disk since it was read or last saved."""
+def save(
+    doc: EditableAssessment,
+    *,
+    timeout: float = LOCK_TIMEOUT,
+    waiting: Callable[[Path], None] | None = None,
+) -> None:
+    """Write the edits atomically, unless the file changed on disk since it was read or last saved.
+
+    The comparison and the write happen under the file's lock, so that of two sessions saving at once, the
+    second finds the first one's file and raises FileChanged instead of writing over it. `waiting(lock file)`
+    is called when the lock is taken and the save has to wait; FileLocked after `timeout` seconds.
+
+    The lock file, beside the assessment, is removed before the lock is released, so none is left behind: a
+    waiter that then locks the removed file finds it has no name any more and locks the new one (filelock checks
+    this since 3.29.5). Removed after the release instead, a waiter could hold the old file while a third
+    process locks a new one. A crash mid-save leaves an empty lock file, which the next save uses and removes.
+    """
+    lock_file = lock_path(doc.path)
+    lock = FileLock(str(lock_file), timeout=timeout)
+    try:
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            if waiting is not None:
+                waiting(lock_file)
+            lock.acquire(timeout=timeout)
+    except Timeout:
+        raise FileLocked(
+            f"{doc.path} stayed locked by another program for {timeout:g} seconds (its lock file is {lock_file}); "
+            "nothing was written"
+        ) from None
+    except OSError as error:
+        raise file_problem(str(doc.path), f"cannot lock {lock_file}: {error.strerror or error}") from None
+    try:
+        _compare_and_write(doc)
+    finally:
+        with contextlib.suppress(OSError):  # Windows refuses while it is open; filelock removes it there
+            lock_file.unlink()
+        lock.release()
+
+
+def _compare_and_write(doc: EditableAssessment) -> None:
     try:
         current = doc.path.read_bytes()
     except FileNotFoundError:
@@ -216,8 +298,12 @@ def _text(value: str, *, flow: bool) -> str:
 
     ruamel follows YAML 1.2, where `yes`, `on` and `1:20` are plain strings; a YAML 1.1 reader such as PyYAML,
     the tool's own loader, reads them as a boolean and a number. In a flow collection a plain `?x` is read as
-    a mapping, and URLs are quoted there as the examples do.
+    a mapping, and URLs are quoted there as the examples do. A string the reader would refuse (a control
+    character, a line separator) is never written: ValueError.
     """
+    problem = character_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
     if _RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) != _STR_TAG:
         return DoubleQuotedScalarString(value)
     if flow and (":" in value or value.startswith("?")):

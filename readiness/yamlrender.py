@@ -1,15 +1,19 @@
 """Write readiness.yaml data back out the way the user wrote it, for yamledit.py.
 
-ruamel rewrites lines the user wrote: `True` becomes `true`, `---`, alignment spaces and trailing spaces go.
-Where an edit left such lines alone, we put them back as the user wrote them, and write the file with its own
-indents, blank lines between sections, BOM and line ends.
+ruamel rewrites lines the user wrote: `True` becomes `true`, `"\u00e9"` becomes `"é"`, alignment spaces and
+trailing spaces go, and so do the `%YAML` directive and the `---` and `...` lines around the document. Those lines
+are kept aside before ruamel reads the file (see frame) and put back as they were; where an edit left a line, or
+part of a line, alone, we put it back as the user wrote it; and the file is written with its own indents, blank
+lines between sections, BOM, line ends and final line break.
 """
 
 from __future__ import annotations
 
 import io
 import math
+import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Any
@@ -40,6 +44,9 @@ class Layout:
     spaced: bool = False  # top-level sections are separated by blank lines
     bom: bool = False
     crlf: bool = False
+    head: str = ""  # directives and the `---` line, with the comments among them, as the user wrote them
+    tail: str = ""  # the `...` line and the comments after it
+    final_newline: bool = True
 
 
 class _Representer(RoundTripRepresenter):
@@ -91,43 +98,91 @@ def dump(data: Any, layout: Layout) -> str:
 
 
 def render(data: Any, layout: Layout, source: list[str], previous: list[str]) -> tuple[str, list[str]]:
-    """The new text ("\n" line ends, no BOM) and ruamel's own rendering of the data.
+    """The new text ("\n" line ends, no BOM, without the head and tail) and ruamel's own rendering of the data.
 
-    `source` is the file's lines as last read or written, `previous` ruamel's rendering of the data then.
+    `source` is the file's lines as last read or written, `previous` ruamel's rendering of the data then. The
+    user's text is put back part of a line at a time where it can be, else whole lines at a time; either is
+    used only when the tool's loader reads it as it reads ruamel's own text.
     """
     rendered = dump(data, layout).splitlines(keepends=True)
-    if source == previous:
-        return "".join(rendered), rendered
     text = "".join(rendered)
-    restored = "".join(_restore(source, previous, rendered))
-    return (restored if _same_meaning(restored, text) else text), rendered
+    if source == previous:
+        return text, rendered
+    try:
+        meaning = parse_document(text, "rendered").data
+    except InputError:
+        return text, rendered
+    for within_lines in (True, False):
+        restored = "".join(_restore(source, previous, rendered, within_lines))
+        if _reads_as(restored, meaning):
+            return restored, rendered
+    return text, rendered
+
+
+def frame(text: str) -> tuple[str, str, str]:
+    """(head, body, tail) of a file's text: ruamel reads only the body, and a save writes the others back as
+    they were. The head is the directives (`%YAML 1.2`) and the `---` line that ends them, with the blank and
+    comment lines among them; the tail is a `...` line and the blank and comment lines after it. A `---` or
+    `...` line with more than a comment on it stays in the body."""
+    lines = text.splitlines(keepends=True)
+    start = 0
+    for index, line in enumerate(lines):
+        if line.startswith("---") and _only_comment(line[3:]):
+            start = index + 1
+            break
+        if line.strip() and not line.lstrip().startswith("#") and not line.startswith("%"):
+            break
+    end = len(lines)
+    for index in range(len(lines) - 1, start - 1, -1):
+        line = lines[index]
+        if line.startswith("...") and _only_comment(line[3:]):
+            end = index
+            break
+        if line.strip() and not line.lstrip().startswith("#"):
+            break
+    return "".join(lines[:start]), "".join(lines[start:end]), "".join(lines[end:])
+
+
+def _only_comment(rest: str) -> bool:
+    """Whether what follows `---` or `...` on its line is nothing, or a comment."""
+    return not rest.strip() or (rest[0] in " \t" and rest.strip().startswith("#"))
 
 
 def outward(text: str, layout: Layout) -> str:
+    text = layout.head + text + layout.tail
+    if not layout.final_newline and text.endswith("\n"):
+        text = text[:-1]
     if layout.crlf:
         text = text.replace("\n", "\r\n")
     return "\ufeff" + text if layout.bom else text
 
 
-def _restore(source: list[str], before: list[str], after: list[str]) -> list[str]:
+def _restore(source: Sequence[str], before: Sequence[str], after: Sequence[str], within_lines: bool) -> list[str]:
     """`after` with every stretch the edit left alone written as in `source`.
 
     `before` is ruamel's rendering of `source`; where the two differ (ruamel writes `True` as `true`, drops
-    `---`, alignment spaces and trailing spaces), the user's lines come back as long as ruamel's version of
-    them is unchanged between `before` and `after`.
+    alignment spaces and trailing spaces), the user's lines come back as long as ruamel's version of them is
+    unchanged between `before` and `after`. With `within_lines`, a line the edit changed is restored the same
+    way one token at a time: `{status: todo, note: "caf\u00e9"}` becomes `{status: done, note:
+    "caf\u00e9"}`, not `{status: done, note: "café"}`. The elements are lines, or tokens of one line.
     """
-    # Chunks of `before` and the `source` lines they stand for; an empty range is lines only `source` has,
-    # kept with the line of `before` they precede.
+    # Chunks of `before` and the `source` elements they stand for; an empty range is elements only `source` has,
+    # kept with the element of `before` they precede.
     chunks: list[tuple[int, int, list[str]]] = []
     for _tag, i1, i2, j1, j2 in SequenceMatcher(None, before, source, autojunk=False).get_opcodes():
-        if i2 - i1 == j2 - j1:  # equal, or as many lines rewritten: line for line
+        if i2 - i1 == j2 - j1:  # equal, or as many elements rewritten: one for one
             chunks += [(i1 + k, i1 + k + 1, [source[j1 + k]]) for k in range(i2 - i1)]
         else:
-            chunks.append((i1, i2, source[j1:j2]))
+            chunks.append((i1, i2, list(source[j1:j2])))
+    alone = {start: lines[0] for start, end, lines in chunks if end == start + 1 and len(lines) == 1}
     out: list[str] = []
     for tag, a, b, c, d in SequenceMatcher(None, before, after, autojunk=False).get_opcodes():
         if tag != "equal":
-            out += after[c:d]
+            if within_lines and tag == "replace" and b - a == d - c:
+                for k in range(b - a):
+                    out.append(_restore_line(alone.get(a + k), before[a + k], after[c + k]))
+            else:
+                out += after[c:d]
             continue
         for start, end, lines in chunks:
             if start == end:
@@ -140,10 +195,23 @@ def _restore(source: list[str], before: list[str], after: list[str]) -> list[str
     return out
 
 
-def _same_meaning(first: str, second: str) -> bool:
-    """Whether the tool's own loader reads both texts as the same data, types and key order included."""
+_LINE_MAX = 2000  # longer lines are not compared token by token (that takes the square of their length)
+# A quoted string whole (so that a value is the user's or ruamel's, never a mix), a comment, spaces, a run of
+# plain text, or one character of flow punctuation.
+_TOKEN = re.compile(r""""(?:[^"\\]|\\.)*"?|'(?:[^']|'')*'?|#.*|\s+|[^\s,\[\]{}"'#]+|.""")
+
+
+def _restore_line(source: str | None, before: str, after: str) -> str:
+    """One changed line, with the values the edit left alone in it written as in `source` (the user's line)."""
+    if source is None or source == before or max(len(source), len(before), len(after)) > _LINE_MAX:
+        return after
+    return "".join(_restore(_TOKEN.findall(source), _TOKEN.findall(before), _TOKEN.findall(after), False))
+
+
+def _reads_as(text: str, meaning: object) -> bool:
+    """Whether the tool's own loader reads `text` as `meaning`, types and key order included."""
     try:
-        return _identical(parse_document(first, "first").data, parse_document(second, "second").data)
+        return _identical(parse_document(text, "restored").data, meaning)
     except InputError:
         return False
 
