@@ -1,8 +1,9 @@
 """`readiness assess`: the guided walk at a terminal.
 
-Every answer is saved the moment it is complete (readiness/yamledit.py: comment-preserving, atomic, and
-never over a file someone else changed meanwhile), so an interrupted walk loses at most the answer being
-typed, and the next run starts again at the first open item.
+Every answer is saved the moment it is complete (readiness/yamledit.py: comment-preserving, atomic, under a
+lock, and never over a file someone else changed meanwhile), so an interrupted walk loses at most the answer
+being typed, and the next run starts again at the first open item. A file that someone breaks during the walk
+stops it with the reader's diagnostics (exit 2); every answer saved before stays saved.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 from readiness import interview, schemas, yamledit
 from readiness.ask import Asker, Closed, required
+from readiness.diagnostics import InputError
 from readiness.engine import evaluate
 from readiness.evidence import EvidenceRejected, check_one
 from readiness.interview import KEYS, STATUS_OF_KEY, Stop
@@ -52,17 +54,29 @@ class Walk:
         """Apply one edit and write the file; if someone else changed it meanwhile, write nothing and reload."""
         edit(self.doc)
         try:
-            yamledit.save(self.doc)
+            yamledit.save(self.doc, waiting=self._waiting)
         except yamledit.FileChanged:
+            self._reload()
             self.ask.say(
                 f"{self.path} changed on disk since it was read, so nothing was written. "
                 "It has been read again; please answer this once more.",
                 style="yellow",
             )
-            self.doc = yamledit.open_assessment(self.path)
-            self.result = self._evaluate()
+            raise _Reloaded from None
+        except yamledit.FileLocked as locked:
+            self._reload()
+            self.ask.say(f"{locked}. Please answer this once more, or press q to stop.", style="yellow")
             raise _Reloaded from None
         self.result = self._evaluate()
+
+    def _reload(self) -> None:
+        """Read the file again, the way the walk first read it: the reader first, so that a file broken
+        meanwhile is told in its words (InputError ends the walk, see run)."""
+        self.result = self._evaluate()
+        self.doc = yamledit.open_assessment(self.path)
+
+    def _waiting(self, lock_file: Path) -> None:
+        self.ask.say(f"  waiting: another program is saving {self.path} (it holds {lock_file.name})", style="yellow")
 
     def _item(self, item_id: str) -> ItemResult:
         return next(r for r in self.result.items if r.item.id == item_id)
@@ -93,6 +107,16 @@ class Walk:
             self.ask.say(f"Stopped. Every answer given before this one is saved in {self.path}.")
             self.ask.say(f"Run `readiness assess {self.path}` to go on from the first open item.")
             raise KeyboardInterrupt from None
+        except InputError:
+            # Someone broke the file during the walk: nothing more can be saved into it. The diagnostics follow.
+            self.ask.say("")
+            self.ask.say(
+                f"Stopped: {self.path} can no longer be read, so this answer was not saved; every answer saved "
+                "before it is in the file.",
+                style="red",
+            )
+            self.ask.say(f"Fix what is reported below, then run `readiness assess {self.path}` to go on.")
+            raise
         self._summary(before)
         return 0
 
@@ -136,7 +160,7 @@ class Walk:
         r = self._item(stop.item_id)
         item = r.item
         self.ask.say("")
-        self.ask.console.rule(stop.progress, style="dim")
+        self.ask.rule(stop.progress)
         self.ask.markup(f"[bold]{_plain(item.title)}[/bold]  [dim]{item.id}[/dim]")
         effort = f"effort {item.effort.value}"
         self.ask.say(f"{r.severity.value} · {item.stage.value} · {effort}")
@@ -276,7 +300,7 @@ class Walk:
         now_a = [m for m, cell in zip(members, row.cells, strict=True) if "A" in cell]
         now_r = [m for m, cell in zip(members, row.cells, strict=True) if "R" in cell]
         self.ask.say("")
-        self.ask.console.rule(f"activity {position} of {count}", style="dim")
+        self.ask.rule(f"activity {position} of {count}")
         self.ask.markup(f"[bold]{_plain(title)}[/bold]  [dim]{activity}[/dim]")
         self.ask.say(f"Now: A {', '.join(now_a) or 'none'} · R {', '.join(now_r) or 'none'}")
         new: list[tuple[str, str, str]] = []
@@ -350,7 +374,7 @@ class Walk:
     def _summary(self, before: Result) -> None:
         after = self.result
         self.ask.say("")
-        self.ask.console.rule("summary", style="dim")
+        self.ask.rule("summary")
         self.ask.say(f"Before: {VERDICT_WORDS[before.verdict]}, score {format_score(before.score)}")
         self.ask.say(f"After:  {VERDICT_WORDS[after.verdict]}, score {format_score(after.score)}")
         moved = interview.changes(before, after, self.touched)
