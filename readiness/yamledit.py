@@ -130,6 +130,7 @@ def _ruamel_problem(display: str, error: YAMLError, offset: int) -> Exception:
 def set_answer(doc: EditableAssessment, item_id: str, fields: Mapping[str, object]) -> None:
     """Create or update the answer to `item_id`; a field set to None is removed from the answer."""
     values = _answer_values(fields)
+    _writable(item_id, values)
     _upsert(doc, "answers", item_id, lambda entry: _update(entry, values), lambda flow: _new_mapping(values, flow=flow))
 
 
@@ -137,6 +138,7 @@ def add_member(doc: EditableAssessment, member_id: str, name: str, role: str | N
     """Add a team member, or update the name and role of one already there (a role of None removes it; other
     keys, like email, stay)."""
     values: dict[str, object] = {"name": name, "role": role}
+    _writable(member_id, values)
     _upsert(
         doc,
         "team",
@@ -151,6 +153,7 @@ def set_raci(doc: EditableAssessment, activity: str, responsible: Sequence[str],
     """Set who is Responsible and Accountable for an activity; its C, I and anything else stay as they are."""
     if isinstance(responsible, str):
         raise TypeError("responsible is a list of team ids, not one string")
+    _writable(activity, [*responsible, accountable])
     _upsert(
         doc,
         "raci",
@@ -190,6 +193,7 @@ def _upsert(
 
 def set_cost(doc: EditableAssessment, cost: Mapping[str, object]) -> None:
     """Make the `cost` section hold exactly these keys; keys that stay keep their place and comments."""
+    _writable("cost", cost)
     current = doc.data.get("cost")
     if isinstance(current, CommentedMap) and len(current):
         _merge(current, cost)
@@ -266,6 +270,19 @@ def _compare_and_write(doc: EditableAssessment) -> None:
 
 
 # ── Values ──────────────────────────────────────────────────────────────────────────────────────────────────
+
+
+def _writable(*values: object) -> None:
+    """ValueError, before anything is changed, for a string (key or value, at any depth) the reader would refuse."""
+    for value in values:
+        if isinstance(value, str):
+            problem = character_problem(value)
+            if problem is not None:
+                raise ValueError(problem)
+        elif isinstance(value, Mapping):
+            _writable(*value.keys(), *value.values())
+        elif isinstance(value, Sequence):
+            _writable(*value)
 
 
 def _answer_values(fields: Mapping[str, object]) -> dict[str, object]:
