@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import re
 import shutil
+import tempfile
 from datetime import date, datetime
 from difflib import SequenceMatcher
 from pathlib import Path
@@ -12,6 +13,8 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import event, example, given, settings
+from hypothesis import strategies as st
 
 from readiness import engine, yamledit
 from readiness.yamlsource import parse_document
@@ -810,3 +813,185 @@ def test_wrong_fields_are_refused_before_anything_changes(
     with pytest.raises(error):
         yamledit.set_answer(doc, "ownership.accountable-owner", fields)
     assert yamledit.render(doc) == MINIMAL
+
+
+# ── What the user wrote around and between the values ───────────────────────────────────────────────────────
+
+# Directives and document markers, with comments among them, and values that ruamel would write otherwise than
+# the user did, each on a line an edit below changes or sits next to.
+FRAMED = """\
+# Readiness of the Framed bot.
+%YAML 1.2
+# the directive above is kept
+--- # the assessment starts here
+version: 1
+project: {name: &bot "Fr\\u00e4med\\tBot", target: pilot, profile: {llm: yes, agentic: No, risk: high}}
+checklists: {use: [ownership, cost]}
+team: {alice: {name: *bot, role: 'ML ''lead'''}, bob: {name: "B\\x6Fb", role: "S\\u00e9R"}}
+cost:
+  horizon_months: 12
+  requests_per_day: 1_000
+  monthly_growth: 0.25
+  tokens: {input: 1800, output: 350}
+  price_per_million: {input: 3.0, output: 15.0}
+  fixed_monthly: 1.0e+3
+answers:
+  ownership.accountable-owner: {status: todo, note: "caf\\u00e9 \\"quoted\\"", due: 2026-01-01, reason: 0o14}
+  ownership.spend-owner: {status: partial, note: 2026-01-01T00:00:00Z, evidence: ['a b', "c\\\\d"]}
+  ownership.raci-complete:
+    status: todo
+    note: |+
+      kept, with the blank line below
+
+  ownership.rollback-authority:
+    status: todo
+    note: >-
+      A folded note that goes on and on and on and on and on and on and on and on and on and on and on and on
+      and on, over two lines.
+... # the assessment ends here
+# and a comment after it
+"""
+
+EDITS: dict[str, tuple[str, Any]] = {
+    "status in a flow answer": ("set_answer", ("ownership.accountable-owner", {"status": "partial"})),
+    "status next to a timestamp": ("set_answer", ("ownership.spend-owner", {"status": "done"})),
+    "status above a kept block": ("set_answer", ("ownership.raci-complete", {"status": "done"})),
+    "status above a folded note": ("set_answer", ("ownership.rollback-authority", {"status": "done"})),
+    "a new answer at the end": ("set_answer", ("ownership.release-gate-owner", {"status": "done", "note": "n"})),
+    "a new member": ("add_member", ("cy", "Cy", None)),
+    "one number of the cost": (
+        "set_cost",
+        (
+            {
+                "horizon_months": 12,
+                "requests_per_day": 1000,
+                "monthly_growth": 0.3,
+                "tokens": {"input": 1800, "output": 350},
+                "price_per_million": {"input": 3.0, "output": 15.0},
+                "fixed_monthly": 1000.0,
+            },
+        ),
+    ),
+    "a new raci section": ("set_raci", ("incident-response", ["alice"], "alice")),
+}
+
+
+@pytest.mark.parametrize("name", list(EDITS))
+def test_directives_markers_and_untouched_values_survive_byte_for_byte(tmp_path: Path, name: str) -> None:
+    path = write(tmp_path, FRAMED)
+    before = parse_document(FRAMED, "readiness.yaml").data
+    after = edit(path, EDITS[name])
+    old, new = FRAMED.splitlines(keepends=True), after.splitlines(keepends=True)
+    assert new[:4] == old[:4]  # the comments, the %YAML directive and the `---` line
+    assert new[-2:] == old[-2:]  # the `...` line and the comment after it
+    removed, added = changes(FRAMED, after)
+    assert len(removed) <= 1, "only the edited line may change"
+    if removed:  # an edit within a line changes the edited value only: every other token stays as written
+        edited = SequenceMatcher(None, removed[0], added[0], autojunk=False)
+        unchanged = sum(block.size for block in edited.get_matching_blocks())
+        assert len(removed[0]) - unchanged <= len("partial"), (removed, added)
+    data = parse_document(after, "readiness.yaml").data
+    assert data["project"] == before["project"] and data["answers"]["ownership.raci-complete"]["note"].endswith("\n\n")
+    loads(path)
+
+
+def test_a_file_without_a_final_line_break_keeps_it_that_way(tmp_path: Path) -> None:
+    text = "version: 1\nproject: {name: Mini}\n...  # end"
+    path = write(tmp_path, text)
+    after = edit(path, ("set_answer", ("ownership.accountable-owner", {"status": "todo"})))
+    assert after.endswith("\n  ownership.accountable-owner:\n    status: todo\n...  # end")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Bob\x1b[2J", "\x1b]0;owned\x07", "a\x9bb", "line\u2028sep", "next\x85line", "\ufeffmark", "a\udcffb", "\x00"],
+    ids=["csi", "osc", "c1", "u2028", "u0085", "bom", "not-utf8", "nul"],
+)
+def test_a_string_the_reader_would_refuse_is_never_written(tmp_path: Path, text: str) -> None:
+    path = write(tmp_path, MINIMAL)
+    doc = yamledit.open_assessment(path)
+    for setter, arguments in (
+        ("set_answer", ("ownership.accountable-owner", {"status": "done", "note": text})),
+        ("set_answer", ("ownership.accountable-owner", {"status": "done", "evidence": ["OWNERS", text]})),
+        ("set_answer", ("data.source-licence", {"status": "na", "reason": text})),
+        ("add_member", ("bob", text, None)),
+        ("add_member", ("alice", "Alice Chen", text)),
+    ):
+        with pytest.raises(ValueError, match=r"U\+|not UTF-8"):
+            getattr(yamledit, setter)(doc, *arguments)
+        assert yamledit.render(doc) == MINIMAL  # refused before anything changed
+    yamledit.save(doc)
+    assert path.read_text(encoding="utf-8") == MINIMAL
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        (MINIMAL.replace("  target: pilot\n", "  target: [pilot\n"), ":9:"),  # a syntax error
+        (MINIMAL.replace("  target: pilot\n", "\ttarget: pilot\n"), ":8:1:"),  # a tab
+        (MINIMAL.replace("  target: pilot\n", "  target: pilot\n  target: scale\n"), ":9:3:"),  # a duplicate key
+        (MINIMAL.replace("Mini Bot", "Mini\u2028Bot"), ":6:13:"),  # a character the reader refuses
+    ],
+    ids=["syntax", "tab", "duplicate", "u2028"],
+)
+def test_a_file_that_cannot_be_read_is_told_in_the_readers_words(tmp_path: Path, text: str, where: str) -> None:
+    from readiness.diagnostics import InputError
+
+    path = write(tmp_path, text)
+    with pytest.raises(InputError) as raised:
+        yamledit.open_assessment(path)
+    with pytest.raises(InputError) as read:
+        parse_document(text, str(path))
+    told = [d.format() for d in raised.value.diagnostics]
+    assert told == [d.format() for d in read.value.diagnostics]
+    assert where in told[0] and "<unicode string>" not in told[0] and "ruamel" not in told[0]
+
+
+def test_a_yaml_11_directive_warns_nobody(tmp_path: Path, recwarn: pytest.WarningsRecorder) -> None:
+    """ruamel reads a %YAML 1.1 file the 1.1 way and warns about floats such as 1e3; the tool reads them."""
+    text = "%YAML 1.1\n---\nversion: 1\nproject: {name: Mini}\ncost: {fixed_monthly: 1e3}\n"
+    path = write(tmp_path, text)
+    after = edit(path, ("set_answer", ("ownership.accountable-owner", {"status": "todo"})))
+    assert after.startswith(text) and not recwarn.list
+
+
+# Any character, with the ones the reader treats specially drawn often.
+_TYPED = st.text(
+    st.characters(exclude_categories=["Cs"])
+    | st.sampled_from("\x00\x07\t\r\n\x1b\x7f\x85\x9b\xa0\u2028\u2029\ufeff\ufffe\udcff'\"#:&*!|>{}[],%@`-? "),
+    max_size=24,
+)
+
+
+@settings(derandomize=True, deadline=None, max_examples=80)
+@given(text=_TYPED)
+@example(text="yes")
+@example(text=" - a: b # c")
+@example(text='caf\u00e9\tand "quotes"')
+@example(text="\x1b[2J")
+def test_what_the_prompt_accepts_is_read_back_as_typed_and_what_it_refuses_is_never_written(text: str) -> None:
+    """The prompt's rule (typedtext) is the reader's: a note, a name or a role it lets through is read back by
+    the tool's own reader exactly as typed, whether `assess` writes it (ruamel) or `init` does (the starter)."""
+    from readiness.starter import Member, Starter, starter_text
+    from readiness.typedtext import character_problem, one_line_problem
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = write(Path(folder), MINIMAL)
+        doc = yamledit.open_assessment(path)
+        if character_problem(text) is not None:
+            event("refused")
+            with pytest.raises(ValueError):
+                yamledit.set_answer(doc, "ownership.accountable-owner", {"status": "done", "note": text})
+            return
+        event("accepted")
+        yamledit.set_answer(doc, "ownership.accountable-owner", {"status": "done", "note": text})
+        yamledit.add_member(doc, "bob", text or "x", text or None)
+        yamledit.save(doc)
+        data = parse_document(path.read_text(encoding="utf-8"), "readiness.yaml").data
+        assert data["answers"]["ownership.accountable-owner"]["note"] == text
+        assert data["team"]["bob"] == ({"name": text, "role": text} if text else {"name": "x"})
+    if one_line_problem(text) is None and text:
+        starter = Starter(text, description=text, team=[Member("bo", text, text)])
+        project = parse_document(starter_text(starter), "readiness.yaml").data
+        assert project["project"]["name"] == text and project["project"]["description"] == text
+        assert project["team"]["bo"] == {"name": text, "role": text}
