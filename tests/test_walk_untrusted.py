@@ -22,11 +22,16 @@ import yaml
 from filelock import FileLock
 
 from readiness.engine import load
-from readiness.yamledit import lock_path
 from tests.conftest import TODAY
 from tests.test_interactive import ASSESSMENT, _answers, _project
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
+
+
+def lock_path(file: Path) -> Path:
+    """The lock file a save holds beside the assessment, as the README names it."""
+    return file.with_name(f".{file.name}.lock")
+
 
 DIAGNOSTIC = re.compile(r"^\S+:\d+:\d+: error: \$\S*: .+$", re.MULTILINE)
 
