@@ -338,6 +338,28 @@ def test_an_editors_write_between_two_answers_is_kept_and_the_answer_asked_again
     assert answers["ops.data-map"] == {"status": "done"}
 
 
+def test_the_walk_keeps_the_yaml_directive_and_the_document_markers(tmp_path: Path) -> None:
+    head = "# Claims Bot\n%YAML 1.2\n--- # the assessment\n"
+    tail = "... # end of the assessment\n# nothing after this line is read\n"
+    text = head + ASSESSMENT.replace("  name: Claims Bot", '  name: "Cl\\u00e4ims Bot"') + tail
+    file = _project(tmp_path, text)
+    child = _assess(file)
+    _todo(child, "kept around the markers")
+    child.sendline("")
+    child.expect_exact("saved:")
+    child.expect_exact("[d]one")
+    child.send("q")
+    assert _ended(child)[0] == 0
+    after = file.read_text(encoding="utf-8")
+    # the directive, the `---` and `...` lines and the comments around them are where they were, as they were
+    assert after.startswith(head) and after.endswith(tail)
+    body = after[len(head) : len(after) - len(tail)]
+    assert body.startswith(text[len(head) : len(text) - len(tail)])  # and every line before the new answer
+    assert '"Cl\\u00e4ims Bot"' in body
+    assert _answers(file)["ops.runbook"] == {"status": "todo", "note": "kept around the markers"}
+    load(file)
+
+
 # ── Keys typed during a save ────────────────────────────────────────────────────────────────────────────────
 
 
