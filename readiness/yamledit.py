@@ -249,6 +249,11 @@ def save(
 
 
 def _compare_and_write(doc: EditableAssessment) -> None:
+    # Rendered first: an editor takes no lock, so the moment between reading the file to compare and replacing
+    # it is kept as short as it can be.
+    text, rendered = yamlrender.render(doc.data, doc._layout, doc._source, doc._rendered)
+    written = yamlrender.outward(text, doc._layout)
+    data = written.encode("utf-8")
     try:
         current = doc.path.read_bytes()
     except FileNotFoundError:
@@ -257,9 +262,6 @@ def _compare_and_write(doc: EditableAssessment) -> None:
         raise file_problem(str(doc.path), f"cannot read: {error.strerror}") from None
     if current != doc.baseline:
         raise FileChanged(f"{doc.path} was changed by someone else since it was read; nothing was written")
-    text, rendered = yamlrender.render(doc.data, doc._layout, doc._source, doc._rendered)
-    written = yamlrender.outward(text, doc._layout)
-    data = written.encode("utf-8")
     if data != current:
         # write_atomic opens the file with newline="\n": "\r\n" in the text is written as is, and "\ufeff"
         # at the start becomes the UTF-8 BOM, so `data` is exactly what lands on disk.
