@@ -17,32 +17,24 @@ from __future__ import annotations
 
 import codecs
 import contextlib
-import datetime
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from filelock import FileLock, Timeout
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
 
-from readiness import yamlcomments, yamlrender
+from readiness import yamlcomments, yamlrender, yamlvalues
 from readiness.output import write_atomic
-from readiness.typedtext import character_problem
 from readiness.yamlsource import file_problem, parse_document, read_text
 
 # ruamel's nodes (CommentedMap, CommentedSeq, CommentToken) expose their comment and style records as Any;
 # the helpers below take and return Any where they handle those.
 
-_ANSWER_FIELDS = ("status", "evidence", "note", "owner", "due", "reviewed", "reason")
-_DATE_FIELDS = ("due", "reviewed")
-_FLOW_LIST_MAX = 100  # a new list longer than this, written in flow style, is written as a block instead
-_STR_TAG = "tag:yaml.org,2002:str"
-_RESOLVER = yaml.resolver.Resolver()
 # A save holds the lock for milliseconds; waiting this long means another program is stuck holding it.
 LOCK_TIMEOUT = 30.0
 _READ_TRIES = 3
@@ -129,22 +121,28 @@ def _ruamel_problem(display: str, error: YAMLError, offset: int) -> Exception:
 
 def set_answer(doc: EditableAssessment, item_id: str, fields: Mapping[str, object]) -> None:
     """Create or update the answer to `item_id`; a field set to None is removed from the answer."""
-    values = _answer_values(fields)
-    _writable(item_id, values)
-    _upsert(doc, "answers", item_id, lambda entry: _update(entry, values), lambda flow: _new_mapping(values, flow=flow))
+    values = yamlvalues.answer_values(fields)
+    yamlvalues.writable(item_id, values)
+    _upsert(
+        doc,
+        "answers",
+        item_id,
+        lambda entry: _update(entry, values),
+        lambda flow: yamlvalues.new_mapping(values, flow=flow),
+    )
 
 
 def add_member(doc: EditableAssessment, member_id: str, name: str, role: str | None) -> None:
     """Add a team member, or update the name and role of one already there (a role of None removes it; other
     keys, like email, stay)."""
     values: dict[str, object] = {"name": name, "role": role}
-    _writable(member_id, values)
+    yamlvalues.writable(member_id, values)
     _upsert(
         doc,
         "team",
         member_id,
         lambda entry: _update(entry, values),
-        lambda _: _new_mapping(values, flow=True),  # one line per member, as in the examples
+        lambda _: yamlvalues.new_mapping(values, flow=True),  # one line per member, as in the examples
         after=("checklists", "project"),
     )
 
@@ -153,13 +151,13 @@ def set_raci(doc: EditableAssessment, activity: str, responsible: Sequence[str],
     """Set who is Responsible and Accountable for an activity; its C, I and anything else stay as they are."""
     if isinstance(responsible, str):
         raise TypeError("responsible is a list of team ids, not one string")
-    _writable(activity, [*responsible, accountable])
+    yamlvalues.writable(activity, [*responsible, accountable])
     _upsert(
         doc,
         "raci",
         activity,
         lambda entry: _update_raci(entry, list(responsible), accountable),
-        lambda _: _raci_entry(responsible, accountable),
+        lambda _: yamlvalues.raci_entry(responsible, accountable),
         after=("team", "checklists", "project"),
     )
 
@@ -184,21 +182,21 @@ def _upsert(
         elif key in mapping:
             yamlcomments.replace(mapping, key, new(flow))
         else:
-            yamlcomments.append(mapping, _text(key, flow=flow), new(flow))
+            yamlcomments.append(mapping, yamlvalues.text(key, flow=flow), new(flow))
         return
     fresh = CommentedMap()
-    fresh[_text(key, flow=False)] = new(False)
+    fresh[yamlvalues.text(key, flow=False)] = new(False)
     _put_section(doc, section, fresh, after=after)
 
 
 def set_cost(doc: EditableAssessment, cost: Mapping[str, object]) -> None:
     """Make the `cost` section hold exactly these keys; keys that stay keep their place and comments."""
-    _writable("cost", cost)
+    yamlvalues.writable("cost", cost)
     current = doc.data.get("cost")
     if isinstance(current, CommentedMap) and len(current):
         _merge(current, cost)
         return
-    _put_section(doc, "cost", _new_mapping(cost, flow=False), before="policy")
+    _put_section(doc, "cost", yamlvalues.new_mapping(cost, flow=False), before="policy")
 
 
 def render(doc: EditableAssessment) -> str:
@@ -271,128 +269,6 @@ def _compare_and_write(doc: EditableAssessment) -> None:
     doc._rendered = rendered
 
 
-# ── Values ──────────────────────────────────────────────────────────────────────────────────────────────────
-
-
-def _writable(*values: object) -> None:
-    """ValueError, before anything is changed, for a string (key or value, at any depth) the reader would refuse."""
-    for value in values:
-        if isinstance(value, str):
-            problem = character_problem(value)
-            if problem is not None:
-                raise ValueError(problem)
-        elif isinstance(value, Mapping):
-            _writable(*value.keys(), *value.values())
-        elif isinstance(value, Sequence):
-            _writable(*value)
-
-
-def _answer_values(fields: Mapping[str, object]) -> dict[str, object]:
-    """The fields in the usual order of an answer, checked for type; None means remove."""
-    unknown = sorted(set(fields) - set(_ANSWER_FIELDS))
-    if unknown:
-        raise ValueError(f"not an answer field: {', '.join(unknown)}")
-    values: dict[str, object] = {}
-    for name in _ANSWER_FIELDS:
-        if name not in fields:
-            continue
-        value = fields[name]
-        if value is None:
-            pass
-        elif name == "evidence":
-            if isinstance(value, str) or not isinstance(value, Sequence) or not all(isinstance(v, str) for v in value):
-                raise TypeError("evidence is a list of strings")
-            value = list(value)
-        elif name in _DATE_FIELDS:
-            if not isinstance(value, datetime.date) or isinstance(value, datetime.datetime):
-                raise TypeError(f"{name} is a datetime.date")
-        elif not isinstance(value, str):
-            raise TypeError(f"{name} is a string")
-        values[name] = value
-    return values
-
-
-def _text(value: str, *, flow: bool) -> str:
-    """A string ruamel will write so that it reads back as the same string.
-
-    ruamel follows YAML 1.2, where `yes`, `on` and `1:20` are plain strings; a YAML 1.1 reader such as PyYAML,
-    the tool's own loader, reads them as a boolean and a number. In a flow collection a plain `?x` is read as
-    a mapping, and URLs are quoted there as the examples do. A string the reader would refuse (a control
-    character, a line separator) is never written: ValueError.
-    """
-    problem = character_problem(value)
-    if problem is not None:
-        raise ValueError(problem)
-    if _RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) != _STR_TAG:
-        return DoubleQuotedScalarString(value)
-    if flow and (":" in value or value.startswith("?")):
-        return DoubleQuotedScalarString(value)
-    return value
-
-
-def _node(value: object, *, flow: bool) -> Any:
-    """A new YAML node for `value`: nested mappings are written in flow style."""
-    if isinstance(value, str):
-        return _text(value, flow=flow)
-    if isinstance(value, (bool, int, float)) or (
-        isinstance(value, datetime.date) and not isinstance(value, datetime.datetime)
-    ):
-        return value
-    if isinstance(value, Mapping):
-        return _new_mapping(value, flow=True)
-    if isinstance(value, Sequence):
-        return _new_list([_checked_str(v) for v in value], flow=True if flow else None)
-    raise TypeError(f"cannot write a {type(value).__name__} to readiness.yaml")
-
-
-def _checked_str(value: object) -> str:
-    if not isinstance(value, str):
-        raise TypeError(f"expected a string in the list, got {type(value).__name__}")
-    return value
-
-
-def _new_mapping(values: Mapping[str, object], *, flow: bool) -> Any:
-    mapping = CommentedMap()
-    for key, value in values.items():
-        if value is not None:
-            mapping[_text(key, flow=flow)] = _node(value, flow=flow)
-    if flow:
-        mapping.fa.set_flow_style()
-    else:
-        mapping.fa.set_block_style()
-    return mapping
-
-
-def _new_list(items: Sequence[str], *, flow: bool | None) -> Any:
-    """A list in flow style when `flow`, or, when None, if it fits in _FLOW_LIST_MAX characters."""
-    if flow is None:
-        shown = [_text(item, flow=True) for item in items]
-        length = 2 + sum(len(s) + (2 if isinstance(s, DoubleQuotedScalarString) else 0) for s in shown)
-        flow = length + 2 * max(len(shown) - 1, 0) <= _FLOW_LIST_MAX
-    sequence = CommentedSeq(_text(item, flow=flow) for item in items)
-    if flow:
-        sequence.fa.set_flow_style()
-    else:
-        sequence.fa.set_block_style()
-    return sequence
-
-
-def _raci_entry(responsible: Sequence[str], accountable: str) -> Any:
-    entry = CommentedMap()
-    entry["R"] = _new_list(list(responsible), flow=True)
-    entry["A"] = _text(accountable, flow=True)
-    entry.fa.set_flow_style()
-    return entry
-
-
-def _same_scalar(old: object, new: object) -> bool:
-    """Whether writing `new` over `old` would change nothing a reader sees (then the old text is kept)."""
-    kinds = (bool, int, float, str)
-    old_kind = next((k for k in kinds if isinstance(old, k)), type(old))
-    new_kind = next((k for k in kinds if isinstance(new, k)), type(new))
-    return old_kind is new_kind and old == new
-
-
 # ── Editing mappings ────────────────────────────────────────────────────────────────────────────────────────
 
 
@@ -409,7 +285,7 @@ def _update(mapping: Any, values: Mapping[str, object]) -> None:
         else:
             added.append(key)
     for key in added:
-        yamlcomments.append(mapping, _text(key, flow=flow), _node(values[key], flow=flow))
+        yamlcomments.append(mapping, yamlvalues.text(key, flow=flow), yamlvalues.node(values[key], flow=flow))
 
 
 def _assign(mapping: Any, key: str, value: object) -> None:
@@ -418,14 +294,14 @@ def _assign(mapping: Any, key: str, value: object) -> None:
     old = mapping[key]
     if isinstance(value, list) and isinstance(old, CommentedSeq):
         if list(old) != value:
-            _set_items(mapping, key, [_checked_str(v) for v in value])
+            _set_items(mapping, key, [yamlvalues.checked_str(v) for v in value])
         return
-    if not isinstance(old, (CommentedMap, CommentedSeq)) and _same_scalar(old, value):
+    if not isinstance(old, (CommentedMap, CommentedSeq)) and yamlvalues.same_scalar(old, value):
         return
     if isinstance(value, str) and isinstance(old, (SingleQuotedScalarString, DoubleQuotedScalarString)):
         new: Any = type(old)(value)
     else:
-        new = _node(value, flow=flow)
+        new = yamlvalues.node(value, flow=flow)
     yamlcomments.replace(mapping, key, new)
 
 
@@ -439,7 +315,7 @@ def _merge(mapping: Any, values: Mapping[str, object]) -> None:
         if value is None:
             continue
         if key not in mapping:
-            yamlcomments.append(mapping, _text(key, flow=flow), _node(value, flow=flow))
+            yamlcomments.append(mapping, yamlvalues.text(key, flow=flow), yamlvalues.node(value, flow=flow))
         elif isinstance(value, Mapping) and isinstance(mapping[key], CommentedMap) and len(mapping[key]):
             _merge(mapping[key], value)
         else:
@@ -454,13 +330,13 @@ def _update_raci(entry: Any, responsible: list[str], accountable: str) -> None:
     elif "R" in entry and len(responsible) == 1 and isinstance(old, str):
         _assign(entry, "R", responsible[0])  # `R: bob` stays a single id
     elif "R" in entry:
-        yamlcomments.replace(entry, "R", _new_list(responsible, flow=True))
+        yamlcomments.replace(entry, "R", yamlvalues.new_list(responsible, flow=True))
     else:
-        entry.insert(0, "R", _new_list(responsible, flow=True))
+        entry.insert(0, "R", yamlvalues.new_list(responsible, flow=True))
     if "A" in entry:
         _assign(entry, "A", accountable)
     else:
-        entry.insert(list(entry).index("R") + 1, "A", _text(accountable, flow=yamlcomments.is_flow(entry)))
+        entry.insert(list(entry).index("R") + 1, "A", yamlvalues.text(accountable, flow=yamlcomments.is_flow(entry)))
 
 
 def _set_items(mapping: Any, key: str, items: list[str]) -> None:
@@ -469,7 +345,7 @@ def _set_items(mapping: Any, key: str, items: list[str]) -> None:
     if yamlcomments.is_flow(sequence) or yamlcomments.is_flow(mapping):
         del sequence[:]
         sequence.ca.items.clear()
-        sequence.extend(_text(item, flow=True) for item in items)
+        sequence.extend(yamlvalues.text(item, flow=True) for item in items)
         return
     following = yamlcomments.take_following(mapping, key)
     old = list(sequence)
@@ -487,7 +363,7 @@ def _set_items(mapping: Any, key: str, items: list[str]) -> None:
     )
     del sequence[:]
     sequence.ca.items.clear()
-    sequence.extend(_text(item, flow=False) for item in items)
+    sequence.extend(yamlvalues.text(item, flow=False) for item in items)
     for index, token in enumerate(kept):
         if token is not None:
             yamlcomments.set_comment_token(sequence, index, token)
