@@ -26,13 +26,15 @@ from readiness.cliopts import (
     StageChoice,
     TodayOption,
     checked_root,
+    finite_score,
     require_default,
     scoring_options,
     use_color,
     width,
 )
-from readiness.errors import Exit, guarded, print_diagnostics
+from readiness.errors import CannotRun, Exit, guarded, print_diagnostics
 from readiness.render import Format, ReportFormat
+from readiness.stdio import standard_streams, write_document
 
 if TYPE_CHECKING:
     from readiness.diagnostics import Diagnostic
@@ -85,11 +87,12 @@ def check(
     ] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write the one format to this file.")] = None,
     min_score: Annotated[
-        float | None, typer.Option(min=0, max=100, help="Lowest overall score that passes [default: 70].")
+        float | None,
+        typer.Option(min=0, max=100, callback=finite_score, help="Lowest overall score that passes [default: 70]."),
     ] = None,
     min_category_score: Annotated[
         float | None,
-        typer.Option(min=0, max=100, help="Lowest score any category may have [default: 50]."),
+        typer.Option(min=0, max=100, callback=finite_score, help="Lowest score any category may have [default: 50]."),
     ] = None,
     fail_on: Annotated[
         FailOn | None,
@@ -156,7 +159,7 @@ def check(
         if target_file is not None:
             write_atomic(target_file, text, inputs=inputs)
         elif not quiet_now:
-            sys.stdout.write(text)
+            (sys.stdout.write if form is Format.TEXT else write_document)(text)
         if form is Format.GITHUB:
             _append_step_summary(result, RenderOptions(baseline=comparison))
     if not text_on_terminal and not quiet_now:
@@ -308,7 +311,7 @@ def _report(
         points = found.points
     text = renderer(fmt)(evaluation.result, RenderOptions(history=points))
     if output is None:
-        sys.stdout.write(text)
+        write_document(text)
     else:
         write_atomic(output, text, inputs=evaluation.inputs)
     return evaluation.result
@@ -333,7 +336,7 @@ def cost(
     require_default(file, file_problem)
     name, found = projection(file, display=str(file), root=checked_root(root, file))
     if fmt is CostFormat.json:
-        sys.stdout.write(as_json(found))
+        write_document(as_json(found))
     else:
         sys.stdout.write(as_table(found, name, width(), use_color()))
 
@@ -345,7 +348,7 @@ def schema(
     """Print a JSON Schema, for editors and other tools."""
     from readiness.schemas import schema_text
 
-    sys.stdout.write(schema_text(kind.value))
+    write_document(schema_text(kind.value))
 
 
 @checklists_app.command("list")
@@ -401,9 +404,21 @@ def checklists_lint(files: Annotated[list[Path], typer.Argument(help="Custom pac
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
-    return guarded(lambda: _run(args), debug="--debug" in args)
+    with standard_streams():
+        return guarded(lambda: _run(args), debug="--debug" in args)
 
 
 def _run(args: list[str]) -> int:
+    _require_working_folder()
     code = app(args=args, prog_name="readiness", standalone_mode=False)
     return code if isinstance(code, int) else 0
+
+
+def _require_working_folder() -> None:
+    """Every relative path (the default file, -o) needs the current folder; say so once if it is gone."""
+    try:
+        os.getcwd()
+    except OSError as error:
+        raise CannotRun(
+            f"the current folder cannot be used ({error.strerror}; was it deleted?): change to a folder that exists"
+        ) from None

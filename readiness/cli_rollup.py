@@ -23,6 +23,7 @@ from readiness.cliopts import (
     width,
 )
 from readiness.errors import Exit
+from readiness.stdio import write_document
 
 
 class DiffFormat(str, Enum):
@@ -61,7 +62,7 @@ def diff(
     if fmt is DiffFormat.text:
         sys.stdout.write(as_text(comparison, width()))
     else:
-        sys.stdout.write((as_json if fmt is DiffFormat.json else as_markdown)(comparison))
+        write_document((as_json if fmt is DiffFormat.json else as_markdown)(comparison))
     raise typer.Exit(Exit.NOT_READY if fail_on_regression and comparison.regressions else Exit.READY)
 
 
@@ -93,9 +94,9 @@ def history_command(
     found = history(file, options, limit or HISTORY_LIMIT, root=checked_root(root, file))
     print_diagnostics(found.warnings)
     if fmt is HistoryFormat.json:
-        sys.stdout.write(as_json(found))
+        write_document(as_json(found))
     elif fmt is HistoryFormat.markdown:
-        sys.stdout.write(as_markdown(found))
+        write_document(as_markdown(found))
     else:
         sys.stdout.write(as_text(found, width(), use_color()))
 
@@ -146,7 +147,7 @@ def portfolio(
     for warning in found.warnings:
         print(warning, file=sys.stderr)  # already FILE:LINE:COL: warning: PATH: MESSAGE
     if output is None:
-        sys.stdout.write(text)
+        (sys.stdout.write if fmt is PortfolioFormat.text else write_document)(text)
     else:
         write_atomic(output, text, inputs=found.inputs)  # every assessment and custom pack the roll-up read
     scored = len(found.projects)
