@@ -22,7 +22,7 @@ from readiness.cliopts import (
     use_color,
     width,
 )
-from readiness.errors import Exit
+from readiness.errors import CannotRun, Exit, shortage
 from readiness.stdio import write_document
 
 
@@ -127,15 +127,27 @@ def portfolio(
     from readiness.portfolioview import as_html, as_json, as_markdown, as_text
 
     options = scoring_options(today, False, target)
-    count = workers or _cpus()
-    if sys.stderr.isatty():
-        from rich.progress import Progress
+    count = _worker_count(workers)
+    try:
+        if sys.stderr.isatty():
+            from rich.progress import Progress
 
-        with Progress(transient=True, console=_stderr_console()) as bar:
-            task = bar.add_task("scoring", total=None)
-            found = collect(paths, options, count, lambda done, total: bar.update(task, completed=done, total=total))
-    else:
-        found = collect(paths, options, count)
+            with Progress(transient=True, console=_stderr_console()) as bar:
+                task = bar.add_task("scoring", total=None)
+                found = collect(
+                    paths,
+                    options,
+                    count,
+                    lambda done, total: bar.update(task, completed=done, total=total),
+                    notice=lambda sentence: bar.console.print(f"readiness: warning: {sentence}", markup=False),
+                )
+        else:
+            found = collect(paths, options, count, notice=_warn)
+    except OSError as error:  # no descriptors, processes or memory left to start the workers
+        problem = shortage(error, fewer="pass a smaller --workers")
+        if problem is None:
+            raise
+        raise CannotRun(f"cannot run {count} worker processes: {problem}") from None
     if fmt is PortfolioFormat.html:
         text = as_html(found)
     elif fmt is PortfolioFormat.json:
@@ -154,6 +166,31 @@ def portfolio(
     noun = "assessment" if scored == 1 else "assessments"
     print(f"readiness: {scored} {noun} scored, {len(found.failed)} invalid", file=sys.stderr)
     raise typer.Exit(Exit.BAD_INPUT if found.failed else Exit.READY)
+
+
+# Scoring is CPU-bound: beyond one process per CPU a worker only adds memory (tens of MB each), except while
+# evidence is read from a slow disk. Four per CPU leaves room for that and keeps `--workers 100000` from forking
+# the machine to death.
+WORKERS_PER_CPU = 4
+
+
+def _worker_count(asked: int | None) -> int:
+    """--workers, or the CPUs available; at most WORKERS_PER_CPU per CPU, with a warning, not an error: the
+    roll-up is the same whatever the number, and one CI configuration should run on a small runner and a large one.
+    """
+    cpus = _cpus()
+    if asked is None:
+        return cpus
+    limit = WORKERS_PER_CPU * cpus
+    if asked > limit:
+        noun = "CPU" if cpus == 1 else "CPUs"
+        _warn(f"--workers {asked} is more than {WORKERS_PER_CPU} per CPU available ({cpus} {noun}); using {limit}")
+        return limit
+    return asked
+
+
+def _warn(sentence: str) -> None:
+    print(f"readiness: warning: {sentence}", file=sys.stderr)
 
 
 def _cpus() -> int:

@@ -7,12 +7,15 @@ is kept, so a thousand of them fit in little memory. A bad assessment, or even a
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import multiprocessing.process
 import os
+import signal
 import sys
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -36,6 +39,7 @@ TOP_GAPS = 10  # common gaps shown by the human-readable renderers; the JSON lis
 MAX_CHUNK = 16
 
 Progress = Callable[[int, int], None]
+Notice = Callable[[str], None]
 
 
 @dataclass(frozen=True)
@@ -213,23 +217,32 @@ def collect(
     options: Options,
     workers: int = 1,
     progress: Progress | None = None,
+    notice: Notice | None = None,
 ) -> Portfolio:
     """Discover the assessments under `paths`, evaluate each and roll them up.
 
     With `workers` > 1 the evaluations run in that many processes; the Portfolio is the same whatever the
-    number. `progress(done, total)` is called after each assessment, in the calling process.
+    number. `progress(done, total)` is called after each assessment, in the calling process; `notice(sentence)`
+    when something happened to the run that the Portfolio does not show, such as a worker that died.
+
+    However the call ends (an exception, KeyboardInterrupt, SIGTERM turned into an exception), no worker
+    process outlives it. Running out of file descriptors or processes while starting them is an OSError.
     """
     files, problems = discover(paths)
     outcomes: list[ProjectSummary | Failed] = []
     total = len(files)
-    for outcome in _evaluate_all(files, options, workers):
-        outcomes.append(outcome)
-        if progress is not None:
-            progress(len(outcomes), total)
+    # Closed here, not whenever the generator is collected: an exception in `progress` stops the workers now.
+    with contextlib.closing(_evaluate_all(files, options, workers, notice)) as evaluated:
+        for outcome in evaluated:
+            outcomes.append(outcome)
+            if progress is not None:
+                progress(len(outcomes), total)
     return _assemble(options.today.isoformat(), outcomes, problems)
 
 
-def _evaluate_all(files: list[Path], options: Options, workers: int) -> Iterator[ProjectSummary | Failed]:
+def _evaluate_all(
+    files: list[Path], options: Options, workers: int, notice: Notice | None
+) -> Generator[ProjectSummary | Failed, None, None]:
     workers = min(workers, len(files))
     if workers <= 1:
         for path in files:
@@ -237,18 +250,86 @@ def _evaluate_all(files: list[Path], options: Options, workers: int) -> Iterator
         return
     chunksize = max(1, min(MAX_CHUNK, len(files) // (workers * 4)))
     done = 0
-    executor = ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context())
+    executor: ProcessPoolExecutor | None = None
+    ended = False  # every outcome received, or the pool broke on its own: nothing left to stop
     try:
+        executor = ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(), initializer=_worker_started)
         for outcome in executor.map(partial(summarize, options=options), files, chunksize=chunksize):
             done += 1
             yield outcome
+        ended = True
     except BrokenProcessPool:
-        # A worker died (killed, out of memory): finish the rest here rather than lose the roll-up.
-        pass
+        # A worker died (killed, out of memory): finish the rest here rather than lose the roll-up, and say so.
+        ended = True
+        workers_seen = _processes(executor)
+        if executor is not None:
+            executor.shutdown(wait=True)  # joins every worker: how each ended is known after it
+        if notice is not None:
+            notice(_lost_worker(workers_seen, len(files) - done))
     finally:
-        executor.shutdown(wait=True, cancel_futures=True)
+        if executor is not None and not ended:
+            _stop(executor)
+        elif executor is not None:
+            executor.shutdown(wait=True)
     for path in files[done:]:
         yield summarize(path, options)
+
+
+def _worker_started() -> None:
+    """In each worker, before any work. The parent alone decides when the run stops: Ctrl-C (sent to the whole
+    process group) is left to it, and SIGTERM ends a worker at once instead of the handler inherited by fork,
+    which would unwind it like the parent. And a worker ends when the parent does, however that happens (SIGKILL,
+    the out-of-memory killer): otherwise it would wait for work forever, since its siblings keep the queue open."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_end_with, args=(parent,), name="end-with-parent", daemon=True).start()
+
+
+def _end_with(parent: multiprocessing.process.BaseProcess) -> None:
+    parent.join()  # returns when the parent's end of a pipe closes: the parent has exited
+    os._exit(1)
+
+
+def _processes(executor: ProcessPoolExecutor | None) -> list[multiprocessing.process.BaseProcess]:
+    """The pool's worker processes. The pool keeps them in `_processes` (Python 3.8 to 3.14); Python 3.14
+    adds `terminate_workers`, but it is the only version that has it."""
+    found = getattr(executor, "_processes", None)
+    return list(found.values()) if isinstance(found, dict) else []
+
+
+def _stop(executor: ProcessPoolExecutor) -> None:
+    """Kill the workers now: what they were scoring is no longer wanted, and `shutdown` alone would wait for it.
+    SIGKILL, not SIGTERM: a worker holds nothing that needs cleaning up, and cannot be caught between its start
+    and the moment it resets the handler it inherited."""
+    workers = _processes(executor)
+    for worker in workers:
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            worker.kill()
+    executor.shutdown(wait=True, cancel_futures=True)
+    for worker in workers:
+        with contextlib.suppress(OSError, ValueError, AssertionError):
+            worker.join(timeout=5)
+
+
+def _lost_worker(workers: Sequence[multiprocessing.process.BaseProcess], left: int) -> str:
+    """What to tell the user when the pool broke: how the worker ended, and what was done about it."""
+    codes = [worker.exitcode for worker in workers if worker.exitcode not in (None, 0)]
+    # The pool sends SIGTERM to the other workers once one has died: the odd one out is the one that did.
+    own = [code for code in codes if code != -signal.SIGTERM] or codes
+    if not own:
+        how = "ended abruptly"
+    elif own[0] < 0:
+        how = f"was killed by {signal.Signals(-own[0]).name}"
+        if own[0] == -signal.SIGKILL:
+            how += " (perhaps by the system, short of memory)"
+    else:
+        how = f"exited with status {own[0]}"
+    noun = "assessment" if left == 1 else "assessments"
+    return f"a worker process {how}; the {left} {noun} not yet scored were scored in the main process"
 
 
 def _pool_context() -> BaseContext | None:
