@@ -47,13 +47,13 @@ _EPOCH = re.compile(r"-?[0-9]+")
 
 
 def parse_today(value: str) -> date:
-    """A --today value; ValueError with what is wrong."""
-    if _ISO_DATE.fullmatch(value):
-        try:
+    """A --today value; ValueError saying what is wrong."""
+    try:
+        if _ISO_DATE.fullmatch(value):
             return date.fromisoformat(value)
-        except ValueError as error:  # a month 13 or a February 30
-            raise ValueError(f"'{value}' is not a date: {error}") from None
-    raise ValueError(f"'{value}' is not a date written YYYY-MM-DD")
+    except ValueError:  # a month 13 or a February 30
+        pass
+    raise ValueError(f"'{value}' is not a date (YYYY-MM-DD)")
 
 
 def _today_option(value: str | None) -> str | None:
@@ -62,7 +62,7 @@ def _today_option(value: str | None) -> str | None:
         try:
             parse_today(value)
         except ValueError as error:
-            raise typer.BadParameter(str(error)) from None
+            raise typer.BadParameter(str(error), param_hint="--today") from None
     return value
 
 

@@ -138,7 +138,10 @@ def test_text_shows_what_the_encoding_lacks_as_escapes(
         assert fragment in text
 
 
-@pytest.mark.parametrize("setting", NOT_UTF8.values(), ids=NOT_UTF8.keys())
+DOCUMENT_SETTINGS = {name: NOT_UTF8[name] for name in ("latin-1", "windows-redirected", "c-locale-uncoerced")}
+
+
+@pytest.mark.parametrize("setting", DOCUMENT_SETTINGS.values(), ids=DOCUMENT_SETTINGS.keys())
 @pytest.mark.parametrize(
     "args",
     [
@@ -205,7 +208,6 @@ def test_a_closed_stderr_keeps_its_lines_out_of_the_document_on_stdout(here: Pat
         [sys.executable, "-m", "readiness", "check", "-f", "json", "--today", TODAY],
         cwd=here,
         stdin=subprocess.DEVNULL,
-        capture_output=False,
         stdout=subprocess.PIPE,
         preexec_fn=_close(2),
         timeout=120,
@@ -322,23 +324,23 @@ def test_a_score_that_is_not_a_number_is_a_usage_error(here: Path, option: str, 
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        ("20261121", "'20261121' is not a date written YYYY-MM-DD"),
-        ("2026-W47-6", "'2026-W47-6' is not a date written YYYY-MM-DD"),
-        ("2026-11-21T00:00", "'2026-11-21T00:00' is not a date written YYYY-MM-DD"),
-        ("2026-11-21 ", "'2026-11-21 ' is not a date written YYYY-MM-DD"),
+        ("20261121", "'20261121' is not a date (YYYY-MM-DD)"),
+        ("2026-W47-6", "'2026-W47-6' is not a date (YYYY-MM-DD)"),
+        ("2026-11-21T00:00", "'2026-11-21T00:00' is not a date (YYYY-MM-DD)"),
+        ("2026-11-21 ", "'2026-11-21 ' is not a date (YYYY-MM-DD)"),
         (
             "\uff12\uff10\uff12\uff16-11-21",
-            "'\uff12\uff10\uff12\uff16-11-21' is not a date written YYYY-MM-DD",
+            "'\uff12\uff10\uff12\uff16-11-21' is not a date (YYYY-MM-DD)",
         ),  # full-width digits
-        ("2026-02-30", "'2026-02-30' is not a date: day is out of range for month"),
-        ("\x1b[2Jtomorrow", "'\\u001b[2Jtomorrow' is not a date written YYYY-MM-DD"),
+        ("2026-02-30", "'2026-02-30' is not a date (YYYY-MM-DD)"),
+        ("\x1b[2Jtomorrow", "'\\u001b[2Jtomorrow' is not a date (YYYY-MM-DD)"),
     ],
 )
 def test_today_must_be_written_yyyy_mm_dd(here: Path, value: str, message: str) -> None:
     done = readiness("check", "--today", value, cwd=here)
     assert_not_a_bug(done)
     assert done.code == 2
-    assert f"Invalid value for '--today': {message}" in done.err
+    assert f"Invalid value for --today: {message}" in done.err
     assert "\x1b" not in done.err
 
 
@@ -359,7 +361,7 @@ def test_every_command_refuses_a_date_it_would_have_to_guess(here: Path, args: l
     done = readiness(*args, "--today", "20261121", cwd=here)
     assert_not_a_bug(done)
     assert done.code == 2
-    assert "Invalid value for '--today': '20261121' is not a date written YYYY-MM-DD" in done.err
+    assert "Invalid value for --today: '20261121' is not a date (YYYY-MM-DD)" in done.err
     assert not (here / "demo.html").exists()
 
 
