@@ -155,7 +155,11 @@ class Run:
         if terminal:
             os.close(stderr)
         # Read what the run writes while it runs, so that it never waits for room in a pipe or terminal.
-        self._readers = [threading.Thread(target=self._read_err), threading.Thread(target=self._read_out)]
+        # Daemons: a worker that outlives the run keeps its output open, and must fail the test, not hang pytest.
+        self._readers = [
+            threading.Thread(target=self._read_err, daemon=True),
+            threading.Thread(target=self._read_out, daemon=True),
+        ]
         for reader in self._readers:
             reader.start()
 
