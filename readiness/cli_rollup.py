@@ -116,7 +116,11 @@ def portfolio(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file.")] = None,
     workers: Annotated[
         int | None,
-        typer.Option("--workers", min=1, help="Processes that score in parallel [default: the CPUs available]."),
+        typer.Option(
+            "--workers",
+            min=1,
+            help="Processes that score in parallel, at most 4 per CPU [default: the CPUs available].",
+        ),
     ] = None,
     target: Annotated[StageChoice | None, typer.Option(help="Gate this stage instead of each project.target.")] = None,
     today: TodayOption = None,
