@@ -14,13 +14,12 @@ import os
 import signal
 import sys
 import threading
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from fractions import Fraction
-from functools import partial
 from multiprocessing.context import BaseContext
 from pathlib import Path
 
@@ -248,15 +247,22 @@ def _evaluate_all(
         for path in files:
             yield summarize(path, options)
         return
-    chunksize = max(1, min(MAX_CHUNK, len(files) // (workers * 4)))
+    size = max(1, min(MAX_CHUNK, len(files) // (workers * 4)))
     done = 0
     executor: ProcessPoolExecutor | None = None
     ended = False  # every outcome received, or the pool broke on its own: nothing left to stop
     try:
         executor = ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(), initializer=_worker_started)
-        for outcome in executor.map(partial(summarize, options=options), files, chunksize=chunksize):
-            done += 1
-            yield outcome
+        # Chunks submitted one by one rather than through `map`, whose clean-up cancels the futures from this
+        # thread while the pool's own thread may be failing them (Python 3.10 and 3.11 then print a traceback).
+        pending = deque(
+            executor.submit(_summarize_all, files[start : start + size], options)
+            for start in range(0, len(files), size)
+        )
+        while pending:
+            for outcome in pending.popleft().result():
+                done += 1
+                yield outcome
         ended = True
     except BrokenProcessPool:
         # A worker died (killed, out of memory): finish the rest here rather than lose the roll-up, and say so.
@@ -273,6 +279,11 @@ def _evaluate_all(
             executor.shutdown(wait=True)
     for path in files[done:]:
         yield summarize(path, options)
+
+
+def _summarize_all(paths: list[Path], options: Options) -> list[ProjectSummary | Failed]:
+    """One chunk, in a worker."""
+    return [summarize(path, options) for path in paths]
 
 
 def _worker_started() -> None:
