@@ -306,8 +306,8 @@ def _end_with(parent: multiprocessing.process.BaseProcess) -> None:
 
 
 def _processes(executor: ProcessPoolExecutor | None) -> list[multiprocessing.process.BaseProcess]:
-    """The pool's worker processes. The pool keeps them in `_processes` (Python 3.8 to 3.14); Python 3.14
-    adds `terminate_workers`, but it is the only version that has it."""
+    """The pool's worker processes, kept in `_processes` from Python 3.8 on: the public `kill_workers` arrives
+    only with Python 3.14, and the exit codes that say how a worker died are not public at all."""
     found = getattr(executor, "_processes", None)
     return list(found.values()) if isinstance(found, dict) else []
 
