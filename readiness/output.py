@@ -145,10 +145,12 @@ def _replace(path: Path, folder: Path, text: str) -> None:
             os.fsync(stream.fileno())
         os.replace(temporary, path)
         _sync_folder(folder)
-    except OSError as error:
+    except BaseException as error:  # a write cut short by SIGTERM or Ctrl-C leaves no temporary file either
         with contextlib.suppress(OSError):
             os.unlink(temporary)
-        raise _cannot_write(path, error) from None
+        if isinstance(error, OSError):
+            raise _cannot_write(path, error) from None
+        raise
 
 
 def _cannot_write(path: Path, error: OSError | ValueError) -> InputError:

@@ -266,3 +266,22 @@ def test_a_portfolio_never_writes_over_an_assessment_or_pack_it_read(tmp_path: P
     assert run.code == 2
     assert f"{output}:1:1: error: $: refusing to write the output over its own input" in run.err
     assert {str(p): p.read_bytes() for p in root.rglob("*") if p.is_file()} == before
+
+
+def test_a_write_stopped_by_a_signal_leaves_no_temporary_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SIGTERM arrives as an exception (errors.Terminated) wherever the run is: in the middle of the rename, the old
+    file stays whole and no `.NAME.*.tmp` is left beside it."""
+    from readiness import output
+    from readiness.errors import Terminated
+
+    target = tmp_path / "report.html"
+    target.write_text("the old report\n", encoding="utf-8")
+
+    def stopped(*args: object) -> None:
+        raise Terminated(15)
+
+    monkeypatch.setattr(output.os, "replace", stopped)
+    with pytest.raises(Terminated):
+        output.write_atomic(target, "the new report\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html"]
+    assert target.read_text(encoding="utf-8") == "the old report\n"
