@@ -228,7 +228,7 @@ def _assemble_with(extra: Sequence[tuple[Path, str]], use: Sequence[str] | None)
 @lru_cache(maxsize=1)
 def _builtin_pack_files() -> tuple[tuple[PackFile, ...], tuple[Diagnostic, ...]]:
     """The built-in packs, read once per process. Parsing their YAML is a fifth of a `check`, so the build
-    puts them in the package already read, as plain JSON (readiness.prebuilt); when the packs were edited
+    puts them in the package already read, as Python literals (readiness.prebuilt); when the packs were edited
     since, they are read from their YAML."""
     paths = builtin_files()
     documents = prebuilt.packs_in_package(paths)

@@ -172,7 +172,7 @@ def _assert_carries_the_artifacts(wheel: Path) -> None:
         "__init__.py",
         "assessment_schema.py",
         "checklist_schema.py",
-        "packs.json",
+        "packs.py",
         "result_schema.py",
     ]
     assert len([n for n in names if n.startswith("templates_html/tmpl_") and n.endswith(".py")]) == 2
