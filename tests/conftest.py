@@ -137,3 +137,52 @@ def sarif_schema() -> dict[str, Any]:
         pytest.skip(f"the SARIF schema {SARIF_SCHEMA} is not here")
     schema: dict[str, Any] = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
     return schema
+
+
+def in_terminal(*args: str, env: dict[str, str], cwd: Path | None = None) -> tuple[int, str]:
+    """`readiness ARGS…` as a process with its stdout on a real pseudo-terminal: its exit code and what it printed
+    there (line ends as written to a file). stdin is closed and stderr thrown away."""
+    import pty
+    import sys
+
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "readiness", *args],
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        stdout=terminal,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, **env},
+    )
+    os.close(terminal)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(controller, 65536)
+        except OSError:  # the terminal closed: the process is done writing
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    code = process.wait(timeout=120)
+    os.close(controller)
+    return code, b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+
+
+def files_in(folder: Path) -> dict[str, str]:
+    """Every file, link and special file under `folder`, by path: a regular file's digest, a link's target, another
+    kind's type. What a test compares before and after a run to show that nothing was written or changed."""
+    import hashlib
+    import stat
+
+    seen: dict[str, str] = {}
+    for path in sorted(folder.rglob("*")):
+        info = path.lstat()
+        name = str(path.relative_to(folder))
+        if stat.S_ISLNK(info.st_mode):
+            seen[name] = "link to " + os.readlink(path)
+        elif stat.S_ISREG(info.st_mode):
+            seen[name] = hashlib.sha256(path.read_bytes()).hexdigest()
+        else:
+            seen[name] = f"mode {stat.S_IFMT(info.st_mode):o}"
+    return seen

@@ -8,7 +8,6 @@ usage error that names it).
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import shutil
@@ -21,7 +20,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.conftest import Run, git
+from tests.conftest import Run, files_in, git
 
 CASES = Path(__file__).resolve().parent / "cases"
 TODAY_EPOCH = "1795219200"  # 2026-11-21T00:00:00Z
@@ -106,21 +105,6 @@ def make_setup(step: dict[str, Any], here: Path) -> None:
         raise AssertionError(f"unknown setup step {step}")
 
 
-def snapshot(folder: Path) -> dict[str, str]:
-    """Every regular file's digest and every link's target: what the user wrote, to compare after the run."""
-    seen: dict[str, str] = {}
-    for path in sorted(folder.rglob("*")):
-        info = path.lstat()
-        name = str(path.relative_to(folder))
-        if stat.S_ISLNK(info.st_mode):
-            seen[name] = "link to " + os.readlink(path)
-        elif stat.S_ISREG(info.st_mode):
-            seen[name] = hashlib.sha256(path.read_bytes()).hexdigest()
-        elif not stat.S_ISDIR(info.st_mode):
-            seen[name] = f"mode {stat.S_IFMT(info.st_mode):o}"
-    return seen
-
-
 def shown(run: Run, entry: dict[str, Any]) -> bool:
     if "shows" in entry:
         return str(entry["shows"]) in run.out + run.err
@@ -151,7 +135,7 @@ def run_case(case: Case, tmp_path: Path, cli: Callable[..., Run], monkeypatch: p
             monkeypatch.delenv(name, raising=False)
         else:
             monkeypatch.setenv(name, str(value).replace("{here}", str(here)))
-    before = snapshot(here)
+    before = files_in(here)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", TODAY_EPOCH)
     monkeypatch.setenv("COLUMNS", "100")
     run = cli(*case.args)
@@ -167,7 +151,7 @@ def run_case(case: Case, tmp_path: Path, cli: Callable[..., Run], monkeypatch: p
     if case.errors is not None:
         errors = [t for t in run.err.splitlines() if (m := DIAGNOSTIC.match(t)) and m["level"] == "error"]
         assert len(errors) == case.errors, label
-    assert snapshot(here) == before, f"the run changed the user's files\n{label}"
+    assert files_in(here) == before, f"the run changed the user's files\n{label}"
     return run
 
 

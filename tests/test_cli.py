@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import pty
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,7 +13,7 @@ from rich.cells import cell_len
 
 from readiness import engine
 from readiness.catalog import BUILTIN_ORDER
-from tests.conftest import EXAMPLE, REPO, TODAY, Run
+from tests.conftest import EXAMPLE, REPO, TODAY, Run, in_terminal
 
 CliRunner = Callable[..., Run]
 Writer = Callable[..., Path]
@@ -172,36 +169,12 @@ def test_interrupt_is_exit_130(cli: CliRunner, monkeypatch: pytest.MonkeyPatch) 
     assert "Traceback" not in run.err
 
 
-def _in_terminal(*args: str, env: dict[str, str]) -> str:
-    """Run the console command with its stdout on a real pseudo-terminal and return what it printed."""
-    controller, terminal = pty.openpty()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "readiness", *args],
-        stdout=terminal,
-        stderr=subprocess.DEVNULL,
-        env={**os.environ, "COLUMNS": "120", **env},
-    )
-    os.close(terminal)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(controller, 65536)
-        except OSError:  # the terminal closed: the process is done writing
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    process.wait(timeout=30)
-    os.close(controller)
-    return b"".join(chunks).decode()
-
-
 def test_colour_on_a_terminal_and_none_with_no_color() -> None:
     base = {"TERM": "xterm-256color"}
     without = {key: value for key, value in os.environ.items() if key != "NO_COLOR"}
-    coloured = _in_terminal("check", str(EXAMPLE), "--today", TODAY, env={**base, **without})
+    _, coloured = in_terminal("check", str(EXAMPLE), "--today", TODAY, env={"COLUMNS": "120", **base, **without})
     assert "\x1b[" in coloured
-    plain = _in_terminal("check", str(EXAMPLE), "--today", TODAY, env={**base, "NO_COLOR": "1"})
+    _, plain = in_terminal("check", str(EXAMPLE), "--today", TODAY, env={"COLUMNS": "120", **base, "NO_COLOR": "1"})
     assert "\x1b[" not in plain
     assert "NOT-READY" in plain
     assert max(cell_len(line) for line in plain.replace("\r", "").splitlines()) <= 80

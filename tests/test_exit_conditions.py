@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import pty
 import re
 import resource
 import signal
@@ -25,7 +24,7 @@ from typing import IO, Any
 import pytest
 from rich.cells import cell_len
 
-from tests.conftest import EXAMPLE, TODAY
+from tests.conftest import EXAMPLE, TODAY, in_terminal
 
 ARABIC = "مرحبا"
 ROCKET = "🚀"
@@ -427,37 +426,19 @@ def test_a_deleted_current_folder_is_named(
     assert done.err.startswith("readiness: error: the current folder cannot be used (No such file or directory")
 
 
-def _in_terminal(*args: str, cwd: Path, env: Mapping[str, str]) -> str:
-    """The command with its stdout on a real pseudo-terminal; what it printed there."""
-    controller, terminal = pty.openpty()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "readiness", *args],
-        cwd=cwd,
-        stdin=subprocess.DEVNULL,
-        stdout=terminal,
-        stderr=subprocess.DEVNULL,
-        env={**os.environ, "NO_COLOR": "1", "TERM": "xterm", **env},
-    )
-    os.close(terminal)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(controller, 65536)
-        except OSError:  # the terminal closed: the process is done writing
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    assert process.wait(timeout=120) == 1
-    os.close(controller)
-    return b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
-
-
 @pytest.mark.parametrize(
     ("columns", "expected"), [("1", 40), ("39", 40), ("0", 80), ("-5", 80), ("wide", 80), ("100000", 80)]
 )
 def test_the_text_fits_a_sane_width_whatever_columns_says(tmp_path: Path, columns: str, expected: int) -> None:
-    shown = _in_terminal("check", str(EXAMPLE), "--today", TODAY, cwd=tmp_path, env={"COLUMNS": columns})
+    code, shown = in_terminal(
+        "check",
+        str(EXAMPLE),
+        "--today",
+        TODAY,
+        cwd=tmp_path,
+        env={"NO_COLOR": "1", "TERM": "xterm", "COLUMNS": columns},
+    )
+    assert code == 1
     lines = shown.splitlines()
     assert max(cell_len(line) for line in lines) <= expected
     # The category table stays a table: a row holds a category and its four numbers.

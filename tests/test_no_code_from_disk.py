@@ -23,7 +23,6 @@ import marshal
 import os
 import pickle
 import shutil
-import stat
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -32,7 +31,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, TODAY
+from tests.conftest import REPO, TODAY, files_in
 from tests.origins import EVERYTHING, Origins, probe
 
 EXAMPLE = REPO / "examples" / "support-copilot"
@@ -223,27 +222,12 @@ def test_pickles_and_code_planted_where_the_cache_was_never_run(place: str, proj
 # --- Nothing written but the outputs ------------------------------------------------------------------------
 
 
-def _files(folder: Path) -> dict[str, str]:
-    """Every file and link under `folder` with its content's digest (or target), and every folder, by path."""
-    seen: dict[str, str] = {}
-    for path in sorted(folder.rglob("*")):
-        info = path.lstat()
-        name = str(path.relative_to(folder))
-        if stat.S_ISLNK(info.st_mode):
-            seen[name] = "link to " + os.readlink(path)
-        elif stat.S_ISREG(info.st_mode):
-            seen[name] = hashlib.sha256(path.read_bytes()).hexdigest()
-        else:
-            seen[name] = f"mode {stat.S_IFMT(info.st_mode):o}"
-    return seen
-
-
 def test_a_run_writes_nothing_but_the_files_it_is_asked_for(project: Path, tmp_path: Path) -> None:
     home, cache, temporary = (tmp_path / name for name in ("home", "xdg-cache", "tmp"))
     for folder in (home, cache, temporary):
         folder.mkdir()
     env = _env(HOME=str(home), XDG_CACHE_HOME=str(cache), TMPDIR=str(temporary))
-    before = _files(project)
+    before = files_in(project)
     runs = [
         ["check", "readiness.yaml", "--today", TODAY, "-f", "json", "-o", "result.json", "-f", "sarif:result.sarif"],
         ["report", "readiness.yaml", "--today", TODAY, "-o", "report.html"],
@@ -256,11 +240,11 @@ def test_a_run_writes_nothing_but_the_files_it_is_asked_for(project: Path, tmp_p
     for args in runs:
         done = readiness(*args, cwd=project, env=env)
         assert done.returncode in (0, 1), f"{args}: {done.stderr}"
-    after = _files(project)
+    after = files_in(project)
     named = {"result.json", "result.sarif", "report.html", "report.md", "portfolio.html"}
     assert set(after) - set(before) == named
     assert {name: after[name] for name in before} == before
-    assert (_files(home), _files(cache), _files(temporary)) == ({}, {}, {})
+    assert (files_in(home), files_in(cache), files_in(temporary)) == ({}, {}, {})
 
 
 # --- The package's prebuilt artifacts -----------------------------------------------------------------------
