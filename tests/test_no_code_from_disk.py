@@ -391,7 +391,7 @@ ALLOWED = {
     # fastjsonschema's code for our own schema, generated in memory when the package's module is stale.
     ("prebuilt.py", "exec"): 1,
     ("prebuilt.py", "compile"): 1,
-    # The package's own generated validator module, in readiness/_generated/.
+    # The package's own generated modules (validators, built-in packs), in readiness/_generated/.
     ("prebuilt.py", "spec_from_file_location"): 1,
     ("prebuilt.py", "exec_module"): 1,
     # Jinja's name for a compiled template's module, for the build to write it.
