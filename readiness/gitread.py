@@ -14,7 +14,6 @@ that the few we recognise are told in our words; the others are quoted, on one l
 
 from __future__ import annotations
 
-import codecs
 import os
 import posixpath
 import subprocess
@@ -28,8 +27,7 @@ from typing import IO
 
 from readiness.diagnostics import InputError
 from readiness.textsafe import first_control, visible
-from readiness.yamlsource import MAX_BYTES, file_problem
-from readiness.yamltext import position_of
+from readiness.yamlsource import MAX_BYTES, decode_text, file_problem
 
 GIT_TIMEOUT_SECONDS = 30  # for each git process, and for each object a batch is asked for
 _CHUNK = 1 << 16  # what is read at a time of an object that is not kept
@@ -279,22 +277,10 @@ def _skip(out: IO[bytes], size: int) -> None:
         left -= len(chunk)
 
 
-def decode(data: bytes, label: str) -> str:
-    """A blob's text, refused as on disk when it is not UTF-8 (a byte-order mark is dropped)."""
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8) :]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line, column = position_of(data[: error.start].decode("utf-8", "replace"))
-        message = f"not valid UTF-8: byte 0x{data[error.start]:02x} cannot be decoded"
-        raise file_problem(label, message, line, column) from None
-
-
 def text_of(found: Object, label: str, path: str, ref: str) -> str:
     """The text of the blob `found` at `path` in `ref`, or why there is none, as an InputError at `label`."""
     if found.kind == "blob" and found.data is not None:
-        return decode(found.data, label)
+        return decode_text(found.data, label)
     if found.kind == "blob":
         raise file_problem(label, f"file is {found.size:,} bytes at {ref}; the limit is 5 MB ({MAX_BYTES:,} bytes)")
     if found.kind == "tree":

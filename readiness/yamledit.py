@@ -29,15 +29,15 @@ from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
 
 from readiness import yamlcomments, yamlrender, yamlvalues
+from readiness.diagnostics import InputError
 from readiness.output import write_atomic
-from readiness.yamlsource import file_problem, parse_document, read_text
+from readiness.yamlsource import decode_text, file_problem, parse_document, read_bytes
 
 # ruamel's nodes (CommentedMap, CommentedSeq, CommentToken) expose their comment and style records as Any;
 # the helpers below take and return Any where they handle those.
 
 # A save holds the lock for milliseconds; waiting this long means another program is stuck holding it.
 LOCK_TIMEOUT = 30.0
-_READ_TRIES = 3
 
 
 class FileChanged(Exception):
@@ -97,18 +97,10 @@ def open_assessment(path: Path) -> EditableAssessment:
 
 
 def _read(path: Path, display: str) -> tuple[bytes, str]:
-    """The file's bytes and its text, after every check the tool's reader makes (a regular file, the size
-    limit, UTF-8). The bytes are read a second time, as the baseline a save compares with; a file replaced
-    between the two reads is read again."""
-    for _ in range(_READ_TRIES):
-        text = read_text(path, display)
-        try:
-            raw = path.read_bytes()
-        except OSError as error:
-            raise file_problem(display, f"cannot read: {error.strerror}") from None
-        if raw.removeprefix(codecs.BOM_UTF8) == text.encode("utf-8"):
-            return raw, text
-    raise file_problem(display, "the file kept changing while it was read; try again when it is saved")
+    """The file's bytes, the baseline a save compares with, and its text, after every check the tool's reader
+    makes (inside the project, a regular file, the size limit, UTF-8): one read serves both."""
+    raw = read_bytes(path, display)
+    return raw, decode_text(raw, display)
 
 
 def _ruamel_problem(display: str, error: YAMLError, offset: int) -> Exception:
@@ -252,12 +244,12 @@ def _compare_and_write(doc: EditableAssessment) -> None:
     text, rendered = yamlrender.render(doc.data, doc._layout, doc._source, doc._rendered)
     written = yamlrender.outward(text, doc._layout)
     data = written.encode("utf-8")
-    try:
-        current = doc.path.read_bytes()
-    except FileNotFoundError:
-        raise FileChanged(f"{doc.path} was deleted or moved since it was read") from None
-    except OSError as error:
-        raise file_problem(str(doc.path), f"cannot read: {error.strerror}") from None
+    try:  # by the reader's rules too: another program may have put a link, a FIFO or a huge file in its place
+        current = read_bytes(doc.path, str(doc.path))
+    except InputError:
+        if not (doc.path.exists() or doc.path.is_symlink()):
+            raise FileChanged(f"{doc.path} was deleted or moved since it was read") from None
+        raise
     if current != doc.baseline:
         raise FileChanged(f"{doc.path} was changed by someone else since it was read; nothing was written")
     if data != current:

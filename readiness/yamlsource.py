@@ -84,8 +84,8 @@ def file_problem(file: str, message: str, line: int = 1, column: int = 1) -> Inp
     return InputError([Diagnostic(file, line, column, Level.ERROR, "$", message)])
 
 
-def read_text(path: Path, display: str, within: Root | None = None) -> str:
-    """The file's text, refusing what is not a small regular UTF-8 file inside the project root.
+def read_bytes(path: Path, display: str, within: Root | None = None) -> bytes:
+    """The file's bytes, refusing what is not a small regular file inside the project root.
 
     `within` is the root the file may not leave (containment.py); by default the file's own root, which is the
     rule for a file named on the command line.
@@ -116,16 +116,26 @@ def read_text(path: Path, display: str, within: Root | None = None) -> str:
         raise file_problem(display, f"cannot read: {exc.strerror}") from None
     if len(raw) > MAX_BYTES:
         raise file_problem(display, f"file is over the 5 MB limit ({MAX_BYTES:,} bytes)")
+    return raw
+
+
+def read_text(path: Path, display: str, within: Root | None = None) -> str:
+    """The file's text, refusing what is not a small regular UTF-8 file inside the project root (see read_bytes)."""
+    return decode_text(read_bytes(path, display, within), display)
+
+
+def decode_text(raw: bytes, display: str) -> str:
+    """The text of a file's bytes (a byte-order mark dropped); not UTF-8 is an input error at the first bad byte.
+    The one rule for a file on disk, a blob from git and a file the walk edits."""
     if raw.startswith(codecs.BOM_UTF8):
         raw = raw[len(codecs.BOM_UTF8) :]  # strip it here, so decode offsets index `raw` itself
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line, column = position_of(raw[: exc.start].decode("utf-8", "replace"))
         raise file_problem(
             display, f"not valid UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded", line, column
         ) from None
-    return text
 
 
 def read_document(path: Path, display: str | None = None, *, tolerant: bool = False) -> Document:
