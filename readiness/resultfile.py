@@ -138,10 +138,18 @@ def _no_constant(word: str) -> Any:
 
 def _control_in(entry: dict[str, Any]) -> bool:
     """What `_shown` refuses in an id or a title, as a yes or no."""
-    return any(
-        isinstance(text, str) and first_control(text.translate(_AS_SPACES) if field == "title" else text) is not None
-        for field, text in ((field, entry.get(field)) for field in ("id", "pack", "title"))
-    )
+    return any(_controls(entry))
+
+
+def _controls(entry: dict[str, Any]) -> Iterator[tuple[str, str, int]]:
+    """Each field of an id or title that holds a control character, with the field's text and where the character
+    stands. A title may hold a tab or a line break, which every view shows as a space; an id may not."""
+    for field in ("id", "pack", "title"):
+        text = entry.get(field)
+        if isinstance(text, str):
+            position = first_control(text.translate(_AS_SPACES) if field == "title" else text)
+            if position is not None:
+                yield field, text, position
 
 
 def parse(text: str, file: str, *, named_json: bool = False) -> tuple[Document, JsonText]:
@@ -245,18 +253,12 @@ def _shown(document: Document, key: str, entries: list[dict[str, Any]]) -> list[
     matches with `$` before a final line break, lets one through at the end)."""
     found = []
     for index, entry in enumerate(entries):
-        for field in ("id", "pack", "title"):
-            text = entry.get(field)
-            if not isinstance(text, str):
-                continue
-            position = first_control(text.translate(_AS_SPACES) if field == "title" else text)
-            if position is not None:
-                code = ord(text[position])
-                message = (
-                    f"'{visible(text)}' holds the control character U+{code:04X} at character {position + 1}, "
-                    "which would reach terminals, logs and reports as it is; remove it"
-                )
-                found.append(document.diag((key, index, field), message))
+        for field, text, position in _controls(entry):
+            message = (
+                f"'{visible(text)}' holds the control character U+{ord(text[position]):04X} at character "
+                f"{position + 1}, which would reach terminals, logs and reports as it is; remove it"
+            )
+            found.append(document.diag((key, index, field), message))
     return found
 
 
