@@ -242,33 +242,49 @@ def _nesting_problem(text: str, file: str) -> InputError | None:
     walking its events is safe; the walk stops at the first node too deep, as libyaml's scanner slows down
     with the square of the depth of flow collections (half a million nested '{a: ' would take an hour).
     """
-    open_: list[_Open] = []
     try:
-        for event in yaml.parse(text, Loader=_Loader):
-            if isinstance(event, yaml.CollectionEndEvent):
-                open_.pop()
-                continue
-            if not isinstance(event, yaml.NodeEvent):
-                continue
-            path: JsonPath = ()
-            key = False
-            if open_:
-                parent = open_[-1]
-                key = parent.mapping and parent.children % 2 == 0
-                if key:  # not a level of its own, as in _Builder; it names the path of its value
-                    parent.key = event.value if isinstance(event, yaml.ScalarEvent) else "?"
-                    path = parent.path
-                else:
-                    path = (*parent.path, parent.key if parent.mapping else parent.children)
-                parent.children += 1
-            if len(open_) > MAX_DEPTH and not key:
-                line, column = (event.start_mark.line + 1, event.start_mark.column + 1) if event.start_mark else (1, 1)
-                message = f"nesting is deeper than {MAX_DEPTH} levels"
-                return InputError([Diagnostic(file, line, column, Level.ERROR, json_path(path), message)])
-            if isinstance(event, yaml.CollectionStartEvent):
-                open_.append(_Open(path, isinstance(event, yaml.MappingStartEvent)))
+        return _first_too_deep(text, file, _Loader)
+    except yaml.YAMLError as exc:
+        if getattr(exc, "problem", None) != _LIBYAML_LIMIT:
+            return None  # composing reports it, with its line and column
+    # libyaml 0.2.6 gives up at its own limit of 1,000 levels while scanning ahead, before yielding the event
+    # that is too deep for us; 0.2.5 has no such limit. PyYAML's parser has neither, and it also keeps its own
+    # stack, so the same file is told the same way whichever libyaml the machine has. It looks ahead no more
+    # than 1,024 characters for a key, so this costs under a second even for 100,000 nested '['.
+    try:
+        return _first_too_deep(text, file, yaml.SafeLoader)
     except yaml.YAMLError:
-        pass  # composing reports it, with its line and column
+        return None
+
+
+_LIBYAML_LIMIT = "exceeded maximum nesting depth"
+
+
+def _first_too_deep(text: str, file: str, loader: type[Any]) -> InputError | None:
+    open_: list[_Open] = []
+    for event in yaml.parse(text, Loader=loader):
+        if isinstance(event, yaml.CollectionEndEvent):
+            open_.pop()
+            continue
+        if not isinstance(event, yaml.NodeEvent):
+            continue
+        path: JsonPath = ()
+        key = False
+        if open_:
+            parent = open_[-1]
+            key = parent.mapping and parent.children % 2 == 0
+            if key:  # not a level of its own, as in _Builder; it names the path of its value
+                parent.key = event.value if isinstance(event, yaml.ScalarEvent) else "?"
+                path = parent.path
+            else:
+                path = (*parent.path, parent.key if parent.mapping else parent.children)
+            parent.children += 1
+        if len(open_) > MAX_DEPTH and not key:
+            line, column = (event.start_mark.line + 1, event.start_mark.column + 1) if event.start_mark else (1, 1)
+            message = f"nesting is deeper than {MAX_DEPTH} levels"
+            return InputError([Diagnostic(file, line, column, Level.ERROR, json_path(path), message)])
+        if isinstance(event, yaml.CollectionStartEvent):
+            open_.append(_Open(path, isinstance(event, yaml.MappingStartEvent)))
     return None
 
 
