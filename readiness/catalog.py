@@ -12,7 +12,7 @@ from typing import Any
 
 from readiness import prebuilt, schemas
 from readiness.diagnostics import Diagnostic, InputError, Level, did_you_mean, has_errors
-from readiness.evidence import glob_problem
+from readiness.globs import glob_problem
 from readiness.model import Activity, AutoCheck, Catalog, Effort, Item, Pack, Severity, Source, Stage
 from readiness.resources import data_dir
 from readiness.yamlsource import Document, read_document

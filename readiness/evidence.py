@@ -14,12 +14,21 @@ import re
 import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from readiness.containment import Root
 from readiness.diagnostics import Diagnostic, Level
-from readiness.globs import GlobError, glob_pattern, is_glob, literal_tail, split_glob
+from readiness.globs import (
+    GlobError,
+    absolute,
+    control_problem,
+    glob_pattern,
+    glob_problem,
+    is_glob,
+    literal_tail,
+    split_glob,
+    unreadable,
+)
 from readiness.model import Catalog, Facts, PathCheck, Source
 from readiness.textsafe import first_control, visible
 from readiness.yamlsource import Document
@@ -31,7 +40,6 @@ SKIPPED_FOLDERS = frozenset(
      ".pytest_cache", ".ruff_cache"}
 )  # fmt: skip
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]+):")
-_DRIVE = re.compile(r"^[A-Za-z]:")
 
 
 class _Escape(ValueError):
@@ -70,7 +78,7 @@ class _Tree:
 
     def locate(self, relative: str, entry: str) -> str:
         """The absolute, normalised path of `relative` (part of `entry`); raises _Escape when it leaves the root."""
-        if entry.startswith(("/", "\\")) or _DRIVE.match(entry):
+        if absolute(entry):
             raise _Escape(f"'{entry}' is an absolute path; write it relative to the folder of the assessment")
         joined = os.path.normpath(os.path.join(self._folder, relative))
         if not self.inside(joined):
@@ -234,40 +242,6 @@ def _special(mode: int) -> str:
     return "a special file"
 
 
-@lru_cache(maxsize=1024)
-def glob_problem(pattern: str) -> str | None:
-    """Why a glob in a pack's `auto.files` cannot be used, if it cannot: packs do not know where a project is."""
-    control = control_problem(pattern)
-    if control is not None:
-        return control
-    if pattern.startswith(("/", "\\")) or _DRIVE.match(pattern):
-        return f"'{pattern}' is absolute; automated globs are relative to the assessment's folder"
-    if ".." in PurePosixPath(pattern.replace("\\", "/")).parts:  # a glob reads '\\' as '/'
-        return f"'{pattern}' uses '..'; automated globs must stay inside the assessment's folder"
-    try:
-        glob_pattern(pattern.replace("\\", "/"))
-    except GlobError as error:
-        return _unreadable(pattern, error)
-    return None
-
-
-def _unreadable(entry: str, error: GlobError) -> str:
-    return f"'{entry}' is not a glob readiness can read: {error}"
-
-
-def control_problem(entry: str) -> str | None:
-    """Why an entry holding a control character is refused: no file in a repository is named with one, and
-    shown as it is, a line break would split a diagnostic in two and an escape sequence would reach the
-    terminal. The entry is shown with the character written out."""
-    position = first_control(entry)
-    if position is None:
-        return None
-    return (
-        f"'{visible(entry)}' holds the control character U+{ord(entry[position]):04X} at character "
-        f"{position + 1}; a path or URL never does"
-    )
-
-
 def _matches(tree: _Tree, entry: str) -> tuple[str, ...]:
     """Paths (relative to the assessment's folder) that a glob matches."""
     prefix, rest = split_glob(entry.replace("\\", "/"))
@@ -276,7 +250,7 @@ def _matches(tree: _Tree, entry: str) -> tuple[str, ...]:
     try:  # before the folder is looked at: a glob that cannot be read is wrong whether the folder exists or not
         match = glob_pattern(rest).match
     except GlobError as error:
-        raise _Escape(_unreadable(entry, error)) from None
+        raise _Escape(unreadable(entry, error)) from None
     known = tree.bases.get(prefix)
     if known is None:
         base = tree.locate(prefix or ".", entry)

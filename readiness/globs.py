@@ -1,4 +1,5 @@
-"""Glob patterns of evidence and automated checks, compiled to regular expressions that never backtrack for long.
+"""Glob patterns of evidence and automated checks, compiled to regular expressions that never backtrack for long,
+and the rules an entry of a pack or an assessment must follow before anything is matched against it.
 
 `**` spans any number of folders (none included); `*`, `?` and `[...]` stay within one name; `[!...]` negates.
 """
@@ -9,8 +10,12 @@ import itertools
 import re
 from collections.abc import Iterator
 from functools import lru_cache
+from pathlib import PurePosixPath
+
+from readiness.textsafe import first_control, visible
 
 _MAGIC = re.compile(r"[*?\[]")
+_DRIVE = re.compile(r"^[A-Za-z]:")
 
 
 def is_glob(entry: str) -> bool:
@@ -129,3 +134,45 @@ def literal_tail(pattern: str) -> str:
     cut = max(last.rfind("*"), last.rfind("?"), last.rfind("]"))
     tail = last[cut + 1 :]
     return "" if "[" in tail else tail
+
+
+# --- What a pack or an assessment may write as an entry ---------------------------------------------------
+
+
+def absolute(entry: str) -> bool:
+    """Rooted or on a drive, on any system: evidence and globs are relative to the assessment's folder."""
+    return entry.startswith(("/", "\\")) or _DRIVE.match(entry) is not None
+
+
+@lru_cache(maxsize=1024)
+def glob_problem(pattern: str) -> str | None:
+    """Why a glob in a pack's `auto.files` cannot be used, if it cannot: packs do not know where a project is."""
+    control = control_problem(pattern)
+    if control is not None:
+        return control
+    if absolute(pattern):
+        return f"'{pattern}' is absolute; automated globs are relative to the assessment's folder"
+    if ".." in PurePosixPath(pattern.replace("\\", "/")).parts:  # a glob reads '\\' as '/'
+        return f"'{pattern}' uses '..'; automated globs must stay inside the assessment's folder"
+    try:
+        glob_pattern(pattern.replace("\\", "/"))
+    except GlobError as error:
+        return unreadable(pattern, error)
+    return None
+
+
+def unreadable(entry: str, error: GlobError) -> str:
+    return f"'{entry}' is not a glob readiness can read: {error}"
+
+
+def control_problem(entry: str) -> str | None:
+    """Why an entry holding a control character is refused: no file in a repository is named with one, and
+    shown as it is, a line break would split a diagnostic in two and an escape sequence would reach the
+    terminal. The entry is shown with the character written out."""
+    position = first_control(entry)
+    if position is None:
+        return None
+    return (
+        f"'{visible(entry)}' holds the control character U+{ord(entry[position]):04X} at character "
+        f"{position + 1}; a path or URL never does"
+    )
