@@ -1,8 +1,8 @@
 """Build hook: put the schema validators, the compiled report templates and the read built-in packs into the
 package, so that no run has to make them and none keeps them anywhere a user or a pull request can write.
 
-The work is readiness/prebuilt.py's, the module every run uses to check that an artifact still matches its
-sources; this hook only decides where the files go:
+The work is readiness/build.py's, through readiness/load/prebuilt.py, the module every run uses to check that an
+artifact still matches its sources; this hook only decides where the files go:
 
 - a wheel (`pip install .`, also from the sdist): into a temporary folder, added to the wheel as
   readiness/_generated/;
@@ -66,11 +66,11 @@ def generate(root: Path, folder: Path) -> list[Path]:
     another one the build environment may have installed)."""
     sys.path.insert(0, str(root))
     try:
-        import readiness.prebuilt as prebuilt
+        import readiness.build as build
 
-        package = Path(prebuilt.__file__).resolve().parent
+        package = Path(build.__file__).resolve().parent
         if package != (root / "readiness").resolve():
             raise RuntimeError(f"the build imported readiness from {package}, not from {root}")
-        return prebuilt.build(folder)
+        return build.build(folder)
     finally:
         sys.path.remove(str(root))

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from readiness.cli import main
+from readiness.cli.app import main
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "examples" / "support-copilot" / "readiness.yaml"

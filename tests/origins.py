@@ -16,7 +16,7 @@ from pathlib import Path
 
 _PROBE = r"""
 import json, sys
-import readiness.yamlsource as source
+import readiness.load.yamlsource as source
 
 parsed = []
 reader = source.parse_document
@@ -29,8 +29,8 @@ def spy(text, file, **options):
 
 source.parse_document = spy
 import readiness
-from readiness import schemas
-from readiness.cli import main
+from readiness.load import schemas
+from readiness.cli.app import main
 from readiness.render import templating
 
 report, runs = sys.argv[1], json.loads(sys.argv[2])

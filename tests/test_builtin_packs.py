@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from readiness import schemas
-from readiness.catalog import BUILTIN_ORDER, builtin_files, load_catalog, read_pack
-from readiness.model import Stage
-from readiness.yamlsource import read_document
+from readiness.core.catalog import BUILTIN_ORDER, builtin_files, load_catalog, read_pack
+from readiness.core.model import Stage
+from readiness.load import schemas
+from readiness.load.yamlsource import read_document
 
 PACKS = builtin_files()
 CATALOG = load_catalog()

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from readiness.catalog import BUILTIN_ORDER, load_catalog
+from readiness.core.catalog import BUILTIN_ORDER, load_catalog
 from tests.conftest import TODAY, Run
 
 CliRunner = Callable[..., Run]

@@ -11,8 +11,8 @@ import pytest
 from jsonschema import Draft202012Validator, FormatChecker
 from rich.cells import cell_len
 
-from readiness import engine
-from readiness.catalog import BUILTIN_ORDER
+from readiness.core.catalog import BUILTIN_ORDER
+from readiness.score import engine
 from tests.conftest import EXAMPLE, REPO, TODAY, Run, in_terminal
 
 CliRunner = Callable[..., Run]

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from readiness.containment import Refused, Root, open_regular
+from readiness.load.containment import Refused, Root, open_regular
 from tests.conftest import TODAY, Run, git
 
 SECRET = "SECRET-4242 ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQ"

@@ -9,10 +9,10 @@ from fractions import Fraction
 
 import pytest
 
-from readiness.diagnostics import InputError
-from readiness.engine import evaluate
-from readiness.model import ItemResult, Result
-from readiness.scoring import Options
+from readiness.core.model import ItemResult, Result
+from readiness.load.diagnostics import InputError
+from readiness.score.engine import evaluate
+from readiness.score.scoring import Options
 from tests.conftest import Project, Run
 
 TODAY = date(2026, 11, 21)
@@ -186,7 +186,7 @@ def test_cost_command_without_a_cost_section(project: Callable[..., Project], cl
 
 
 def test_money_rounds_half_up_to_cents() -> None:
-    from readiness.cost import money
+    from readiness.verify.cost import money
 
     assert money(Fraction(1234565, 1000)) == "1,234.57"
     assert money(Fraction(1234564, 1000)) == "1,234.56"

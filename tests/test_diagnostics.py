@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from readiness.diagnostics import did_you_mean, did_you_mean_item, json_path
+from readiness.load.diagnostics import did_you_mean, did_you_mean_item, json_path
 
 ITEMS = ["observability.golden-signals", "observability.output-drift-alerts", "ownership.on-call"]
 

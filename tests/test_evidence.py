@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from readiness.diagnostics import InputError
-from readiness.engine import evaluate
-from readiness.globs import GlobError, glob_pattern
-from readiness.model import ItemResult, Result
-from readiness.scoring import Options
+from readiness.core.globs import GlobError, glob_pattern
+from readiness.core.model import ItemResult, Result
+from readiness.load.diagnostics import InputError
+from readiness.score.engine import evaluate
+from readiness.score.scoring import Options
 from tests.conftest import Project, Run
 
 TODAY = date(2026, 11, 21)

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator, FormatChecker
 
-from readiness.catalog import load_catalog
-from readiness.schemas import schema_text
+from readiness.core.catalog import load_catalog
+from readiness.load.schemas import schema_text
 from tests.conftest import REPO, TODAY, Run
 
 EXAMPLES = sorted((REPO / "examples").glob("*/readiness.yaml"))

@@ -23,9 +23,9 @@ from typing import Any
 
 import pytest
 
-from readiness import gitread
-from readiness.diagnostics import InputError
-from readiness.gitread import git_show
+from readiness.load import gitread
+from readiness.load.diagnostics import InputError
+from readiness.load.gitread import git_show
 from readiness.render.mdescape import md
 from tests.conftest import OPS_PACK, TODAY, Run, git
 

@@ -17,17 +17,17 @@ from typing import Any
 
 import pytest
 
-from readiness import history as history_module
-from readiness.diagnostics import InputError
-from readiness.engine import evaluate
-from readiness.history import INVALID, WORKING_TREE, Point, commits, history
-from readiness.historyview import as_json, as_markdown, as_text
-from readiness.render import RenderOptions
+from readiness.load.diagnostics import InputError
+from readiness.load.yamlsource import parse_document
 from readiness.render import html as html_report
 from readiness.render import markdown as markdown_report
+from readiness.render.formats import RenderOptions
+from readiness.render.historyview import as_json, as_markdown, as_text
 from readiness.render.reportview import context
-from readiness.scoring import Options, format_score
-from readiness.yamlsource import parse_document
+from readiness.rollup import history as history_module
+from readiness.rollup.history import INVALID, WORKING_TREE, Point, commits, history
+from readiness.score.engine import evaluate
+from readiness.score.scoring import Options, format_score
 from tests.conftest import REPO, Run, git
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")

@@ -22,7 +22,7 @@ TODAY = "2026-11-21"
 # Runs the command in-process, then writes the exit code and every module loaded to the file named by argv[1].
 _PROBE = """
 import json, sys
-from readiness.cli import main
+from readiness.cli.app import main
 report, args = sys.argv[1], json.loads(sys.argv[2])
 code = main(args)
 sys.stdout.flush()
@@ -60,7 +60,7 @@ def python(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def probe(tmp_path: Path, *args: str) -> Probe:
-    """`readiness ARGS…` through `readiness.cli.main` in a new interpreter."""
+    """`readiness ARGS…` through `readiness.cli.app.main` in a new interpreter."""
     report = tmp_path / "probe.json"
     done = python("-c", _PROBE, str(report), json.dumps(list(args)))
     assert done.returncode == 0, f"the probe itself failed:\n{done.stderr}"
@@ -76,7 +76,7 @@ def test_help_does_not_import_jsonschema(tmp_path: Path) -> None:
     result = probe(tmp_path, "--help")
     assert result.code == 0, result.err
     assert "check" in result.out
-    assert "readiness.cli" in result.modules
+    assert "readiness.cli.app" in result.modules
     assert loaded(result.modules, "jsonschema") == []
 
 
@@ -89,7 +89,7 @@ def test_check_does_not_import_jinja2_in_any_format(tmp_path: Path) -> None:
     assert json.loads(out.read_text(encoding="utf-8"))["verdict"]
     assert all((tmp_path / name).stat().st_size > 0 for name in ("markdown", "sarif", "junit", "github"))
     # It did the real work: the assessment went through the (compiled) schema check.
-    assert "readiness.engine" in result.modules
+    assert "readiness.score.engine" in result.modules
     assert "fastjsonschema" in result.modules
     assert loaded(result.modules, "jinja2") == []
     # A valid file never needs jsonschema, which only explains what is wrong.

@@ -14,7 +14,7 @@ import pexpect
 import pytest
 import yaml
 
-from readiness.engine import load
+from readiness.score.engine import load
 from tests.conftest import TODAY
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
@@ -432,7 +432,7 @@ def test_init_in_a_script_takes_flags_never_prompts_and_never_overwrites(tmp_pat
 
 
 def test_starter_for_every_profile_answer_validates(tmp_path: Path) -> None:
-    from readiness.starter import Member, Starter, starter_text
+    from readiness.edit.starter import Member, Starter, starter_text
 
     tricky = Starter(
         name="Yes",  # a YAML 1.1 boolean if written plain

@@ -20,10 +20,10 @@ from pathlib import Path
 
 import pytest
 
-from readiness import portfolio as portfolio_module
-from readiness.engine import Evaluation
 from readiness.render.mdescape import md
-from readiness.scoring import Options
+from readiness.rollup import portfolio as portfolio_module
+from readiness.score.engine import Evaluation
+from readiness.score.scoring import Options
 from tests.conftest import OPS_PACK, TODAY, Run, git
 
 CliRunner = Callable[..., Run]

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from junitparser import Failure, JUnitXml, Skipped, TestCase, TestSuite
 
-from readiness.engine import evaluate
-from readiness.model import Outcome, Result, Stage
-from readiness.render import RenderOptions
+from readiness.core.model import Outcome, Result, Stage
+from readiness.render.formats import RenderOptions
 from readiness.render.junit import render
-from readiness.scoring import Options
+from readiness.score.engine import evaluate
+from readiness.score.scoring import Options
 from tests.conftest import OPS_PACK, REPO, Project
 
 TODAY = date(2026, 11, 21)

@@ -95,7 +95,8 @@ PLANTED_TEMPLATE = (
 
 def _old_pack_key() -> str:
     """The name the old tool gave its pickle of the built-in packs: its version, catalog.py, model.py, the packs."""
-    from readiness import __version__, catalog, model
+    from readiness import __version__
+    from readiness.core import catalog, model
 
     digest = hashlib.sha256(__version__.encode())
     for module in (catalog.__file__, model.__file__):
@@ -109,7 +110,7 @@ def _old_validator_key(kind: str) -> str:
     """The name the old tool gave a schema's marshalled validator."""
     import fastjsonschema
 
-    from readiness.schemas import schema_text
+    from readiness.load.schemas import schema_text
 
     definition = {**json.loads(schema_text(kind)), "$schema": "http://json-schema.org/draft-07/schema#"}
     code_version = 2  # the old tool's _CODE_VERSION
@@ -119,7 +120,7 @@ def _old_validator_key(kind: str) -> str:
 
 def _old_template_file(name: str) -> tuple[str, str]:
     """Jinja's FileSystemBytecodeCache file name for a template, and the checksum of the template's source."""
-    from readiness.resources import data_dir
+    from readiness.load.resources import data_dir
 
     filename = os.path.normpath(os.path.join(str(data_dir("templates")), name))
     key = hashlib.sha1(name.encode("utf-8"))
@@ -268,7 +269,7 @@ def _build(root: Path) -> set[str]:
     """Copy the checkout's sources to `root` and make their artifacts with the build hook, as `pip install` does;
     the top-level modules the hook imported."""
     ignore = shutil.ignore_patterns("__pycache__", "_generated")
-    for name in ("readiness", "checklists", "templates"):
+    for name in ("readiness", "checklists", "templates", "schemas"):
         shutil.copytree(REPO / name, root / name, ignore=ignore)
     made = subprocess.run(
         [sys.executable, "-c", _BUILD, str(REPO), str(root)],
@@ -325,7 +326,7 @@ def test_the_artifacts_the_build_put_in_the_package_are_used(tree: Path, project
 def test_an_artifact_made_from_other_sources_is_not_used_and_changes_nothing(tree: Path, project: Path) -> None:
     _, fresh = _run_tree(tree, project)
     # Edits that change no meaning: the artifacts made from the old text no longer match.
-    schema = tree / "readiness" / "schemas" / "assessment.schema.json"
+    schema = tree / "schemas" / "assessment.schema.json"
     data = json.loads(schema.read_text(encoding="utf-8"))
     schema.write_text(json.dumps({"$comment": "edited", **data}, indent=1), encoding="utf-8")
     for name in TEMPLATES:
@@ -389,17 +390,17 @@ RUNNERS = {
 # Each allowed use: where, what, on how many lines.
 ALLOWED = {
     # fastjsonschema's code for our own schema, generated in memory when the package's module is stale.
-    ("prebuilt.py", "exec"): 1,
-    ("prebuilt.py", "compile"): 1,
+    ("load/prebuilt.py", "exec"): 1,
+    ("load/prebuilt.py", "compile"): 1,
     # The package's own generated modules (validators, built-in packs), in readiness/_generated/.
-    ("prebuilt.py", "spec_from_file_location"): 1,
-    ("prebuilt.py", "exec_module"): 1,
+    ("load/prebuilt.py", "spec_from_file_location"): 1,
+    ("load/prebuilt.py", "exec_module"): 1,
     # Jinja's name for a compiled template's module, for the build to write it.
-    ("prebuilt.py", "ModuleLoader"): 2,
+    ("load/prebuilt.py", "ModuleLoader"): 2,
     # The package's own compiled templates, in readiness/_generated/.
     ("render/templating.py", "ModuleLoader"): 1,
-    # The renderers' modules, by name from a fixed table (readiness/render/__init__.py).
-    ("render/__init__.py", "import_module"): 1,
+    # The renderers' modules, by name from a fixed table (readiness/render/formats.py).
+    ("render/formats.py", "import_module"): 1,
 }
 
 

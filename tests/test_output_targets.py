@@ -271,8 +271,8 @@ def test_a_portfolio_never_writes_over_an_assessment_or_pack_it_read(tmp_path: P
 def test_a_write_stopped_by_a_signal_leaves_no_temporary_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """SIGTERM arrives as an exception (errors.Terminated) wherever the run is: in the middle of the rename, the old
     file stays whole and no `.NAME.*.tmp` is left beside it."""
-    from readiness import output
-    from readiness.errors import Terminated
+    from readiness.cli.errors import Terminated
+    from readiness.render import output
 
     target = tmp_path / "report.html"
     target.write_text("the old report\n", encoding="utf-8")

@@ -7,10 +7,10 @@ from datetime import date
 
 import pytest
 
-from readiness.diagnostics import InputError
-from readiness.engine import evaluate
-from readiness.model import Result
-from readiness.scoring import Options
+from readiness.core.model import Result
+from readiness.load.diagnostics import InputError
+from readiness.score.engine import evaluate
+from readiness.score.scoring import Options
 from tests.conftest import Project, Run
 
 TODAY = date(2026, 11, 21)

@@ -104,7 +104,7 @@ def test_wheel_carries_the_packs_templates_and_schemas_but_not_the_tests(wheel: 
         "readiness/_data/templates/report.md.j2",
         "readiness/_data/examples/support-copilot/readiness.yaml",
         "readiness/_data/examples/support-copilot/runbooks/rollback.md",
-        "readiness/schemas/assessment.schema.json",
+        "readiness/_data/schemas/assessment.schema.json",
     ):
         assert expected in names, f"{expected} is missing from {wheel.name}"
     # The examples' own evidence may include a tests/ folder; the project's test suite stays out.
@@ -123,7 +123,7 @@ def test_installed_package_reads_its_own_data_not_the_checkout(installed: Instal
     done = _run(
         installed.python,
         "-c",
-        "import readiness, readiness.resources as r; print(readiness.__file__); "
+        "import readiness, readiness.load.resources as r; print(readiness.__file__); "
         "print(r.data_dir('checklists')); print(r.data_dir('templates'))",
         cwd=elsewhere,
     )
@@ -223,7 +223,7 @@ def test_a_wheel_built_from_the_sdist_carries_the_generated_artifacts(tmp_path: 
 def test_an_editable_install_makes_the_artifacts_in_its_checkout_and_uses_them(tmp_path: Path) -> None:
     checkout = tmp_path / "checkout"
     ignore = shutil.ignore_patterns("__pycache__", "_generated")
-    for name in ("readiness", "checklists", "templates", "examples"):
+    for name in ("readiness", "checklists", "templates", "schemas", "examples"):
         shutil.copytree(REPO / name, checkout / name, ignore=ignore)
     for name in ("pyproject.toml", "hatch_build.py", "README.md", "LICENSE"):
         shutil.copy2(REPO / name, checkout / name)

@@ -23,12 +23,12 @@ from pathlib import Path
 
 import pytest
 
-from readiness import portfolio as portfolio_module
-from readiness.engine import Evaluation, evaluate
-from readiness.model import Result, Severity
-from readiness.portfolio import Failed, Portfolio, ProjectSummary, collect, discover, summarize
-from readiness.portfolioview import as_html, as_json, as_markdown, as_text, band
-from readiness.scoring import Options, format_score
+from readiness.core.model import Result, Severity
+from readiness.render.portfolioview import as_html, as_json, as_markdown, as_text, band
+from readiness.rollup import portfolio as portfolio_module
+from readiness.rollup.portfolio import Failed, Portfolio, ProjectSummary, collect, discover, summarize
+from readiness.score.engine import Evaluation, evaluate
+from readiness.score.scoring import Options, format_score
 from tests.conftest import OPS_PACK, REPO, Run
 
 OPTIONS = Options(today=date(2026, 11, 21), strict=False, target=None, policy={})

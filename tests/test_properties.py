@@ -32,14 +32,14 @@ import yaml
 from hypothesis import event, example, given, note, settings
 from hypothesis import strategies as st
 
-from readiness.catalog import build_catalog
-from readiness.diagnostics import Diagnostic, InputError
-from readiness.engine import Evaluation, evaluate
-from readiness.globs import glob_pattern
-from readiness.model import NOT_SCORED, Catalog, Item, Outcome, Result, Stage
-from readiness.render import Format, RenderOptions, renderer
+from readiness.core.catalog import build_catalog
+from readiness.core.globs import glob_pattern
+from readiness.core.model import NOT_SCORED, Catalog, Item, Outcome, Result, Stage
+from readiness.load.diagnostics import Diagnostic, InputError
+from readiness.render.formats import Format, RenderOptions, renderer
 from readiness.render.json import to_dict
-from readiness.scoring import Options
+from readiness.score.engine import Evaluation, evaluate
+from readiness.score.scoring import Options
 from tests.conftest import EXAMPLE
 
 # When a property fails, hypothesis writes the counter-example as a patch, with libcst, whose import warns
@@ -845,7 +845,7 @@ _MOSTLY_TRUE = st.sampled_from([True, True, True, False])
 def test_a_baseline_the_quick_way_accepts_is_one_the_thorough_way_accepts(
     splices: list[tuple[float, bool, int, str]],
 ) -> None:
-    from readiness import resultfile
+    from readiness.rollup import resultfile
 
     text = _result_text()
     for where, in_a_string, cut, piece in splices:  # replace `cut` characters at a point of the text by the piece
@@ -871,6 +871,6 @@ def test_a_baseline_the_quick_way_accepts_is_one_the_thorough_way_accepts(
 
 def test_a_result_as_readiness_writes_it_is_taken_the_quick_way() -> None:
     """The property above would hold with a quick way that takes nothing; the files it exists for, it takes."""
-    from readiness import resultfile
+    from readiness.rollup import resultfile
 
     assert resultfile.plainly_valid(_result_text()) is not None

@@ -14,10 +14,10 @@ from jsonschema.validators import validator_for
 from ruamel.yaml import YAML
 
 from readiness import __version__
-from readiness.engine import evaluate
-from readiness.model import Result
-from readiness.render import Format, RenderOptions, renderer
-from readiness.scoring import Options
+from readiness.core.model import Result
+from readiness.render.formats import Format, RenderOptions, renderer
+from readiness.score.engine import evaluate
+from readiness.score.scoring import Options
 from tests.conftest import TODAY, Project, Run
 
 REPO = Path(__file__).resolve().parent.parent

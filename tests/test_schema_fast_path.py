@@ -16,8 +16,9 @@ from typing import Any
 import pytest
 from fastjsonschema import JsonSchemaException
 
-from readiness import prebuilt, schemas
-from readiness.yamlsource import read_document
+from readiness.build import build
+from readiness.load import prebuilt, schemas
+from readiness.load.yamlsource import read_document
 from tests.conftest import REPO
 
 # Values of every kind, including the ones that trip validators: a float that is a whole number, booleans
@@ -83,7 +84,7 @@ def _documents() -> list[tuple[str, Path]]:
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The artifacts as the build writes them into the package."""
     folder = tmp_path_factory.mktemp("generated")
-    prebuilt.build(folder)
+    build(folder)
     return folder
 
 

@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 
-from readiness.diagnostics import InputError
-from readiness.engine import evaluate
-from readiness.model import Result
-from readiness.scoring import Options, format_score
+from readiness.core.model import Result
+from readiness.load.diagnostics import InputError
+from readiness.score.engine import evaluate
+from readiness.score.scoring import Options, format_score
 
 # Weights: blocker 3, major 2, minor 1 unless the item says otherwise.
 PACK = """

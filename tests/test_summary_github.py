@@ -10,12 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from readiness.compare import Comparison, compare, signed, snapshot
-from readiness.engine import evaluate
-from readiness.model import Result, Stage
-from readiness.render import RenderOptions, github, summary
+from readiness.core.model import Result, Stage
+from readiness.render import github, summary
+from readiness.render.formats import RenderOptions
 from readiness.render.headline import headline
-from readiness.scoring import Options
+from readiness.rollup.compare import Comparison, compare, signed, snapshot
+from readiness.score.engine import evaluate
+from readiness.score.scoring import Options
 from tests.conftest import OPS_PACK, REPO, Project
 
 EXAMPLES = sorted((REPO / "examples").glob("*/readiness.yaml"))

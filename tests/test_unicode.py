@@ -31,12 +31,12 @@ from jsonschema.validators import validator_for
 from junitparser import Failure, JUnitXml, Skipped
 from rich.cells import cell_len
 
-from readiness.baseline import read_side
-from readiness.compare import compare
-from readiness.diffview import as_text as diff_text
+from readiness.render.diffview import as_text as diff_text
 from readiness.render.mdescape import md
 from readiness.render.terminal import chop, graphemes
-from readiness.scoring import Options
+from readiness.rollup.baseline import read_side
+from readiness.rollup.compare import compare
+from readiness.score.scoring import Options
 from tests.conftest import TODAY, Run, git
 from tests.test_report import _browse
 

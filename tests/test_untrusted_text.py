@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 import yaml
 
-from readiness import schemas
+from readiness.load import schemas
 from readiness.render.mdescape import md
 from tests.conftest import REPO, TODAY, Run
 

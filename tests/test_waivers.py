@@ -6,9 +6,9 @@ import json
 from collections.abc import Callable
 from datetime import date
 
-from readiness.engine import evaluate
-from readiness.model import Result
-from readiness.scoring import Options
+from readiness.core.model import Result
+from readiness.score.engine import evaluate
+from readiness.score.scoring import Options
 from tests.conftest import Project, Run
 
 TODAY = date(2026, 11, 21)

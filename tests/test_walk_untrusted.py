@@ -21,7 +21,7 @@ import pytest
 import yaml
 from filelock import FileLock
 
-from readiness.engine import load
+from readiness.score.engine import load
 from tests.conftest import TODAY
 from tests.test_interactive import ASSESSMENT, _answers, _project
 
@@ -298,7 +298,7 @@ def test_two_sessions_saving_at_the_same_moment_never_lose_an_answer_they_report
 
 
 def test_a_save_that_cannot_have_the_lock_says_so_and_asks_again(tmp_path: Path) -> None:
-    from readiness import yamledit
+    from readiness.edit import yamledit
 
     file = _project(tmp_path)
     doc = yamledit.open_assessment(file)

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 import yaml
 
-from readiness.diagnostics import InputError
-from readiness.yamlsource import Document, _build_from_events, _compose_and_build, parse_document
+from readiness.load.diagnostics import InputError
+from readiness.load.yamlsource import Document, _build_from_events, _compose_and_build, parse_document
 from tests.conftest import REPO
 
 # Plain scalars of every kind the resolver knows, and lookalikes that must stay strings.

@@ -1,4 +1,4 @@
-"""Round-trip edits of readiness.yaml (readiness/yamledit.py): what `assess` writes after every answer."""
+"""Round-trip edits of readiness.yaml (readiness/edit/yamledit.py): what `assess` writes after every answer."""
 
 from __future__ import annotations
 
@@ -16,8 +16,9 @@ import yaml
 from hypothesis import event, example, given, settings
 from hypothesis import strategies as st
 
-from readiness import engine, yamledit
-from readiness.yamlsource import parse_document
+from readiness.edit import yamledit
+from readiness.load.yamlsource import parse_document
+from readiness.score import engine
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
@@ -935,7 +936,7 @@ def test_a_string_the_reader_would_refuse_is_never_written(tmp_path: Path, text:
     ids=["syntax", "tab", "duplicate", "u2028"],
 )
 def test_a_file_that_cannot_be_read_is_told_in_the_readers_words(tmp_path: Path, text: str, where: str) -> None:
-    from readiness.diagnostics import InputError
+    from readiness.load.diagnostics import InputError
 
     path = write(tmp_path, text)
     with pytest.raises(InputError) as raised:
@@ -972,8 +973,8 @@ _TYPED = st.text(
 def test_what_the_prompt_accepts_is_read_back_as_typed_and_what_it_refuses_is_never_written(text: str) -> None:
     """The prompt's rule (typedtext) is the reader's: a note, a name or a role it lets through is read back by
     the tool's own reader exactly as typed, whether `assess` writes it (ruamel) or `init` does (the starter)."""
-    from readiness.starter import Member, Starter, starter_text
-    from readiness.typedtext import character_problem, one_line_problem
+    from readiness.edit.starter import Member, Starter, starter_text
+    from readiness.edit.typedtext import character_problem, one_line_problem
 
     with tempfile.TemporaryDirectory() as folder:
         path = write(Path(folder), MINIMAL)

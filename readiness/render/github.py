@@ -11,8 +11,9 @@ its runner decodes them.
 
 from __future__ import annotations
 
-from readiness.model import ItemResult, Result, Severity
-from readiness.render import RenderOptions, words
+from readiness.core.model import ItemResult, Result, Severity
+from readiness.render import words
+from readiness.render.formats import RenderOptions
 from readiness.render.headline import headline
 
 _MESSAGE_ESCAPES = (("%", "%25"), ("\r", "%0D"), ("\n", "%0A"))

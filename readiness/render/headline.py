@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from readiness.model import Result
-from readiness.scoring import format_limit, format_score
+from readiness.core.model import Result
+from readiness.score.scoring import format_limit, format_score
 
 # The verdict in words, for people (the result JSON and the headline keep the ids).
 VERDICT_WORDS = {"ready": "ready", "ready-with-waivers": "ready with waivers", "not-ready": "not ready"}

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from readiness.model import Result
-from readiness.render import RenderOptions
+from readiness.core.model import Result
+from readiness.render.formats import RenderOptions
 from readiness.render.reportview import context
 from readiness.render.templating import environment
 

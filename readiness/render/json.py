@@ -6,10 +6,11 @@ from fractions import Fraction
 from typing import Any
 
 from readiness import __version__
-from readiness.cost import budget_sentence
-from readiness.model import CostProjection, CostScenario, EvidenceEntry, ItemResult, RaciReport, Result
-from readiness.render import RenderOptions, jsontext
-from readiness.scoring import one_decimal, weight_of
+from readiness.core.model import CostProjection, CostScenario, EvidenceEntry, ItemResult, RaciReport, Result
+from readiness.render import jsontext
+from readiness.render.formats import RenderOptions
+from readiness.score.scoring import one_decimal, weight_of
+from readiness.verify.cost import budget_sentence
 
 SCHEMA_VERSION = "1"
 MATCHES_LISTED = 1000  # paths of one evidence entry in the JSON; `match_count` counts them all

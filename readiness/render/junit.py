@@ -15,9 +15,10 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import PurePath
 
-from readiness.model import CategoryScore, ItemResult, Outcome, Result
-from readiness.render import RenderOptions, words
-from readiness.scoring import format_score
+from readiness.core.model import CategoryScore, ItemResult, Outcome, Result
+from readiness.render import words
+from readiness.render.formats import RenderOptions
+from readiness.score.scoring import format_score
 
 # The outcomes that become test cases, in the order the scoring defines them.
 SHOWN = (Outcome.MET, Outcome.GAP, Outcome.NA, Outcome.WAIVED)

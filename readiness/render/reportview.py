@@ -12,8 +12,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from readiness import __version__
-from readiness.cost import budget_sentence, money, multiplier
-from readiness.model import (
+from readiness.core.model import (
     EXCLUDED,
     NOT_SCORED,
     CostProjection,
@@ -23,13 +22,14 @@ from readiness.model import (
     Result,
     Stage,
 )
-from readiness.refs import natural_key
 from readiness.render.headline import VERDICT_WORDS
 from readiness.render.json import evidence_dict
-from readiness.scoring import format_limit, format_score, one_decimal
+from readiness.render.refs import natural_key
+from readiness.score.scoring import format_limit, format_score, one_decimal
+from readiness.verify.cost import budget_sentence, money, multiplier
 
 if TYPE_CHECKING:
-    from readiness.history import Point
+    from readiness.rollup.history import Point
 
 NEXT_ACTIONS = 5
 MATCHES_SHOWN = 20  # paths listed per evidence entry; the rest are counted
@@ -227,7 +227,7 @@ def _trend(history: Sequence[Point], result: Result) -> dict[str, Any] | None:
     The points are evenly spaced in commit order, oldest on the left, and labelled by date. The table lists
     every point, newest first, the ones that could not be scored included. None with fewer than two scores.
     """
-    from readiness.historyview import change_text, score_changes, stage_text
+    from readiness.render.historyview import change_text, score_changes, stage_text
 
     scored = [(point, point.score) for point in reversed(history) if point.score is not None]
     if len(scored) < 2:
@@ -302,7 +302,7 @@ def _frameworks(result: Result) -> list[dict[str, Any]]:
 
 
 def context(result: Result, history: Sequence[Point] | None = None) -> dict[str, Any]:
-    """Every value the report templates use. `history` (newest first, from readiness.history) adds the trend."""
+    """Every value the report templates use. `history` (newest first, from readiness.rollup.history) adds the trend."""
     blocking = set(result.next_stage_blockers)
     gaps = [_gap(g, result.today, blocking) for g in result.gaps]
     items = result.items

@@ -12,10 +12,11 @@ from typing import Any
 from urllib.parse import quote
 
 from readiness import __version__
-from readiness.model import ItemResult, Result, Severity, Source
-from readiness.render import RenderOptions, jsontext, words
+from readiness.core.model import ItemResult, Result, Severity, Source
+from readiness.render import jsontext, words
+from readiness.render.formats import RenderOptions
 from readiness.render.mdescape import md
-from readiness.scoring import format_score
+from readiness.score.scoring import format_score
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"

@@ -12,12 +12,12 @@ from decimal import Decimal
 from fractions import Fraction
 
 from readiness import __version__
-from readiness.compare import Comparison, ItemChange, signed
-from readiness.model import ItemResult, Outcome, Result, Severity
-from readiness.render import RenderOptions
+from readiness.core.model import ItemResult, Outcome, Result, Severity
+from readiness.render.formats import RenderOptions
 from readiness.render.headline import VERDICT_WORDS
 from readiness.render.mdescape import md
-from readiness.scoring import format_limit, format_score, one_decimal
+from readiness.rollup.compare import Comparison, ItemChange, signed
+from readiness.score.scoring import format_limit, format_score, one_decimal
 
 _MARK = {"ready": "✅", "ready-with-waivers": "⚠️", "not-ready": "❌"}
 # What an item was on one side of a comparison, in words.

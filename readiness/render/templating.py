@@ -7,7 +7,7 @@ In HTML, `bdi` puts a user's text in an element of its own bidi isolate and `iso
 Unicode isolate marks where no element may go (<title>, SVG <desc>): an Arabic name, or a stray U+202E
 RIGHT-TO-LEFT OVERRIDE, then reorders nothing but itself.
 
-The build compiles every template into the package (readiness.prebuilt); a run loads a compiled one only when
+The build compiles every template into the package (readiness.load.prebuilt); a run loads a compiled one only when
 it was compiled from the template as it is now, and compiles the others in memory. Nothing is compiled from,
 or written to, any other folder.
 """
@@ -22,9 +22,9 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from readiness import prebuilt
+from readiness.load import prebuilt
+from readiness.load.resources import data_dir
 from readiness.render.mdescape import md
-from readiness.resources import data_dir
 
 FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE = "\u2068", "\u2069"
 

@@ -8,10 +8,11 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from readiness.cost import budget_sentence, money
-from readiness.model import ItemResult, Result
-from readiness.render import RenderOptions, strip_trailing, terminal
-from readiness.scoring import format_limit, format_score
+from readiness.core.model import ItemResult, Result
+from readiness.render import terminal
+from readiness.render.formats import RenderOptions, strip_trailing
+from readiness.score.scoring import format_limit, format_score
+from readiness.verify.cost import budget_sentence, money
 
 TOP_GAPS = 10
 _VERDICT_STYLE = {"ready": "bold green", "ready-with-waivers": "bold yellow", "not-ready": "bold red"}
@@ -105,7 +106,7 @@ def _baseline(options: RenderOptions) -> list[tuple[str, list[str]]]:
     comparison = options.baseline
     if comparison is None:
         return []
-    from readiness.compare import signed
+    from readiness.rollup.compare import signed
 
     lines = [f"score {signed(comparison.delta)}; was {comparison.old.verdict}"]
     lines += [f"regression: {c.id} was met, now a gap" for c in comparison.regressions]

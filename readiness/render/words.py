@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from readiness.model import ItemResult
+from readiness.core.model import ItemResult
 
 _STATUS = {"unanswered": "not answered", "todo": "to do", "partial": "partly done", "done": "done", "na": "n/a"}
 

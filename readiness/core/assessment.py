@@ -1,0 +1,206 @@
+"""readiness.yaml: from a schema-valid document to an Assessment, and the checks that need the catalog."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from readiness.core.model import (
+    Answer,
+    Assessment,
+    Catalog,
+    Member,
+    Project,
+    RaciEntry,
+    Source,
+    Stage,
+    Status,
+    Waiver,
+)
+from readiness.load.diagnostics import Diagnostic, JsonPath, Level, did_you_mean, did_you_mean_item
+from readiness.load.yamlsource import Document
+
+
+def _listed(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+def to_assessment(document: Document) -> Assessment:
+    """Build the Assessment from a document that passed the assessment schema."""
+    data: dict[str, Any] = document.data
+
+    def source(*path: str | int) -> Source:
+        return Source(document.file, *document.where(path, key=True))
+
+    raw_project = data["project"]
+    project = Project(
+        name=raw_project["name"],
+        description=raw_project.get("description", ""),
+        stage=Stage(raw_project["stage"]) if "stage" in raw_project else None,
+        target=Stage(raw_project.get("target", "production")),
+        profile=dict(raw_project.get("profile", {})),
+    )
+    answers = tuple(
+        Answer(
+            item=item_id,
+            status=Status(raw["status"]),
+            evidence=tuple(entry for entry in raw.get("evidence", ()) if entry is not None),  # None: salvaged
+            note=raw.get("note", ""),
+            owner=raw.get("owner"),
+            due=raw.get("due"),
+            reviewed=raw.get("reviewed"),
+            reason=raw.get("reason", ""),
+            source=source("answers", item_id),
+        )
+        for item_id, raw in data.get("answers", {}).items()
+    )
+    waivers = tuple(
+        Waiver(
+            item=raw["item"],
+            reason=raw["reason"],
+            approved_by=raw["approved_by"],
+            expires=raw["expires"],
+            index=index,
+            source=Source(document.file, *document.where(("waivers", index))),
+        )
+        for index, raw in enumerate(data.get("waivers", []))
+        if raw is not None  # a broken waiver that salvage.py blanked, keeping the others at their index
+    )
+    team = tuple(
+        Member(id=member_id, name=raw["name"], role=raw.get("role", ""), source=source("team", member_id))
+        for member_id, raw in data.get("team", {}).items()
+    )
+    raci = tuple(
+        RaciEntry(
+            activity=activity,
+            responsible=_listed(raw.get("R")),
+            accountable=_listed(raw.get("A")),
+            consulted=_listed(raw.get("C")),
+            informed=_listed(raw.get("I")),
+            source=source("raci", activity),
+        )
+        for activity, raw in data.get("raci", {}).items()
+    )
+    checklists = data.get("checklists", {})
+    return Assessment(
+        file=document.file,
+        project=project,
+        team=team,
+        raci=raci,
+        answers=answers,
+        waivers=waivers,
+        policy=dict(data.get("policy", {})),
+        cost=data.get("cost"),
+        use=tuple(checklists["use"]) if "use" in checklists else None,
+        extra=tuple(checklists.get("extra", ())),
+        answers_source=source("answers") if "answers" in data else Source(document.file),
+        raci_source=source("raci") if "raci" in data else Source(document.file),
+    )
+
+
+def extra_pack_paths(assessment: Assessment, assessment_path: Path) -> list[tuple[Path, str]]:
+    """Custom pack files, resolved against the assessment's folder, each with the name to show."""
+    folder = assessment_path.parent
+    shown_folder = Path(assessment.file).parent
+    return [(folder / entry, str(shown_folder / entry)) for entry in assessment.extra]
+
+
+def check_use(document: Document, use: Sequence[str] | None, builtin_ids: Iterable[str]) -> list[Diagnostic]:
+    known = set(builtin_ids)
+    checklists = document.data.get("checklists")
+    if use is not None and not use and not (isinstance(checklists, dict) and checklists.get("extra")):
+        # No pack at all: every target would find nothing to check. Said here, so `validate` says it too.
+        message = (
+            "lists no pack and there is no 'extra' pack either, so nothing would be checked; "
+            "leave 'use' out to use every built-in pack, or name the packs to use"
+        )
+        return [document.diag(("checklists", "use"), message)]
+    return [
+        document.diag(("checklists", "use", index), f"unknown pack '{pack}'{did_you_mean(pack, known)}")
+        for index, pack in enumerate(use or ())
+        if pack not in known
+    ]
+
+
+def check_references(
+    document: Document, assessment: Assessment, catalog: Catalog, *, items_known: bool = True
+) -> list[Diagnostic]:
+    """Every id the assessment names must exist; `na` needs a reason and an item that allows it.
+
+    An answer for a pack left out of `checklists.use` is kept and ignored with a warning rather than
+    rejected, so narrowing the packs for a while never forces anyone to delete answers. When a pack could
+    not be loaded (`items_known` false), ids that might be its own are not called unknown.
+    """
+    problems: list[Diagnostic] = []
+    team = [member.id for member in assessment.team]
+    used = {item.id: item for item in catalog.items}
+    everything = set(used) | set(catalog.left_out)
+
+    def member(path: JsonPath, who: str) -> None:
+        if who not in team:
+            hint = did_you_mean(who, team) if team else " (the team section is empty)"
+            problems.append(document.diag(path, f"unknown team id '{who}'{hint}"))
+
+    for answer in assessment.answers:
+        path: JsonPath = ("answers", answer.item)
+        item = used.get(answer.item)
+        if item is None and items_known:
+            if answer.item in everything:
+                pack = answer.item.split(".", 1)[0]
+                problems.append(
+                    document.diag(
+                        path,
+                        f"ignored: pack '{pack}' is not in checklists.use",
+                        key=True,
+                        level=Level.WARNING,
+                    )
+                )
+            else:
+                problems.append(
+                    document.diag(
+                        path, f"unknown item '{answer.item}'{did_you_mean_item(answer.item, everything)}", key=True
+                    )
+                )
+        if answer.status is Status.NA and not answer.reason.strip():
+            problems.append(document.diag((*path, "status"), "'na' needs a reason: add 'reason: ...'"))
+        if item is not None and answer.status is Status.NA and not item.na_allowed:
+            message = f"item '{item.id}' cannot be marked na: it applies to every project"
+            problems.append(document.diag((*path, "status"), message))
+        if answer.owner is not None:
+            member((*path, "owner"), answer.owner)
+
+    for waiver in assessment.waivers:
+        path = ("waivers", waiver.index)
+        if waiver.item not in used and items_known:
+            hint = did_you_mean_item(waiver.item, used)
+            problems.append(document.diag((*path, "item"), f"waiver for unknown item '{waiver.item}'{hint}"))
+        member((*path, "approved_by"), waiver.approved_by)
+
+    activities = {activity.id for activity in catalog.known_activities}
+    for entry in assessment.raci:
+        path = ("raci", entry.activity)
+        if entry.activity not in activities and items_known:
+            hint = did_you_mean(entry.activity, activities)
+            problems.append(document.diag(path, f"unknown activity '{entry.activity}'{hint}", key=True))
+        raw = document.data["raci"][entry.activity]
+        for letter in "RACI":
+            names = raw.get(letter)
+            for index, who in enumerate(_listed(names)):
+                member((*path, letter, index) if isinstance(names, list) else (*path, letter), who)
+    project = assessment.project
+    if project.stage is not None and project.stage.rank > project.target.rank:
+        # Most often a target left behind when the project moved on: the gate then checks a stage already passed.
+        written = "target" in document.data["project"]
+        problems.append(
+            document.diag(
+                ("project", "target" if written else "stage"),
+                f"the project is at '{project.stage.value}' but the assessment gates "
+                f"'{project.target.value}'{'' if written else ' (the default target)'}, a stage already passed; "
+                "raise the target",
+                level=Level.WARNING,
+            )
+        )
+    return problems

@@ -1,0 +1,176 @@
+"""The starter readiness.yaml that `readiness init` writes: commented, valid, and only what the user told us.
+
+The profile questions live here too, each with what a "yes" turns on, counted from the packs themselves so
+the words never drift from the checklists.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from readiness.core.model import Catalog, Item
+from readiness.load.textsafe import visible
+
+MEMBER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+RISKS = ("low", "medium", "high")
+
+
+@dataclass(frozen=True)
+class ProfileQuestion:
+    key: str
+    question: str
+    meaning: str  # the comment beside the key in the file
+
+
+PROFILE_QUESTIONS = (
+    ProfileQuestion("llm", "Does it call a large language model?", "it calls a large language model"),
+    ProfileQuestion(
+        "agentic",
+        "Can it act on systems without a human approving each action?",
+        "it acts on systems without a human approving each action",
+    ),
+    ProfileQuestion("personal_data", "Does it process personal data?", "it processes personal data"),
+    ProfileQuestion(
+        "eu_users", "Do people in the EU use it, or are they affected by it?", "people in the EU use it or are affected"
+    ),
+    ProfileQuestion(
+        "self_hosted", "Does it serve its own model on its own GPUs?", "it serves its own model on its own GPUs"
+    ),
+    ProfileQuestion(
+        "risk",
+        "How much harm can a wrong output do?",
+        "low | medium | high: the harm a wrong output can do",
+    ),
+)
+
+
+def turned_on(catalog: Catalog, key: str, value: object = True) -> list[Item]:
+    """Items that apply only when the profile has `key: value`, and items it makes more severe."""
+    found = []
+    for item in catalog.items:
+        conditions = [item.when, item.escalate_when or {}]
+        for condition in conditions:
+            wanted = condition.get(key)
+            if wanted == value or (isinstance(wanted, list) and value in wanted):
+                found.append(item)
+                break
+    return found
+
+
+def effect(catalog: Catalog, question: ProfileQuestion) -> str:
+    """What answering yes (or 'high') changes, in words: 'yes adds 15 items, such as …'."""
+    value: object = "high" if question.key == "risk" else True
+    items = turned_on(catalog, question.key, value)
+    if not items:
+        return ""
+    examples = "; ".join(item.title for item in items[:3])
+    answer = "high" if question.key == "risk" else "yes"
+    verb = "adds or raises" if question.key == "risk" else "adds"
+    return f"{answer} {verb} {len(items)} item{'s' if len(items) != 1 else ''}, such as: {examples}"
+
+
+@dataclass(frozen=True)
+class Member:
+    id: str
+    name: str
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class Starter:
+    name: str
+    description: str = ""
+    stage: str | None = None
+    target: str = "production"
+    profile: dict[str, object] = field(default_factory=dict)
+    team: Sequence[Member] = ()
+
+
+def member_problem(member_id: str, taken: Sequence[str]) -> str | None:
+    """Why a team id cannot be used, or None."""
+    if not MEMBER_ID.fullmatch(member_id):  # fullmatch: `$` alone lets a final line break through
+        return (
+            f"'{visible(member_id)}' is not a team id: use letters, digits, '_', '.' and '-', "
+            "starting with a letter or digit"
+        )
+    if member_id in taken:
+        return f"'{member_id}' is already on the team"
+    return None
+
+
+def _scalar(value: object) -> str:
+    """A YAML scalar that reads back as the same value: plain when safe, else double-quoted."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = str(value)
+    plain = re.fullmatch(r"[A-Za-z][A-Za-z0-9 _.,()/'&+-]*", text) and not re.fullmatch(
+        r"(?i)(y|n|yes|no|true|false|on|off|null|~)", text
+    )
+    return text if plain and not text.endswith(" ") else json.dumps(text, ensure_ascii=False)
+
+
+def starter_text(starter: Starter) -> str:
+    """The commented readiness.yaml for a new assessment."""
+    lines = [
+        f"# Production-readiness assessment of {visible(starter.name)}.",  # a line break must not end the comment
+        "#   readiness assess   walks the checklists and saves every answer here",
+        "#   readiness check    scores it (the exit code is the verdict, for CI)",
+        "#   readiness report   writes the review document",
+        "# Every key is described by `readiness schema assessment`; comments you add here are kept.",
+        "version: 1",
+        "",
+        "project:",
+        f"  name: {_scalar(starter.name)}",
+    ]
+    if starter.description:
+        lines.append(f"  description: {_scalar(starter.description)}")
+    if starter.stage:
+        lines.append(f"  stage: {starter.stage}  # where it is now: prototype | pilot | production | scale")
+    lines.append(f"  target: {starter.target}  # the stage this assessment gates")
+    lines.append("  # What the system is: it decides which checklist items apply.")
+    known = [q for q in PROFILE_QUESTIONS if q.key in starter.profile]
+    unknown = [q for q in PROFILE_QUESTIONS if q.key not in starter.profile]
+    if known:
+        lines.append("  profile:")
+        width = max(len(f"{q.key}: {_scalar(starter.profile[q.key])}") for q in known)
+        for q in known:
+            pair = f"{q.key}: {_scalar(starter.profile[q.key])}"
+            lines.append(f"    {pair:<{width}}  # {q.meaning}")
+    else:
+        lines.append("  profile: {}")
+    for q in unknown:
+        lines.append(f"    # {q.key}: not answered yet ({q.meaning})")
+    lines += [
+        "",
+        "# Every built-in pack is used unless you choose some; your own packs go under `extra`.",
+        "# checklists:",
+        "#   use: [ownership, data, compliance, cost, observability, reliability, evaluation, security]",
+        "#   extra: [checklists/our-rules.yaml]",
+        "",
+        "# The people answers, owners, the RACI matrix and waivers refer to, by id.",
+    ]
+    if starter.team:
+        lines.append("team:")
+        for member in starter.team:
+            role = f", role: {_scalar(member.role)}" if member.role else ""
+            lines.append(f"  {member.id}: {{name: {_scalar(member.name)}{role}}}")
+    else:
+        lines += ["# team:", "#   alice: {name: Alice Chen, role: ML lead}"]
+    lines += [
+        "",
+        "# Accepted risks: an open item excused until a date, approved by the accountable person.",
+        "# waivers:",
+        "#   - item: cost.load-test",
+        "#     reason: Pilot capped at 20 users",
+        "#     approved_by: alice",
+        "#     expires: 2027-01-31",
+        "",
+        "# The gate; these are the defaults.",
+        "# policy: {min_score: 70, min_category_score: 50, fail_on: blocker, max_evidence_age_days: 365}",
+        "",
+        "# `readiness assess` adds the RACI matrix, the cost model and one answer per item below.",
+    ]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,193 @@
+"""Questions at a terminal: single keys, lines with a default, validated answers.
+
+This is the edge of the interactive commands: it reads the keyboard and writes to the screen. A closed
+terminal (end of input) surfaces as `Closed`, so the walk can stop cleanly with every saved answer intact.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+from rich.console import Console
+
+from readiness.edit.typedtext import one_line_problem
+from readiness.load.textsafe import visible
+
+T = TypeVar("T")
+
+
+class Closed(Exception):
+    """The terminal went away (end of input) while a question was open."""
+
+
+def required(text: str) -> str:
+    """An answer that may not be empty (a converter for Asker.valid)."""
+    if not text.strip():
+        raise ValueError("this cannot be empty")
+    return text.strip()
+
+
+def is_terminal() -> bool:
+    return sys.stdin.isatty()
+
+
+def read_key() -> str:
+    """One key press, without Enter. Ctrl-C still interrupts: the terminal keeps its signal keys.
+
+    Keys typed ahead (while the last answer was being saved, say) are kept for the questions that follow: the
+    terminal is switched without flushing its input, and only the bytes of one key are read, so what comes after
+    stays queued for the next key or line in the order it was typed.
+    """
+    if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
+        import msvcrt
+
+        key = msvcrt.getwch()
+        if key == "\x03":
+            raise KeyboardInterrupt
+        return key
+    import termios
+    import tty
+
+    descriptor = sys.stdin.fileno()
+    try:
+        saved = termios.tcgetattr(descriptor)
+        try:
+            # TCSANOW: tty's default, TCSAFLUSH, would throw away every key typed since the last question.
+            tty.setcbreak(descriptor, termios.TCSANOW)
+            data = _one_key(descriptor)
+        finally:
+            # TCSADRAIN waits for output to be sent and keeps the input that is still queued.
+            termios.tcsetattr(descriptor, termios.TCSADRAIN, saved)
+    except OSError:  # the terminal is gone (its other end closed)
+        raise Closed from None
+    if not data or data == b"\x04":
+        raise Closed
+    return data.decode("utf-8", "replace")
+
+
+_SEQUENCE_MAX = 16  # bytes of one escape sequence (an arrow or function key), ample for any terminal's
+
+
+def _one_key(descriptor: int) -> bytes:
+    """The bytes of one key: one character (one to four bytes of UTF-8), or one escape sequence."""
+    data = os.read(descriptor, 1)
+    if not data:
+        return data
+    lead = data[0]
+    if lead == 0x1B:
+        return data + _sequence(descriptor)
+    size = 4 if lead >= 0xF0 else 3 if lead >= 0xE0 else 2 if lead >= 0xC0 else 1
+    while len(data) < size and _waiting(descriptor):
+        data += os.read(descriptor, 1)
+    return data
+
+
+def _sequence(descriptor: int) -> bytes:
+    """The rest of an escape sequence that a key sends at once (ESC [ A for the up arrow); none for Esc alone."""
+    if not _waiting(descriptor):
+        return b""
+    data = os.read(descriptor, 1)
+    if data not in (b"[", b"O"):
+        return data  # Alt and a key: ESC and that key
+    while len(data) < _SEQUENCE_MAX and _waiting(descriptor):
+        data += os.read(descriptor, 1)
+        if 0x40 <= data[-1] <= 0x7E and len(data) > 1:  # the final byte of a control sequence
+            break
+    return data
+
+
+def _waiting(descriptor: int) -> bool:
+    """Whether a byte is ready: the bytes of one key arrive together, so none waiting means the key is whole."""
+    import select
+
+    ready, _, _ = select.select([descriptor], [], [], 0)
+    return bool(ready)
+
+
+class Asker:
+    """Asks on one rich console. Every answer is checked before it is returned; a bad one is asked again."""
+
+    def __init__(self, console: Console, key_reader: Callable[[], str] = read_key) -> None:
+        self.console = console
+        self._read_key = key_reader
+
+    def say(self, text: str = "", style: str | None = None) -> None:
+        """One line; a control character in it (from a file or a pack) is written out, never sent."""
+        self.console.print(visible(text), style=style, markup=False, highlight=False)
+
+    def markup(self, text: str) -> None:
+        """Text with rich markup; user text inside it must be escaped by the caller."""
+        self.console.print(visible(text), markup=True, highlight=False)
+
+    def rule(self, title: str) -> None:
+        self.console.rule(visible(title), style="dim")
+
+    def line(self, prompt: str, default: str = "") -> str:
+        """A line of text; Enter alone gives `default` (shown in brackets).
+
+        Every answer may end up in readiness.yaml, so a line the file cannot hold (a control character, a line
+        separator, bytes that are not UTF-8) is refused here, by the reader's own rule, and asked again.
+        """
+        shown = f"{prompt} [{visible(default)}]: " if default else f"{prompt}: "
+        while True:
+            try:
+                typed = self.console.input(shown, markup=False, emoji=False)
+            except EOFError:
+                raise Closed from None
+            except UnicodeDecodeError as error:  # a stdin that decodes strictly (Windows, PYTHONIOENCODING)
+                self.say(f"  the byte 0x{error.object[error.start]:02x} is not UTF-8 text; type it again", style="red")
+                continue
+            typed = typed.strip()
+            problem = one_line_problem(typed)
+            if problem is None:
+                return typed if typed else default
+            self.say(f"  {problem}; type it again", style="red")
+
+    def valid(self, prompt: str, convert: Callable[[str], T], default: str = "") -> T:
+        """A line converted by `convert`; its ValueError message is shown and the question asked again."""
+        while True:
+            typed = self.line(prompt, default)
+            try:
+                return convert(typed)
+            except ValueError as problem:
+                self.say(f"  {problem}", style="red")
+
+    def yes_no(self, prompt: str, default: bool | None = None) -> bool:
+        hint = {True: "Y/n", False: "y/N", None: "y/n"}[default]
+        while True:
+            typed = self.line(f"{prompt} ({hint})").lower()
+            if not typed and default is not None:
+                return default
+            if typed in ("y", "yes"):
+                return True
+            if typed in ("n", "no"):
+                return False
+            self.say("  answer y or n", style="red")
+
+    def choice(self, prompt: str, options: Sequence[str], default: str = "") -> str:
+        """One of `options`, typed in full (or by a unique start)."""
+
+        def pick(typed: str) -> str:
+            if typed in options:
+                return typed
+            starts = [o for o in options if o.startswith(typed)] if typed else []
+            if len(starts) == 1:
+                return starts[0]
+            raise ValueError(f"choose one of: {', '.join(options)}")
+
+        return self.valid(f"{prompt} ({' | '.join(options)})", pick, default)
+
+    def key(self, prompt: str, keys: Sequence[str]) -> str:
+        """A single key among `keys` (case-insensitive); others are refused with a reminder."""
+        self.say(prompt)
+        while True:
+            pressed = self._read_key().lower()
+            if pressed in keys:
+                self.say(f"> {pressed}")
+                return pressed
+            if pressed in ("\r", "\n"):
+                continue
+            self.say(f"  keys: {' '.join(keys)}", style="yellow")

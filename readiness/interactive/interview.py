@@ -1,0 +1,146 @@
+"""What the interactive walk asks and in which order, and what changed: plain values, no terminal here.
+
+`readiness assess` (readiness/interactive/walk.py) shows these stops one by one and saves after each answer; this module
+only decides the route and reads answers back as words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from readiness.core.model import NOT_SCORED, ItemResult, Outcome, Result
+
+# Keys of the walk: one letter each, shown in the prompt line and in the help.
+KEYS = {
+    "d": "done: met, with the evidence that shows it",
+    "p": "partial: started, not finished",
+    "t": "todo: not started",
+    "n": "n/a: does not apply to this system (a reason is required)",
+    "s": "skip: leave it open and go on",
+    "b": "back: the previous item",
+    "q": "quit: stop here (every answer so far is saved)",
+    "?": "help: this list",
+}
+STATUS_OF_KEY = {"d": "done", "p": "partial", "t": "todo", "n": "na"}
+
+
+@dataclass(frozen=True)
+class Stop:
+    """One item on the route, with where it stands: item 12 of 47, observability 3 of 10."""
+
+    item_id: str
+    position: int  # 1-based, over the whole route
+    total: int
+    pack_title: str
+    pack_position: int  # 1-based, within its pack on this route
+    pack_total: int
+
+    @property
+    def progress(self) -> str:
+        return f"item {self.position} of {self.total} · {self.pack_title} {self.pack_position} of {self.pack_total}"
+
+
+def is_open(result: ItemResult) -> bool:
+    """Unanswered, todo, partial or unverified: what a walk visits first. Waived and n/a items are settled."""
+    return result.outcome is Outcome.GAP
+
+
+def route(result: Result, category: str | None = None, revisit: bool = False) -> list[Stop]:
+    """The items to walk, pack by pack in the assessment's order: the open ones, or with `revisit` every
+    applicable item, open ones first within each pack. Items that are not scored (next stage, not applicable,
+    disabled) are never asked about.
+    """
+    chosen: list[tuple[str, str, list[ItemResult]]] = []
+    for category_score in result.categories:
+        pack = category_score.pack
+        if category is not None and pack.id != category:
+            continue
+        applicable = [r for r in result.items if r.item.pack == pack.id and r.outcome not in NOT_SCORED]
+        open_items = [r for r in applicable if is_open(r)]
+        settled = [r for r in applicable if not is_open(r)] if revisit else []
+        if open_items or settled:
+            chosen.append((pack.id, pack.title, open_items + settled))
+    total = sum(len(items) for _, _, items in chosen)
+    stops: list[Stop] = []
+    for _, title, items in chosen:
+        for index, item_result in enumerate(items, 1):
+            stops.append(Stop(item_result.item.id, len(stops) + 1, total, title, index, len(items)))
+    return stops
+
+
+def open_activities(result: Result, revisit: bool = False) -> list[tuple[str, str]]:
+    """(activity, title) for the RACI walk: those the packs in use need and whose entry is missing or broken
+    (no A, several A, no R); every required one with `revisit`."""
+    rows = [row for row in result.raci.rows if row.required]
+    if revisit:
+        return [(row.activity, row.title) for row in rows]
+    return [(row.activity, row.title) for row in rows if not row.written or result.raci.broken(row.activity)]
+
+
+def answer_in_words(result: ItemResult) -> str:
+    """The current answer on one line: 'partial · evidence a.md, b.md · owner bob · due 2026-12-15'."""
+    answer = result.answer
+    if answer is None:
+        if result.outcome is Outcome.MET:
+            return "unanswered, but the automated check passes"
+        return "unanswered"
+    parts = [answer.status.value]
+    if result.unverified:
+        parts[0] += " (unverified)"
+    if answer.evidence:
+        parts.append("evidence " + ", ".join(answer.evidence))
+    if answer.reason:
+        parts.append(f"reason: {answer.reason}")
+    if answer.note:
+        parts.append(f"note: {answer.note}")
+    if answer.owner:
+        parts.append(f"owner {answer.owner}")
+    if answer.due:
+        parts.append(f"due {answer.due}")
+    return " · ".join(parts)
+
+
+def status_word(result: ItemResult) -> str:
+    """How an item stands, for the before → after list of the summary."""
+    if result.outcome is Outcome.WAIVED:
+        return "waived"
+    if result.answer is None:
+        return "unanswered"
+    word = result.answer.status.value
+    return f"{word} (unverified)" if result.unverified else word
+
+
+@dataclass(frozen=True)
+class Change:
+    item_id: str
+    before: str
+    after: str
+
+
+def changes(before: Result, after: Result, touched: Sequence[str]) -> list[Change]:
+    """How the items answered in this session moved, in the order they were answered."""
+    old = {r.item.id: r for r in before.items}
+    new = {r.item.id: r for r in after.items}
+    found: list[Change] = []
+    for item_id in dict.fromkeys(touched):
+        if item_id in old and item_id in new:
+            was, now = status_word(old[item_id]), status_word(new[item_id])
+            if was != now or _content(old[item_id]) != _content(new[item_id]):
+                found.append(Change(item_id, was, now))
+    return found
+
+
+def _content(result: ItemResult) -> tuple[object, ...]:
+    """An answer without its position: saving one answer moves the lines of the others."""
+    a = result.answer
+    return () if a is None else (a.status, a.evidence, a.note, a.owner, a.due, a.reviewed, a.reason)
+
+
+def parse_due(text: str) -> date:
+    """A due date as the user typed it; ValueError with a message that says what is expected."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"'{text.strip()}' is not a date; type it as YYYY-MM-DD, e.g. 2027-01-31") from None

@@ -1,0 +1,391 @@
+"""The roll-up of many assessments: which projects are ready, how each scores per pack, what most teams miss.
+
+Each assessment is evaluated on its own (in worker processes when asked) and only a small summary of its Result
+is kept, so a thousand of them fit in little memory. A bad assessment, or even a bug met on one, becomes a
+`Failed` entry with its errors; it never stops the others. The core never prints and never exits.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import multiprocessing.process
+import os
+import signal
+import sys
+import threading
+from collections import Counter, deque
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from fractions import Fraction
+from multiprocessing.context import BaseContext
+from pathlib import Path
+
+from readiness.core.catalog import BUILTIN_ORDER
+from readiness.core.model import Result, Severity
+from readiness.load.diagnostics import Diagnostic, InputError, Level, internal_error
+from readiness.load.yamlsource import file_problem
+from readiness.score.engine import Unusable, evaluate
+from readiness.score.scoring import Options, format_score
+from readiness.verify.evidence import SKIPPED_FOLDERS
+
+ASSESSMENT_NAMES = ("readiness.yaml", "readiness.yml")
+TOP_GAPS = 10  # common gaps shown by the human-readable renderers; the JSON lists them all
+# Files handed to a worker at a time: big enough to keep pickling overhead small, small enough that the
+# progress bar moves and the last worker does not finish long after the others.
+MAX_CHUNK = 16
+
+Progress = Callable[[int, int], None]
+Notice = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class ProjectSummary:
+    """What the roll-up keeps of one scored assessment (never the Result itself: a thousand would not fit)."""
+
+    path: str  # as shown to the user
+    name: str
+    target: str  # the stage gated
+    verdict: str  # ready | ready-with-waivers | not-ready
+    score: str  # one decimal, or "n/a"
+    stage_reached: str | None  # None: not even prototype
+    scores: dict[str, str]  # pack id → one-decimal score or "n/a", in the project's pack order
+    pack_titles: dict[str, str]  # pack id → title
+    blockers: int  # open blocker items
+    gaps: tuple[tuple[str, str], ...]  # (item id, title) of every gap, in remediation order
+    inputs: tuple[str, ...] = field(default=(), compare=False)  # files read: the assessment and its custom packs
+
+
+@dataclass(frozen=True)
+class Failed:
+    """An assessment that could not be scored, or a path that could not be read, with every error."""
+
+    path: str
+    diagnostics: tuple[str, ...]  # formatted: FILE:LINE:COL: error: PATH: message
+    inputs: tuple[str, ...] = field(default=(), compare=False)  # files read before the errors were found
+
+
+@dataclass(frozen=True)
+class PackColumn:
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class CommonGap:
+    item: str  # item id
+    title: str
+    count: int  # projects where the item is a gap
+    share: Fraction  # count ÷ projects scored
+
+
+@dataclass(frozen=True)
+class Portfolio:
+    today: str
+    projects: tuple[ProjectSummary, ...]  # in discovery order: sorted by path
+    failed: tuple[Failed, ...]  # paths that do not exist first, then assessments in discovery order
+    packs: tuple[PackColumn, ...]  # built-in packs in catalog order, then custom ones in order of first appearance
+    common_gaps: tuple[CommonGap, ...]  # every item missed by some project: most projects first, then by id
+    warnings: tuple[str, ...] = ()  # formatted diagnostics from discovery, e.g. a folder with no assessment
+
+    @property
+    def inputs(self) -> tuple[Path, ...]:
+        """Every file the roll-up read, which its output may not be written over."""
+        entries: tuple[ProjectSummary | Failed, ...] = (*self.projects, *self.failed)
+        return tuple(Path(p) for entry in entries for p in (entry.path, *entry.inputs))
+
+
+# --- discovery ---------------------------------------------------------------------------------------------
+
+
+def discover(paths: Sequence[Path]) -> tuple[list[Path], list[Diagnostic]]:
+    """The assessment files under `paths`: a file is taken as is, a folder is searched for readiness.yaml and
+    readiness.yml (skipping SKIPPED_FOLDERS, never following a symlinked folder below it).
+
+    Sorted by path, one entry per file (of two paths to the same file, the shorter is kept). Problems:
+    an error for a path that does not exist or a folder that cannot be read; a warning for an unreadable
+    sub-folder or a folder with no assessment.
+    """
+    found: list[Path] = []
+    problems: list[Diagnostic] = []
+    for path in paths:
+        shown = str(path)
+        try:
+            is_folder = path.is_dir()  # the folder the user named is followed even if it is a symlink
+            exists = is_folder or path.exists() or path.is_symlink()  # a link's target: the reader's business
+        except OSError as error:
+            problems += file_problem(shown, f"cannot read: {error.strerror or error}").diagnostics
+            continue
+        if not exists:
+            problems += file_problem(shown, "no such file or folder").diagnostics
+        elif not is_folder:
+            found.append(path)
+        else:
+            before, errors = len(found), _errors(problems)
+            found.extend(_search(path, problems))
+            if len(found) == before and _errors(problems) == errors:  # an unreadable folder says so already
+                names = " or ".join(ASSESSMENT_NAMES)
+                problems.append(_warning(shown, f"no {names} found in this folder"))
+    chosen: dict[str, Path] = {}  # by resolved path: the shortest way to name the file, then the first
+    for path in found:
+        real = os.path.realpath(path)
+        if real not in chosen or _preference(path) < _preference(chosen[real]):
+            chosen[real] = path
+    return sorted(chosen.values()), sorted(set(problems))
+
+
+def _preference(path: Path) -> tuple[int, str]:
+    return len(path.parts), str(path)
+
+
+def _search(folder: Path, problems: list[Diagnostic]) -> Iterator[Path]:
+    pending = [folder]
+    while pending:
+        current = pending.pop()
+        try:
+            with os.scandir(current) as entries:
+                children = sorted(entries, key=lambda entry: entry.name)
+        except OSError as error:
+            message = f"cannot read folder: {error.strerror or error}"
+            if current == folder:
+                problems += file_problem(str(current), message).diagnostics
+            else:
+                problems.append(_warning(str(current), f"{message}; skipped"))
+            continue
+        for child in children:
+            try:
+                if child.is_dir(follow_symlinks=False):
+                    if child.name not in SKIPPED_FOLDERS:
+                        pending.append(current / child.name)
+                # A symlinked file is fine; whether its target may be read (and exists) is the reader's business,
+                # so that a link out of the project is refused the same way whether anything is there or not.
+                elif child.name in ASSESSMENT_NAMES and (child.is_symlink() or child.is_file()):
+                    yield current / child.name
+            except OSError:
+                continue
+
+
+def _errors(problems: list[Diagnostic]) -> int:
+    return sum(1 for problem in problems if problem.level is Level.ERROR)
+
+
+def _warning(file: str, message: str) -> Diagnostic:
+    return Diagnostic(file, 1, 1, Level.WARNING, "$", message)
+
+
+# --- evaluation --------------------------------------------------------------------------------------------
+
+
+def summarize(path: Path, options: Options) -> ProjectSummary | Failed:
+    """Evaluate one assessment and keep its summary. Never raises: any problem becomes a `Failed`.
+
+    Module-level, with picklable arguments and result, so that it runs in a worker process under any start
+    method (fork, spawn, forkserver).
+    """
+    shown = str(path)
+    try:
+        evaluation = evaluate(path, options, display=shown)
+        return _summary(shown, evaluation.result, tuple(str(p) for p in evaluation.inputs))
+    except InputError as error:
+        read = tuple(str(p) for p in error.inputs) if isinstance(error, Unusable) else ()
+        return Failed(shown, tuple(d.format() for d in error.diagnostics), read)
+    except Exception as error:  # a bug met on one project must not cost the roll-up the others
+        return Failed(shown, (internal_error(shown, error),))
+
+
+def _summary(shown: str, result: Result, inputs: tuple[str, ...] = ()) -> ProjectSummary:
+    return ProjectSummary(
+        path=shown,
+        name=result.project.name,
+        target=result.target.value,
+        verdict=result.verdict,
+        score=format_score(result.score),
+        stage_reached=result.stage_reached.value if result.stage_reached else None,
+        scores={c.pack.id: format_score(c.score) for c in result.categories},
+        pack_titles={c.pack.id: c.pack.title for c in result.categories},
+        blockers=sum(1 for gap in result.gaps if gap.severity is Severity.BLOCKER),
+        gaps=tuple((gap.item.id, gap.item.title) for gap in result.gaps),
+        inputs=inputs,
+    )
+
+
+def collect(
+    paths: Sequence[Path],
+    options: Options,
+    workers: int = 1,
+    progress: Progress | None = None,
+    notice: Notice | None = None,
+) -> Portfolio:
+    """Discover the assessments under `paths`, evaluate each and roll them up.
+
+    With `workers` > 1 the evaluations run in that many processes; the Portfolio is the same whatever the
+    number. `progress(done, total)` is called after each assessment, in the calling process; `notice(sentence)`
+    when something happened to the run that the Portfolio does not show, such as a worker that died.
+
+    However the call ends (an exception, KeyboardInterrupt, SIGTERM turned into an exception), no worker
+    process outlives it. Running out of file descriptors or processes while starting them is an OSError.
+    """
+    files, problems = discover(paths)
+    outcomes: list[ProjectSummary | Failed] = []
+    total = len(files)
+    # Closed here, not whenever the generator is collected: an exception in `progress` stops the workers now.
+    with contextlib.closing(_evaluate_all(files, options, workers, notice)) as evaluated:
+        for outcome in evaluated:
+            outcomes.append(outcome)
+            if progress is not None:
+                progress(len(outcomes), total)
+    return _assemble(options.today.isoformat(), outcomes, problems)
+
+
+def _evaluate_all(
+    files: list[Path], options: Options, workers: int, notice: Notice | None
+) -> Generator[ProjectSummary | Failed, None, None]:
+    workers = min(workers, len(files))
+    if workers <= 1:
+        for path in files:
+            yield summarize(path, options)
+        return
+    size = max(1, min(MAX_CHUNK, len(files) // (workers * 4)))
+    done = 0
+    executor: ProcessPoolExecutor | None = None
+    ended = False  # every outcome received, or the pool broke on its own: nothing left to stop
+    try:
+        executor = ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(), initializer=_worker_started)
+        # Chunks submitted one by one rather than through `map`, whose clean-up cancels the futures from this
+        # thread while the pool's own thread may be failing them (Python 3.10 and 3.11 then print a traceback).
+        pending = deque(
+            executor.submit(_summarize_all, files[start : start + size], options)
+            for start in range(0, len(files), size)
+        )
+        while pending:
+            for outcome in pending.popleft().result():
+                done += 1
+                yield outcome
+        ended = True
+    except BrokenProcessPool:
+        # A worker died (killed, out of memory): finish the rest here rather than lose the roll-up, and say so.
+        ended = True
+        workers_seen = _processes(executor)
+        if executor is not None:
+            executor.shutdown(wait=True)  # joins every worker: how each ended is known after it
+        if notice is not None:
+            notice(_lost_worker(workers_seen, len(files) - done))
+    finally:
+        if executor is not None and not ended:
+            _stop(executor)
+        elif executor is not None:
+            executor.shutdown(wait=True)
+    for path in files[done:]:
+        yield summarize(path, options)
+
+
+def _summarize_all(paths: list[Path], options: Options) -> list[ProjectSummary | Failed]:
+    """One chunk, in a worker."""
+    return [summarize(path, options) for path in paths]
+
+
+def _worker_started() -> None:
+    """In each worker, before any work. The parent alone decides when the run stops: Ctrl-C (sent to the whole
+    process group) is left to it, and SIGTERM ends a worker at once instead of the handler inherited by fork,
+    which would unwind it like the parent. And a worker ends when the parent does, however that happens (SIGKILL,
+    the out-of-memory killer): otherwise it would wait for work forever, since its siblings keep the queue open."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_end_with, args=(parent,), name="end-with-parent", daemon=True).start()
+
+
+def _end_with(parent: multiprocessing.process.BaseProcess) -> None:
+    parent.join()  # returns when the parent's end of a pipe closes: the parent has exited
+    os._exit(1)
+
+
+def _processes(executor: ProcessPoolExecutor | None) -> list[multiprocessing.process.BaseProcess]:
+    """The pool's worker processes, kept in `_processes` from Python 3.8 on: the public `kill_workers` arrives
+    only with Python 3.14, and the exit codes that say how a worker died are not public at all."""
+    found = getattr(executor, "_processes", None)
+    return list(found.values()) if isinstance(found, dict) else []
+
+
+def _stop(executor: ProcessPoolExecutor) -> None:
+    """Kill the workers now: what they were scoring is no longer wanted, and `shutdown` alone would wait for it.
+    SIGKILL, not SIGTERM: a worker holds nothing that needs cleaning up, and cannot be caught between its start
+    and the moment it resets the handler it inherited."""
+    workers = _processes(executor)
+    for worker in workers:
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            worker.kill()
+    executor.shutdown(wait=True, cancel_futures=True)
+    for worker in workers:
+        with contextlib.suppress(OSError, ValueError, AssertionError):
+            worker.join(timeout=5)
+
+
+def _lost_worker(workers: Sequence[multiprocessing.process.BaseProcess], left: int) -> str:
+    """What to tell the user when the pool broke: how the worker ended, and what was done about it."""
+    codes = [worker.exitcode for worker in workers if worker.exitcode not in (None, 0)]
+    # The pool sends SIGTERM to the other workers once one has died: the odd one out is the one that did.
+    own = [code for code in codes if code != -signal.SIGTERM] or codes
+    if not own:
+        how = "ended abruptly"
+    elif own[0] < 0:
+        how = f"was killed by {signal.Signals(-own[0]).name}"
+        if own[0] == -signal.SIGKILL:
+            how += " (perhaps by the system, short of memory)"
+    else:
+        how = f"exited with status {own[0]}"
+    noun = "assessment" if left == 1 else "assessments"
+    return f"a worker process {how}; the {left} {noun} not yet scored were scored in the main process"
+
+
+def _pool_context() -> BaseContext | None:
+    """How worker processes start. Fork is the cheapest (nothing to import again), but forking a process that
+    runs threads (a progress bar refreshing itself) can deadlock the child: then forkserver, whose workers fork
+    from a fresh single-threaded process. Elsewhere than Linux, the platform's default (spawn)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    return multiprocessing.get_context("fork" if threading.active_count() == 1 else "forkserver")
+
+
+def _assemble(today: str, outcomes: Iterable[ProjectSummary | Failed], problems: Sequence[Diagnostic]) -> Portfolio:
+    """The Portfolio from the summaries, in their order, and the problems met while discovering them."""
+    unusable: dict[str, list[str]] = {}  # paths that do not exist or cannot be read: listed first
+    for problem in problems:
+        if problem.level is Level.ERROR:
+            unusable.setdefault(problem.file, []).append(problem.format())
+    projects: list[ProjectSummary] = []
+    failed = [Failed(path, tuple(lines)) for path, lines in unusable.items()]
+    for outcome in outcomes:
+        if isinstance(outcome, ProjectSummary):
+            projects.append(outcome)
+        else:
+            failed.append(outcome)
+    warnings = tuple(d.format() for d in problems if d.level is not Level.ERROR)
+    return Portfolio(today, tuple(projects), tuple(failed), _packs(projects), _common_gaps(projects), warnings)
+
+
+def _packs(projects: Sequence[ProjectSummary]) -> tuple[PackColumn, ...]:
+    titles: dict[str, str] = {}
+    for project in projects:
+        for pack_id, title in project.pack_titles.items():
+            titles.setdefault(pack_id, title)
+    builtin = {pack_id: rank for rank, pack_id in enumerate(BUILTIN_ORDER)}
+    appearance = {pack_id: rank for rank, pack_id in enumerate(titles)}
+    ordered = sorted(titles, key=lambda p: (builtin.get(p, len(builtin)), appearance[p]))
+    return tuple(PackColumn(pack_id, titles[pack_id]) for pack_id in ordered)
+
+
+def _common_gaps(projects: Sequence[ProjectSummary]) -> tuple[CommonGap, ...]:
+    counts: Counter[str] = Counter()
+    titles: dict[str, str] = {}
+    for project in projects:
+        for item_id, title in project.gaps:
+            titles.setdefault(item_id, title)
+        counts.update({item_id for item_id, _ in project.gaps})
+    ordered = sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
+    return tuple(CommonGap(item, titles[item], count, Fraction(count, len(projects))) for item, count in ordered)
