@@ -56,6 +56,10 @@ def syntax_problem(text: str, exc: yaml.MarkedYAMLError, max_depth: int) -> Prob
     mark = exc.problem_mark or exc.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     lines = text.splitlines()
+    if lines and line > len(lines) and not text.endswith(("\n", "\r")):
+        # libyaml reads as if a line break ended the file, so at the end of a file without one its mark stands
+        # on a line that does not exist: say the end of the last line instead.
+        line, column = len(lines), len(lines[-1]) + 1
     content = lines[line - 1] if 1 <= line <= len(lines) else ""
     indent = content[: len(content) - len(content.lstrip(" \t"))]
     if "\t" in indent:
