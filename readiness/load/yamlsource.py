@@ -224,6 +224,43 @@ def _compose_and_build(text: str, file: str, tolerant: bool = False) -> Document
     return Document(file, data, builder.values, builder.keys, tuple(builder.problems))
 
 
+def parse_documents(text: str, file: str) -> list[Document]:
+    """Every document of a YAML stream ('---' between them), each with its positions; what parse_document
+    refuses in one document is refused here in any. For artifacts that are streams by nature (Kubernetes
+    manifests); an assessment or a pack stays one document. The alias budget is shared by all documents."""
+    refused = refused_character(text)
+    if refused is not None:
+        raise file_problem(file, *refused)
+    too_deep = _nesting_problem(text, file)
+    if too_deep is not None:
+        raise too_deep
+    documents: list[Document] = []
+    spent = 0
+    try:
+        for node in yaml.compose_all(text, Loader=_Loader):
+            if node is None:
+                continue
+            builder = _Builder(file)
+            builder._alias_nodes = spent
+            data = builder.build(node, (), 0)
+            spent = builder._alias_nodes
+            problems = list(builder.problems)
+            document = Document(file, data, builder.values, builder.keys)
+            if "\\" in text:
+                problems += _escaped_controls(document, data, ())
+            if problems:
+                raise InputError(problems)
+            documents.append(document)
+    except yaml.MarkedYAMLError as exc:
+        raise file_problem(file, *syntax_problem(text, exc, MAX_DEPTH)) from None
+    except yaml.reader.ReaderError as exc:
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        raise file_problem(file, not_printable(code), *position_of(text[: exc.position])) from None
+    except yaml.YAMLError as exc:
+        raise file_problem(file, f"YAML syntax error: {exc}") from None
+    return documents
+
+
 @dataclass
 class _Open:
     """A collection the event walk is inside of: its path and how many children it has had so far."""

@@ -1,0 +1,96 @@
+"""What every probe shares: the artifact it reads, the findings it makes, and its outcome.
+
+A probe module has `KIND` (the name a pack writes in `auto.probe`), `EXPECT_SCHEMA` (the JSON Schema of the pack's
+`expect`, thresholds already resolved from the assessment's `targets` to numbers) and
+`probe(artifact, expect) -> Report`, which judges one file. Reading the file (containment, size and time limits)
+and combining the reports of several files are the caller's: a probe only ever sees text, never the disk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from readiness.load.diagnostics import InputError, JsonPath
+from readiness.load.yamlsource import Document, parse_document, parse_documents
+
+
+class Outcome(str, Enum):
+    HOLDS = "holds"  # data of the format was read and every property judged holds
+    FAILS = "fails"  # data of the format was read and a property fails, or the file of the format is broken
+    NOTHING = "nothing"  # no data of the format to judge: empty, a skeleton, another format
+
+
+@dataclass(frozen=True)
+class Artifact:
+    path: str  # as shown: relative to the assessment's folder, '/'-separated
+    text: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    file: str
+    line: int
+    column: int
+    message: str
+    holds: bool | None  # True: a property holds; False: it fails; None: said for information
+
+
+@dataclass(frozen=True)
+class Report:
+    outcome: Outcome
+    findings: tuple[Finding, ...]
+
+
+def nothing(artifact: Artifact, message: str, line: int = 1, column: int = 1) -> Report:
+    return Report(Outcome.NOTHING, (Finding(artifact.path, line, column, message, None),))
+
+
+def judged(findings: Iterable[Finding]) -> Report:
+    """FAILS when a finding fails, else HOLDS when one holds, else NOTHING: never a pass on no evidence."""
+    found = tuple(findings)
+    if any(finding.holds is False for finding in found):
+        return Report(Outcome.FAILS, found)
+    if any(finding.holds for finding in found):
+        return Report(Outcome.HOLDS, found)
+    return Report(Outcome.NOTHING, found)
+
+
+def structured(artifact: Artifact) -> Document | Report:
+    """The JSON or YAML data of the artifact with every value's position, or the report of why it cannot be read:
+    a file that does not parse is FAILS at the place the reader stopped."""
+    if not artifact.text.strip():
+        return nothing(artifact, "the file is empty")
+    try:
+        return parse_document(artifact.text, artifact.path)
+    except InputError as error:
+        first = error.diagnostics[0]
+        message = f"cannot be read: {first.message}"
+        return Report(Outcome.FAILS, (Finding(artifact.path, first.line, first.column, message, False),))
+
+
+def streamed(artifact: Artifact) -> list[Document] | Report:
+    """Every YAML document of a stream ('---' between them: Kubernetes manifests, multi-document rule files),
+    each with its positions, or the report of why the file cannot be read (as `structured`)."""
+    if not artifact.text.strip():
+        return nothing(artifact, "the file is empty")
+    try:
+        return parse_documents(artifact.text, artifact.path)
+    except InputError as error:
+        first = error.diagnostics[0]
+        message = f"cannot be read: {first.message}"
+        return Report(Outcome.FAILS, (Finding(artifact.path, first.line, first.column, message, False),))
+
+
+def at(document: Document, path: JsonPath, message: str, holds: bool | None) -> Finding:
+    line, column = document.where(path)
+    return Finding(document.file, line, column, message, holds)
+
+
+def number(value: Any) -> float | None:
+    """A JSON number as a float; None for anything else (a bool is not a number here)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)

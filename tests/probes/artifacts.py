@@ -1,0 +1,24 @@
+"""The real-format files of tests/artifacts/<kind>/ and what each one says (its expected.yaml)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from readiness.verify.probes.common import Artifact
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+
+
+def expected(kind: str) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """The folder's `_targets` and its entries by file name."""
+    data = yaml.safe_load((ARTIFACTS / kind / "expected.yaml").read_text(encoding="utf-8"))
+    targets = data.get("_targets", {})
+    return targets, {name: entry for name, entry in data.items() if not name.startswith("_")}
+
+
+def artifact(kind: str, name: str) -> Artifact:
+    raw = (ARTIFACTS / kind / name).read_bytes()
+    return Artifact(name, raw.decode("utf-8-sig"))

@@ -1,0 +1,192 @@
+"""The budgets-as-code probe on real Terraform files (tests/artifacts/terraform-budget/: AWS, Google and Azure
+budgets) and on hostile HCL."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+
+from readiness.verify.probes import hclscan, terraform
+from readiness.verify.probes.common import Artifact, Outcome, Report
+from tests.probes.artifacts import artifact, expected
+
+TARGETS, FILES = expected("terraform-budget")
+EXPECT = {"budget_monthly": TARGETS["budget_monthly"]}
+# The fact whose `where` a finding points at -> the property that finding judges.
+PROPERTY_OF = {
+    "limit": "limit_within_budget",
+    "notifications": "notifications",
+    "disabled_notifications": "notifications",
+    "disable_default_iam_recipients": "notifications",
+}
+AWS = """resource "aws_budgets_budget" "llm" {
+  budget_type  = "COST"
+  limit_amount = LIMIT
+  limit_unit   = "USD"
+  time_unit    = "PERIOD"
+
+  notification {
+    comparison_operator        = "GREATER_THAN"
+    threshold                  = 80
+    threshold_type             = "PERCENTAGE"
+    notification_type          = "ACTUAL"
+    subscriber_email_addresses = ["finops@example.com"]
+  }
+}
+"""
+
+
+def judge(text: str, expect: dict[str, Any] | None = None) -> Report:
+    return terraform.probe(Artifact("budgets.tf", text), EXPECT if expect is None else expect)
+
+
+def aws(limit: str = '"6000"', period: str = "MONTHLY") -> str:
+    return AWS.replace("LIMIT", limit).replace("PERIOD", period)
+
+
+@pytest.mark.parametrize("name", sorted(FILES))
+def test_the_probe_says_what_the_budget_says(name: str) -> None:
+    entry: dict[str, Any] = FILES[name]
+    report = terraform.probe(artifact("terraform-budget", name), EXPECT)
+    if entry["outcome"] == "broken":
+        assert report.outcome is Outcome.FAILS
+        assert [(f.line, f.column) for f in report.findings] == [tuple(entry["where"]["error"])]
+        return
+    assert report.outcome.value == entry["outcome"], report
+    failing = set(entry.get("fails", []))
+    unjudged = set(entry.get("unjudged", []))
+    by_place = {(f.line, f.column): f for f in report.findings}
+    for fact, (line, column) in entry.get("where", {}).items():
+        if fact not in PROPERTY_OF or (report.outcome is Outcome.NOTHING and not unjudged):
+            continue
+        finding = by_place.get((line, column))
+        assert finding is not None, f"no finding at {line}:{column} for {fact}: {report.findings}"
+        prop = PROPERTY_OF[fact]
+        assert finding.holds is (None if prop in unjudged else prop not in failing), finding
+
+
+def test_the_resource_labels_are_where_the_scan_says() -> None:
+    for name, entry in FILES.items():
+        if "resource_type" not in entry.get("where", {}) or entry["outcome"] == "broken":
+            continue
+        scanned = hclscan.scan(artifact("terraform-budget", name).text)
+        places = [block.label_at[0] for block in scanned.root.children("resource")]
+        assert tuple(entry["where"]["resource_type"]) in places, name
+
+
+def test_a_limit_from_a_variable_holds_when_no_budget_is_asked() -> None:
+    report = terraform.probe(artifact("terraform-budget", "odd-limit-from-variable.tf"), {})
+    assert report.outcome is Outcome.HOLDS
+
+
+def test_a_cloudwatch_billing_alarm_is_not_a_budget() -> None:
+    report = terraform.probe(artifact("terraform-budget", "not-this-format-budget-alarm.tf"), EXPECT)
+    assert report.outcome is Outcome.NOTHING
+
+
+@pytest.mark.parametrize(
+    ("limit", "period", "holds"),
+    [
+        ('"6000"', "MONTHLY", True),  # exactly the target
+        ('"6000.01"', "MONTHLY", False),
+        ("6000", "MONTHLY", True),  # a number where the provider documents a string
+        ('"18000"', "QUARTERLY", True),  # 6,000 a month
+        ('"72001"', "ANNUALLY", False),
+        ('"197"', "DAILY", True),  # 5,992 a month
+        ('"198"', "DAILY", False),  # 6,023 a month
+    ],
+)
+def test_the_limit_is_compared_as_a_monthly_figure(limit: str, period: str, holds: bool) -> None:
+    report = judge(aws(limit, period))
+    assert report.outcome is (Outcome.HOLDS if holds else Outcome.FAILS), report
+    assert [f.line for f in report.findings if f.holds is not True] == ([] if holds else [3])
+
+
+@pytest.mark.parametrize("limit", ["var.limit", '"${var.limit}"', "tostring(local.limit)", '"1e999"', "1" + "0" * 400])
+def test_a_limit_that_cannot_be_read_is_said_and_not_verified(limit: str) -> None:
+    report = judge(aws(limit))
+    assert report.outcome is Outcome.NOTHING
+    assert [(f.line, f.column, f.holds) for f in report.findings if f.holds is None] == [(3, 18, None)]
+
+
+def test_one_budget_that_meets_both_is_enough() -> None:
+    account = aws('"50000"').replace('"llm"', '"account"')
+    report = judge(account + aws())
+    assert report.outcome is Outcome.HOLDS
+    assert all(f.line > 15 for f in report.findings)
+
+
+def test_notifications_from_a_dynamic_block_count() -> None:
+    text = """resource "aws_budgets_budget" "llm" {
+  budget_type  = "COST"
+  limit_amount = "5000"
+  time_unit    = "MONTHLY"
+  dynamic "notification" {
+    for_each = var.thresholds
+    content {
+      comparison_operator        = "GREATER_THAN"
+      threshold                  = notification.value
+      threshold_type             = "PERCENTAGE"
+      notification_type          = "ACTUAL"
+      subscriber_email_addresses = var.emails
+    }
+  }
+}
+"""
+    report = judge(text)
+    assert report.outcome is Outcome.HOLDS
+    assert (report.findings[0].line, report.findings[0].column) == (5, 3)
+
+
+def test_braces_in_strings_comments_and_heredocs_do_not_move_the_places() -> None:
+    text = """# a { that is not a block
+locals {
+  note = "} ${jsonencode({a = "}"})} $${not_a_template}"
+  doc  = <<-EOT
+    resource "aws_budgets_budget" "fake" {
+  EOT
+}
+/* } */
+""" + aws('"7000"')
+    report = judge(text)
+    assert report.outcome is Outcome.FAILS
+    assert [(f.line, f.column, f.holds) for f in report.findings] == [(15, 3, True), (11, 18, False)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "# only a comment\n// and another\n",
+        'terraform {\n  required_version = ">= 1.6"\n}\n',
+        'variable "budget" {\n  default = 6000\n}\n',
+        "just some words that are not HCL at all\n",
+        '{"resource": {"aws_budgets_budget": {"x": {"limit_amount": "6000"}}}}\n',  # Terraform JSON syntax
+    ],
+)
+def test_files_without_a_budget_earn_nothing_or_fail_to_parse(text: str) -> None:
+    assert judge(text).outcome in (Outcome.NOTHING, Outcome.FAILS)
+    assert not any(f.holds for f in judge(text).findings)
+
+
+def test_hostile_files_give_a_finding_fast() -> None:
+    hostile = [
+        "a = " + "[" * 3_000 + "]" * 3_000 + "\n",
+        'resource "a" "b" {\n' * 2_000 + "}" * 2_000,
+        "x = {" * 1_000 + "}" * 1_000,
+        'x = "' + "a" * 1_000_000 + '"\n' + aws(),
+        'x = "' + "${" * 50_000 + "\n" + aws(),
+        "x = <<EOT\n" + "line\n" * 100_000,
+        aws().replace("finops@example.com", "\x1b[31mred\x1b[0m"),
+        aws().replace('"llm"', '"\\u001b[2J"'),
+        "\x00\x01\x02",
+        aws('"' + "9" * 40 + '"'),
+    ]
+    for text in hostile:
+        started = time.perf_counter()
+        report = judge(text)
+        assert time.perf_counter() - started < 3
+        assert report.findings
+        assert all("\x1b" not in f.message and "\x00" not in f.message for f in report.findings)
