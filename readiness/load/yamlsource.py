@@ -281,17 +281,23 @@ def _nesting_problem(text: str, file: str) -> InputError | None:
     """
     try:
         return _first_too_deep(text, file, _Loader)
-    except yaml.YAMLError as exc:
-        if getattr(exc, "problem", None) != _LIBYAML_LIMIT:
+    except yaml.MarkedYAMLError as exc:
+        if exc.problem != _LIBYAML_LIMIT or exc.problem_mark is None:
             return None  # composing reports it, with its line and column
-    # libyaml 0.2.6 gives up at its own limit of 1,000 levels while scanning ahead, before yielding the event
-    # that is too deep for us; 0.2.5 has no such limit. PyYAML's parser has neither, and it also keeps its own
-    # stack, so the same file is told the same way whichever libyaml the machine has. It looks ahead no more
-    # than 1,024 characters for a key, so this costs under a second even for 100,000 nested '['.
-    try:
-        return _first_too_deep(text, file, yaml.SafeLoader)
+        prefix = text[: exc.problem_mark.index]
     except yaml.YAMLError:
         return None
+    # libyaml 0.2.6 gives up at its own limit of 1,000 levels while scanning ahead, before yielding the event that
+    # is too deep for us; 0.2.5 has no such limit. The text before the place it gave up holds that event (64 <
+    # 1,000) and stays within the limit, so read again it yields its events, and the same file is told the same
+    # way whichever libyaml the machine has. PyYAML's own parser, if libyaml still refuses, is slow only with
+    # the square of the depth, which the prefix keeps under 1,000.
+    for loader in (_Loader, yaml.SafeLoader):
+        try:
+            return _first_too_deep(prefix, file, loader)
+        except yaml.YAMLError:
+            continue
+    return None
 
 
 _LIBYAML_LIMIT = "exceeded maximum nesting depth"
@@ -316,7 +322,9 @@ def _first_too_deep(text: str, file: str, loader: type[Any]) -> InputError | Non
             else:
                 path = (*parent.path, parent.key if parent.mapping else parent.children)
             parent.children += 1
-        if len(open_) > MAX_DEPTH and not key:
+        # A scalar key stands with its value; a collection written as a key nests like any other (libyaml's
+        # composer recurses into it just the same).
+        if len(open_) > MAX_DEPTH and (not key or isinstance(event, yaml.CollectionStartEvent)):
             line, column = (event.start_mark.line + 1, event.start_mark.column + 1) if event.start_mark else (1, 1)
             message = f"nesting is deeper than {MAX_DEPTH} levels"
             return InputError([Diagnostic(file, line, column, Level.ERROR, json_path(path), message)])
