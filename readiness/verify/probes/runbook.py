@@ -34,6 +34,8 @@ from readiness.verify.probes.mdoutline import (
 from readiness.verify.probes.plaintext import quoted, undecodable
 
 KIND = "runbook"
+# Coverage: one file that holds is enough (see run.py); the others' shortfalls stay findings.
+COMBINE = "any"
 
 # The words (case-insensitive, whole words, anywhere in the heading) that name each section. Numbering, emoji and
 # emphasis around them are ignored: '2. 🛠️ Mitigation / *rollback*' is mitigation.
