@@ -21,7 +21,7 @@ import yaml
 
 from readiness.load.containment import Refused, Root, open_regular
 from readiness.load.diagnostics import Diagnostic, InputError, JsonPath, Level, PathPart, json_path
-from readiness.load.yamltext import not_printable, position_of, refused_character, syntax_problem
+from readiness.load.yamltext import LIBYAML_LIMIT, not_printable, position_of, refused_character, syntax_problem
 
 MAX_BYTES = 5 * 1024 * 1024
 # Nodes that may be produced by expanding aliases: generous for sharing a list or two, far below a bomb.
@@ -282,7 +282,7 @@ def _nesting_problem(text: str, file: str) -> InputError | None:
     try:
         return _first_too_deep(text, file, _Loader)
     except yaml.MarkedYAMLError as exc:
-        if exc.problem != _LIBYAML_LIMIT or exc.problem_mark is None:
+        if exc.problem != LIBYAML_LIMIT or exc.problem_mark is None:
             return None  # composing reports it, with its line and column
         prefix = text[: exc.problem_mark.index]
     except yaml.YAMLError:
@@ -298,9 +298,6 @@ def _nesting_problem(text: str, file: str) -> InputError | None:
         except yaml.YAMLError:
             continue
     return None
-
-
-_LIBYAML_LIMIT = "exceeded maximum nesting depth"
 
 
 def _first_too_deep(text: str, file: str, loader: type[Any]) -> InputError | None:

@@ -51,6 +51,10 @@ def refused_character(text: str) -> Problem | None:
     return None
 
 
+# What libyaml 0.2.6 says when it gives up at its own limit of 1,000 nested levels (0.2.5 has no limit).
+LIBYAML_LIMIT = "exceeded maximum nesting depth"
+
+
 def syntax_problem(text: str, exc: yaml.MarkedYAMLError, max_depth: int) -> Problem:
     """libyaml's complaint about `text`, said so that the user knows what to change."""
     mark = exc.problem_mark or exc.context_mark
@@ -65,7 +69,7 @@ def syntax_problem(text: str, exc: yaml.MarkedYAMLError, max_depth: int) -> Prob
     if "\t" in indent:
         # libyaml's word for it ("found character that cannot start any token") does not say "tab".
         return "tab character in indentation; YAML indents with spaces", line, indent.index("\t") + 1
-    if exc.problem == "exceeded maximum nesting depth":
+    if exc.problem == LIBYAML_LIMIT:
         # libyaml 0.2.6 stops at its own limit of 1,000 levels while scanning ahead, before our event walk
         # reaches the first level too deep: the same words as ours, at the place libyaml gave up.
         return f"nesting is deeper than {max_depth} levels", line, column
