@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from readiness.core.globs import GlobError, glob_pattern
-from readiness.core.model import ItemResult, Result
+from readiness.core.model import Credit, ItemResult, Result
 from readiness.load.diagnostics import InputError
 from readiness.score.engine import evaluate
 from readiness.score.scoring import Options
@@ -206,19 +206,19 @@ def test_stale_evidence_is_unverified_and_marked_in_the_index(project: Callable[
     assert one(result_of(fresh), "ops.kill-switch").credit == 1
 
 
-def test_auto_files_prove_an_unanswered_item_and_contradict_a_claim(project: Callable[..., Project]) -> None:
-    proven = project(TEAM, files={"runbooks/paging.md": "# Paging\n"})
-    result = result_of(proven)
-    met = one(result, "ops.runbook")
-    assert (met.outcome.value, met.status, met.credit) == ("met", "unanswered", 1)
-    assert met.auto is not None and met.auto.detail == "found runbooks/paging.md"
-    assert [(e.check.kind, e.status, e.check.matches) for e in result.evidence if e.item == "ops.runbook"] == [
-        ("auto", "found", ("runbooks/paging.md",))
-    ]
+def test_a_file_named_like_evidence_is_a_candidate_that_earns_nothing_and_contradicts_nothing(
+    project: Callable[..., Project],
+) -> None:
+    named = project(TEAM, files={"runbooks/paging.md": "# Paging\n"})
+    result = result_of(named)
+    gap = one(result, "ops.runbook")
+    assert (gap.outcome.value, gap.status, gap.credit, gap.source) == ("gap", "unanswered", 0, None)
+    assert gap.candidates == ("runbooks/paging.md",) and gap.auto is None
+    assert [e for e in result.evidence if e.item == "ops.runbook"] == []  # offered, not listed as evidence
     claimed = project(TEAM + "answers:\n  ops.runbook: {status: done}\n", files={"runbooks/paging.md": ""})
     (claimed.folder / "runbooks" / "paging.md").unlink()
-    gap = one(result_of(claimed), "ops.runbook")
-    assert (gap.credit, gap.unverified_reasons) == (0.5, ("automated check fails: no file matches runbooks/*.md",))
+    met = one(result_of(claimed), "ops.runbook")
+    assert (met.credit, met.unverified_reasons, met.source) == (1, (), Credit.ATTESTED)
 
 
 def test_the_evidence_index_is_in_the_json_and_the_text(

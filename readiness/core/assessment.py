@@ -93,6 +93,7 @@ def to_assessment(document: Document) -> Assessment:
         answers=answers,
         waivers=waivers,
         policy=dict(data.get("policy", {})),
+        targets=dict(data.get("targets", {})),
         cost=data.get("cost"),
         use=tuple(checklists["use"]) if "use" in checklists else None,
         extra=tuple(checklists.get("extra", ())),

@@ -170,7 +170,13 @@ def _to_item(raw: dict[str, Any], pack_id: str, source: Source) -> Item:
         evidence_required=raw.get("evidence", "optional") == "required",
         na_allowed=raw.get("na", "allowed") == "allowed",
         activity=raw.get("activity"),
-        auto=AutoCheck(files=tuple(auto.get("files", ())), raci=tuple(auto.get("raci", ())), cost=auto.get("cost"))
+        auto=AutoCheck(
+            files=tuple(auto.get("files", ())),
+            raci=tuple(auto.get("raci", ())),
+            cost=auto.get("cost"),
+            probe=auto.get("probe"),
+            expect=dict(auto.get("expect", {})),
+        )
         if auto
         else None,
         refs=tuple(raw.get("refs", ())),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from fractions import Fraction
@@ -70,9 +71,12 @@ class Source:
 
 @dataclass(frozen=True)
 class AutoCheck:
-    files: tuple[str, ...] = ()
+    files: tuple[str, ...] = ()  # where to look: the candidates, and the files a probe reads
     raci: tuple[str, ...] = ()
     cost: str | None = None
+    probe: str | None = None  # the kind of probe that reads the files (verify/probes/run.py KINDS)
+    # The probe's parameters as the pack wrote them; a threshold may still name a value ('targets.error_rate').
+    expect: Mapping[str, Any] = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)
@@ -193,6 +197,8 @@ class Policy:
     fail_on: Severity | None = Severity.BLOCKER  # None: no severity fails the run by itself
     max_evidence_age_days: int = 365
     max_waiver_days: int = 180
+    # Items at or above this severity whose pack declares a probe count as unverified unless the probe holds.
+    require_verified: Severity | None = None
 
 
 @dataclass(frozen=True)
@@ -214,6 +220,7 @@ class Assessment:
     waivers: tuple[Waiver, ...] = ()
     policy: dict[str, Any] = field(default_factory=dict)  # as written; merged with flags by the engine
     cost: dict[str, Any] | None = None
+    targets: dict[str, Any] = field(default_factory=dict)  # what production must hold; probes compare with it
     use: tuple[str, ...] | None = None
     extra: tuple[str, ...] = ()
     answers_source: Source = Source("<input>")
@@ -258,6 +265,46 @@ class AutoResult:
     detail: str
 
 
+class ProbeOutcome(str, Enum):
+    HOLDS = "holds"  # data of the format was read and every property judged holds
+    FAILS = "fails"  # data of the format was read and a property fails, or an artifact of the format is broken
+    NOTHING = "nothing"  # nothing of the format to judge: no file, empty, a skeleton, another format
+
+
+@dataclass(frozen=True)
+class ProbeFinding:
+    """One thing a probe read in an artifact, at the place it read it."""
+
+    file: str  # relative to the assessment's folder, '/'-separated
+    line: int
+    column: int
+    message: str
+    holds: bool | None  # True: a property holds; False: it fails; None: said for information
+
+
+@dataclass(frozen=True)
+class ProbeRun:
+    """What the probe of one item made of the files its globs found."""
+
+    kind: str
+    outcome: ProbeOutcome
+    findings: tuple[ProbeFinding, ...]
+    judged: tuple[str, ...] = ()  # the files the probe read
+    left: int = 0  # files not read: over the limit of files, or past the time budget
+
+    @property
+    def failures(self) -> tuple[ProbeFinding, ...]:
+        return tuple(finding for finding in self.findings if finding.holds is False)
+
+
+class Credit(str, Enum):
+    """Where an item's credit comes from."""
+
+    VERIFIED = "verified"  # a probe read an artifact and the property holds, or an automated check passed
+    ATTESTED = "attested"  # the team's answer, with its evidence found and fresh, and nothing contradicting it
+    UNVERIFIED = "unverified"  # claimed, but evidence missing or stale, or a probe contradicts it
+
+
 @dataclass(frozen=True)
 class ItemResult:
     item: Item
@@ -271,6 +318,9 @@ class ItemResult:
     waiver: Waiver | None = None
     owner: str = "unassigned"
     auto: AutoResult | None = None
+    probe: ProbeRun | None = None
+    candidates: tuple[str, ...] = ()  # files the item's globs found: offered as evidence, never counted
+    source: Credit | None = None  # None: nothing claimed and nothing verified (todo, unanswered)
 
     @property
     def counted(self) -> bool:
@@ -285,6 +335,7 @@ class CategoryScore:
     met: int
     gaps: int
     excluded: int
+    verified: Fraction | None = None  # the part of the score that verified items earn, in points
 
 
 @dataclass(frozen=True)
@@ -352,6 +403,7 @@ class Facts:
 
     evidence: dict[str, tuple[PathCheck, ...]] = field(default_factory=dict)  # by item id
     auto_files: dict[str, tuple[PathCheck, ...]] = field(default_factory=dict)  # by item id
+    probes: dict[str, ProbeRun] = field(default_factory=dict)  # by item id: what each item's probe read
 
 
 @dataclass(frozen=True)
@@ -423,5 +475,6 @@ class Result:
     evidence: tuple[EvidenceEntry, ...] = ()
     cost: CostProjection | None = None
     warnings: tuple[str, ...] = ()
+    verified_score: Fraction | None = None  # the part of `score` that verified items earn, in points
     # The assessment file and where its `answers` key stands: where a finding about an unanswered item points.
     answers_source: Source = Source("<input>")

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from readiness.core.model import NOT_SCORED, ItemResult, Outcome, Result
+from readiness.core.model import NOT_SCORED, ItemResult, Outcome, ProbeOutcome, Result
 
 # Keys of the walk: one letter each, shown in the prompt line and in the help.
 KEYS = {
@@ -79,12 +79,31 @@ def open_activities(result: Result, revisit: bool = False) -> list[tuple[str, st
     return [(row.activity, row.title) for row in rows if not row.written or result.raci.broken(row.activity)]
 
 
+def probe_lines(result: ItemResult, shown: int = 3) -> list[tuple[str, str | None]]:
+    """What the item's probe read, under the question: its outcome, then the first findings at FILE:LINE."""
+    run = result.probe
+    if run is None:
+        return []
+    outcome = {
+        ProbeOutcome.HOLDS: ("holds", "green"),
+        ProbeOutcome.FAILS: ("contradicts a done", "red"),
+        ProbeOutcome.NOTHING: ("found nothing it can judge", "yellow"),
+    }[run.outcome]
+    lines: list[tuple[str, str | None]] = [(f"Probe {run.kind}: {outcome[0]}", outcome[1])]
+    for finding in run.findings[:shown]:
+        mark = {True: "✓", False: "✗", None: "·"}[finding.holds]
+        lines.append((f"  {mark} {finding.file}:{finding.line}: {finding.message}", None))
+    if len(run.findings) > shown:
+        lines.append((f"  and {len(run.findings) - shown:,} more findings (readiness check -f json)", None))
+    return lines
+
+
 def answer_in_words(result: ItemResult) -> str:
     """The current answer on one line: 'partial · evidence a.md, b.md · owner bob · due 2026-12-15'."""
     answer = result.answer
     if answer is None:
         if result.outcome is Outcome.MET:
-            return "unanswered, but the automated check passes"
+            return "unanswered, but verified by its probe or check"
         return "unanswered"
     parts = [answer.status.value]
     if result.unverified:

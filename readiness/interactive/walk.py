@@ -27,6 +27,8 @@ from readiness.score.engine import evaluate
 from readiness.score.scoring import Options, format_score
 from readiness.verify.evidence import EvidenceRejected, check_one
 
+CANDIDATES_OFFERED = 5  # paths a glob found, offered as evidence under the question
+
 
 class UnknownCategory(ValueError):
     """--category names no pack in use."""
@@ -172,6 +174,8 @@ class Walk:
         self.ask.say(f"Now: {interview.answer_in_words(r)}")
         for reason in r.unverified_reasons:
             self.ask.say(f"  ! {reason}", style="yellow")
+        for line, style in interview.probe_lines(r):
+            self.ask.say(line, style=style)
 
     # --- one answer -------------------------------------------------------------------------------------
 
@@ -219,6 +223,9 @@ class Walk:
     def _evidence(self, r: ItemResult) -> list[str]:
         entries = list(r.answer.evidence) if r.answer else []
         self.ask.say("Evidence: one path (or glob) relative to this file, or an http(s) link, per line.")
+        offered = [path for path in r.candidates if path not in entries][:CANDIDATES_OFFERED]
+        if offered:
+            self.ask.say(f"  Found by their names (a name proves nothing): {', '.join(offered)}; '+' adds them.")
         if entries:
             self.ask.say(f"  Now: {', '.join(entries)}. Type more to add, '-' to clear, Enter alone to keep.")
         else:
@@ -230,6 +237,10 @@ class Walk:
             if typed == "-":
                 entries = []
                 self.ask.say("  cleared")
+                continue
+            if typed == "+" and offered:
+                entries += [path for path in offered if path not in entries]
+                self.ask.say(f"  added {', '.join(offered)}", style="green")
                 continue
             try:
                 check = check_one(self.path, typed, self.root)

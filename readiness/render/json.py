@@ -6,9 +6,18 @@ from fractions import Fraction
 from typing import Any
 
 from readiness import __version__
-from readiness.core.model import CostProjection, CostScenario, EvidenceEntry, ItemResult, RaciReport, Result
+from readiness.core.model import (
+    CostProjection,
+    CostScenario,
+    EvidenceEntry,
+    ItemResult,
+    ProbeRun,
+    RaciReport,
+    Result,
+)
 from readiness.render import jsontext
 from readiness.render.formats import RenderOptions
+from readiness.score.provenance import percent, provenance
 from readiness.score.scoring import one_decimal, weight_of
 from readiness.verify.cost import budget_sentence
 
@@ -51,6 +60,25 @@ def _item(result: ItemResult) -> dict[str, Any]:
         "refs": list(item.refs),
         "line": answer.source.line if answer else None,
         "auto": None if result.auto is None else {"passed": result.auto.passed, "detail": result.auto.detail},
+        "source": None if result.source is None else result.source.value,
+        "probe": probe_dict(result.probe),
+        "candidates": list(result.candidates[:MATCHES_LISTED]),
+        "candidate_count": len(result.candidates),
+    }
+
+
+def probe_dict(run: ProbeRun | None) -> dict[str, Any] | None:
+    if run is None:
+        return None
+    return {
+        "kind": run.kind,
+        "outcome": run.outcome.value,
+        "read": list(run.judged),
+        "not_read": run.left,
+        "findings": [
+            {"file": f.file, "line": f.line, "column": f.column, "message": f.message, "holds": f.holds}
+            for f in run.findings
+        ],
     }
 
 
@@ -141,6 +169,15 @@ def cost_dict(projection: CostProjection | None) -> dict[str, Any] | None:
     }
 
 
+def _verified(result: Result) -> dict[str, Any]:
+    found = provenance(result)
+    return {
+        "score": _score(result.verified_score),
+        "percent": None if found.share is None else percent(found.share),
+        "items": {"verified": found.verified, "attested": found.attested, "unverified": found.unverified},
+    }
+
+
 def to_dict(result: Result) -> dict[str, Any]:
     items = [_item(r) for r in result.items]
     by_id = {entry["id"]: entry for entry in items}
@@ -159,6 +196,7 @@ def to_dict(result: Result) -> dict[str, Any]:
         "verdict": result.verdict,
         "reasons": list(result.reasons),
         "score": _score(result.score),
+        "verified": _verified(result),
         "stage_reached": result.stage_reached.value if result.stage_reached else None,
         "next_stage": None
         if result.next_stage is None
@@ -169,6 +207,7 @@ def to_dict(result: Result) -> dict[str, Any]:
             "fail_on": policy.fail_on.value if policy.fail_on else "none",
             "max_evidence_age_days": policy.max_evidence_age_days,
             "max_waiver_days": policy.max_waiver_days,
+            "require_verified": policy.require_verified.value if policy.require_verified else "none",
             "strict": result.strict,
         },
         "categories": [
@@ -177,6 +216,7 @@ def to_dict(result: Result) -> dict[str, Any]:
                 "title": c.pack.title,
                 "weight": _number(c.pack.weight),
                 "score": _score(c.score),
+                "verified_score": _score(c.verified),
                 "counted": c.counted,
                 "met": c.met,
                 "gaps": c.gaps,

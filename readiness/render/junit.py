@@ -68,6 +68,9 @@ def _failure_text(message: str, result: ItemResult) -> str:
         lines.extend(f"  - {reason}" for reason in result.unverified_reasons)
     if result.auto is not None and not result.auto.passed:
         lines.append(f"Automated check: {result.auto.detail}")
+    if result.probe is not None and result.probe.failures:
+        lines.append(f"The {result.probe.kind} probe found:")
+        lines.extend(f"  - {f.file}:{f.line}:{f.column}: {f.message}" for f in result.probe.failures)
     if result.answer and result.answer.note:
         lines.append(f"Note: {result.answer.note}")
     return "\n".join(lines)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from io import StringIO
+from typing import Any
 
 from rich import box
 from rich.console import RenderableType
@@ -112,9 +114,17 @@ def _item_detail(item: Item) -> Text:
     if item.escalate_to is not None and item.escalate_when is not None:
         lines.append((f"Becomes {item.escalate_to.value} when: {_conditions(item.escalate_when)}", ""))
     if item.auto is not None:
-        checks = [f"files {', '.join(item.auto.files)}" if item.auto.files else "", "", ""]
-        checks[1] = f"RACI for {', '.join(item.auto.raci)}" if item.auto.raci else ""
-        checks[2] = "cost projection within budget" if item.auto.cost else ""
+        auto = item.auto
+        checks = [
+            f"probe {auto.probe} ({_expect(auto.expect)})" if auto.probe else "",
+            f"reads {', '.join(auto.files)}"
+            if auto.probe
+            else f"candidates {', '.join(auto.files)}"
+            if auto.files
+            else "",
+            f"RACI for {', '.join(auto.raci)}" if auto.raci else "",
+            "cost projection within budget" if auto.cost else "",
+        ]
         lines.append(("Automated check: " + "; ".join(c for c in checks if c), ""))
     if item.activity:
         lines.append((f"Activity: {item.activity}", ""))
@@ -124,3 +134,10 @@ def _item_detail(item: Item) -> Text:
     for content, style in lines:
         text.append(content + "\n", style=style or None)
     return text
+
+
+def _expect(expect: Mapping[str, Any]) -> str:
+    """A probe's parameters on one line: 'p95_ms targets.latency_p95_ms, error_rate 0.01'."""
+    if not expect:
+        return "no parameters"
+    return ", ".join(f"{key} {value}" for key, value in expect.items())

@@ -16,15 +16,18 @@ from readiness.core.model import (
     EXCLUDED,
     NOT_SCORED,
     CostProjection,
+    Credit,
     EvidenceEntry,
     ItemResult,
     Outcome,
+    ProbeRun,
     Result,
     Stage,
 )
 from readiness.render.headline import VERDICT_WORDS
 from readiness.render.json import evidence_dict
 from readiness.render.refs import natural_key
+from readiness.score.provenance import provenance, sentence
 from readiness.score.scoring import format_limit, format_score, one_decimal
 from readiness.verify.cost import budget_sentence, money, multiplier
 
@@ -32,6 +35,7 @@ if TYPE_CHECKING:
     from readiness.rollup.history import Point
 
 NEXT_ACTIONS = 5
+FINDINGS_SHOWN = 3  # per probe, in the report; the JSON result has them all
 MATCHES_SHOWN = 20  # paths listed per evidence entry; the rest are counted
 FRAMEWORKS = (
     ("NIST AI RMF", "NIST AI RMF "),
@@ -59,7 +63,7 @@ TREND_VALUE_LABELS = 12  # up to this many points, each carries its score
 def _status_text(result: ItemResult) -> str:
     """The item's state in words, the same everywhere in the report."""
     if result.outcome is Outcome.MET:
-        return "met (automated check)" if result.status == "unanswered" else "met"
+        return "met (verified)" if result.source is Credit.VERIFIED else "met"
     if result.outcome is Outcome.GAP:
         return "unverified" if result.unverified else result.status
     return {
@@ -91,6 +95,58 @@ def _gap(result: ItemResult, today: str, next_stage_blockers: set[str]) -> dict[
         "note": answer.note if answer else "",
         "reasons": list(result.unverified_reasons),
         "auto": None if result.auto is None else {"passed": result.auto.passed, "detail": result.auto.detail},
+        "probe": _probe(result.probe),
+    }
+
+
+def _probe(run: ProbeRun | None) -> dict[str, Any] | None:
+    """What an item's probe read, in a few lines: the failures first (they are why it is not credited), then
+    what holds, then what was only said; each at FILE:LINE:COLUMN of the artifact."""
+    if run is None:
+        return None
+    shown = run.findings[:FINDINGS_SHOWN]
+    more = len(run.findings) - len(shown)
+    return {
+        "kind": run.kind,
+        "outcome": run.outcome.value,
+        "findings": [{"where": f"{f.file}:{f.line}:{f.column}", "message": f.message, "holds": f.holds} for f in shown],
+        "more": f"and {more:,} more findings" if more > 0 else "",
+        "read": len(run.judged),
+    }
+
+
+def _verified_evidence(result: Result) -> dict[str, Any]:
+    """The "Verified evidence" section: the share of the score that rests on what was read rather than said, and
+    every counted item that a probe or a check looked at."""
+    rows = []
+    for item in result.items:
+        if not item.counted or (item.probe is None and item.auto is None):
+            continue
+        check = (
+            item.probe.kind
+            if item.probe
+            else ("RACI check" if item.item.auto and item.item.auto.raci else "cost check")
+        )
+        outcome = item.probe.outcome.value if item.probe else ("holds" if item.auto and item.auto.passed else "fails")
+        rows.append(
+            {
+                "id": item.item.id,
+                "title": item.item.title,
+                "check": check,
+                "outcome": outcome,
+                "credit": item.source.value if item.source else "none",
+                "status": _status_text(item),
+                "probe": _probe(item.probe),
+                "detail": item.auto.detail if item.probe is None and item.auto else "",
+            }
+        )
+    found = provenance(result)
+    return {
+        "sentence": sentence(found),
+        "verified": found.verified,
+        "attested": found.attested,
+        "unverified": found.unverified,
+        "rows": rows,
     }
 
 
@@ -385,6 +441,7 @@ def context(result: Result, history: Sequence[Point] | None = None) -> dict[str,
             if r.outcome is Outcome.NA
         ],
         "evidence": [_evidence(e) for e in result.evidence],
+        "verified_evidence": _verified_evidence(result),
         "frameworks": _frameworks(result),
         "appendix": [
             {

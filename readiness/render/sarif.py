@@ -7,12 +7,12 @@ the same bytes.
 
 from __future__ import annotations
 
-from pathlib import PurePath
+from pathlib import PurePath, PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
 from readiness import __version__
-from readiness.core.model import ItemResult, Result, Severity, Source
+from readiness.core.model import ItemResult, ProbeOutcome, Result, Severity, Source
 from readiness.render import jsontext, words
 from readiness.render.formats import RenderOptions
 from readiness.render.mdescape import md
@@ -21,6 +21,7 @@ from readiness.score.scoring import format_score
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 FINGERPRINT = "readinessItem/v1"
+PROBE_FINGERPRINT = "readinessProbe/v1"
 
 LEVEL = {Severity.BLOCKER: "error", Severity.MAJOR: "warning", Severity.MINOR: "note"}
 
@@ -94,6 +95,34 @@ def _result(gap: ItemResult, rule_index: int, answers_source: Source, today: str
     }
 
 
+def _probe_results(item: ItemResult, rule_index: int, assessment: str) -> list[dict[str, Any]]:
+    """Each failing finding of the item's probe, placed at the artifact's line: a leaked key in
+    prompts/system.txt becomes an alert on that line of that file. Artifact paths are relative to the
+    assessment's folder; the assessment's own path leads there from where the tool was run."""
+    run = item.probe
+    if run is None or run.outcome is not ProbeOutcome.FAILS:
+        return []
+    folder = PurePath(assessment).parent
+    results = []
+    ordinal: dict[str, int] = {}
+    for finding in run.failures:
+        # Keyed by item, file and the finding's rank in that file, not its line: an edit above it keeps the alert.
+        ordinal[finding.file] = ordinal.get(finding.file, 0) + 1
+        place = Source(str(folder / PurePosixPath(finding.file)), finding.line, finding.column)
+        results.append(
+            {
+                "ruleId": item.item.id,
+                "ruleIndex": rule_index,
+                "level": LEVEL[item.severity],
+                "message": {"text": f"{item.item.title}: the {run.kind} probe found: {finding.message}."},
+                "locations": [_location(place)],
+                "partialFingerprints": {PROBE_FINGERPRINT: f"{item.item.id}:{finding.file}:{ordinal[finding.file]}"},
+                "properties": {"owner": item.owner, "status": "probe-fails", "stage": item.item.stage.value},
+            }
+        )
+    return results
+
+
 def to_dict(result: Result) -> dict[str, Any]:
     rules = [_rule(r) for r in result.items]
     index = {r.item.id: position for position, r in enumerate(result.items)}
@@ -112,7 +141,13 @@ def to_dict(result: Result) -> dict[str, Any]:
                 },
                 "columnKind": "unicodeCodePoints",
                 "results": [
-                    _result(gap, index[gap.item.id], result.answers_source, result.today) for gap in result.gaps
+                    *(_result(gap, index[gap.item.id], result.answers_source, result.today) for gap in result.gaps),
+                    *(
+                        found
+                        for item in result.items
+                        if item.counted
+                        for found in _probe_results(item, index[item.item.id], result.answers_source.file)
+                    ),
                 ],
                 "properties": {
                     "verdict": result.verdict,

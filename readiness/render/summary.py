@@ -17,6 +17,7 @@ from readiness.render.formats import RenderOptions
 from readiness.render.headline import VERDICT_WORDS
 from readiness.render.mdescape import md
 from readiness.rollup.compare import Comparison, ItemChange, signed
+from readiness.score.provenance import provenance, sentence
 from readiness.score.scoring import format_limit, format_score, one_decimal
 
 _MARK = {"ready": "✅", "ready-with-waivers": "⚠️", "not-ready": "❌"}
@@ -37,7 +38,7 @@ _NUMBERED = re.compile(r"(\d{1,9})\.")
 
 def render(result: Result, options: RenderOptions) -> str:
     baseline = options.baseline
-    lines = [_heading(result, baseline), "", _policy_line(result), ""]
+    lines = [_heading(result, baseline), "", _policy_line(result), "", _capital(sentence(provenance(result))) + ".", ""]
     lines += _verdict_lines(result)
     if baseline is not None:
         lines += _change_lines(baseline)

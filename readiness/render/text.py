@@ -8,9 +8,10 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from readiness.core.model import ItemResult, Result
+from readiness.core.model import ItemResult, ProbeOutcome, Result
 from readiness.render import terminal
 from readiness.render.formats import RenderOptions, strip_trailing
+from readiness.score.provenance import provenance, sentence
 from readiness.score.scoring import format_limit, format_score
 from readiness.verify.cost import budget_sentence, money
 
@@ -34,6 +35,7 @@ def render(result: Result, options: RenderOptions) -> str:
     line.append(f"   score {format_score(result.score)} / 100 (min {format_limit(result.policy.min_score)})")
     line.append(f"   stage reached: {reached}")
     console.print(line)
+    console.print(Text(sentence(provenance(result))))
     if result.next_stage is not None and result.next_stage_blockers:
         shown = ", ".join(result.next_stage_blockers[:4])
         more = len(result.next_stage_blockers) - 4
@@ -89,6 +91,18 @@ def render(result: Result, options: RenderOptions) -> str:
             console.print(title, style="bold")
             console.print(_bullets(lines))
     return strip_trailing(out.getvalue())
+
+
+def probe_failures(result: Result, limit: int = TOP_GAPS) -> list[str]:
+    """Each failing finding of a probe on a counted item, where it was read, the first `limit` of them."""
+    lines = [
+        f"{r.item.id}: {f.file}:{f.line}:{f.column}: {f.message}"
+        for r in result.items
+        if r.counted and r.probe is not None and r.probe.outcome is ProbeOutcome.FAILS
+        for f in r.probe.failures
+    ]
+    more = len(lines) - limit
+    return lines[:limit] + ([f"and {more:,} more (-f json lists every finding)"] if more > 0 else [])
 
 
 def _bullets(lines: list[str]) -> Table:
@@ -148,6 +162,7 @@ def _sections(result: Result) -> list[tuple[str, list[str]]]:
         cost.append(budget_sentence(projection))
     return [
         ("Ownership", ownership),
+        ("Probes", probe_failures(result)),
         ("Evidence", evidence),
         ("Waivers", waivers),
         ("Cost", cost),

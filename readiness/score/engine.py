@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from readiness.core.assessment import check_references, check_use, extra_pack_paths, to_assessment
 from readiness.core.catalog import build_catalog, builtin_files
-from readiness.core.model import NOT_SCORED, Assessment, Catalog, CostProjection, Facts, Result
+from readiness.core.model import NOT_SCORED, Assessment, Catalog, CostProjection, Facts, Item, Result
 from readiness.load import schemas
 from readiness.load.containment import NOT_READ, Root
 from readiness.load.diagnostics import Diagnostic, InputError, has_errors
@@ -17,7 +17,9 @@ from readiness.load.salvage import salvage
 from readiness.load.yamlsource import Document, parse_document, read_text
 from readiness.score.scoring import Options, score
 from readiness.verify import cost
+from readiness.verify.automated import candidates
 from readiness.verify.evidence import EvidenceRejected, check_evidence, check_one
+from readiness.verify.probes import run as probes
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,7 @@ class Loaded:
     facts: Facts
     warnings: tuple[Diagnostic, ...]
     inputs: tuple[Path, ...] = ()  # the files read: the assessment, then its custom packs
+    within: Root | None = None  # the project root that every file read must stay inside
 
 
 @dataclass(frozen=True)
@@ -84,7 +87,7 @@ def load(path: Path, display: str | None = None, document: Document | None = Non
     problems += found
     if has_errors(problems):
         raise Unusable(problems, inputs)
-    return Loaded(document, assessment, catalog, facts, tuple(problems), inputs)
+    return Loaded(document, assessment, catalog, facts, tuple(problems), inputs, within)
 
 
 def _extra_packs(
@@ -129,7 +132,11 @@ def evaluate(
 ) -> Evaluation:
     """Score the assessment at `path`; `document` is its text already read (e.g. from git), placed at `path`."""
     loaded = load(path, display, document=document, root=root)
-    result = score(loaded.assessment, loaded.catalog, options, loaded.facts)
+    found = {item: candidates(item_of, loaded.facts) for item, item_of in _probed(loaded.catalog)}
+    runs = probes.run_all(
+        loaded.catalog, found, loaded.assessment, path.parent, loaded.within or Root.of(path, root), options.today
+    )
+    result = score(loaded.assessment, loaded.catalog, options, replace(loaded.facts, probes=runs))
     if all(r.outcome in NOT_SCORED for r in result.items):
         target = result.target.value
         where = ("project", "target") if "target" in loaded.document.data["project"] else ("project",)
@@ -145,6 +152,12 @@ def evaluate(
             loaded.inputs,
         )
     return Evaluation(result, loaded.warnings, loaded.inputs)
+
+
+def _probed(catalog: Catalog) -> Iterator[tuple[str, Item]]:
+    for item in catalog.items:
+        if item.auto is not None and item.auto.probe is not None:
+            yield item.id, item
 
 
 def projection(path: Path, display: str | None = None, root: Path | None = None) -> tuple[str, CostProjection]:

@@ -23,6 +23,7 @@ from readiness.core.model import (
     CategoryScore,
     Conditions,
     CostProjection,
+    Credit,
     Facts,
     Item,
     ItemResult,
@@ -39,7 +40,7 @@ from readiness.core.model import (
 )
 from readiness.verify import cost as cost_model
 from readiness.verify import raci as raci_rules
-from readiness.verify.automated import automated, doubts_about, evidence_index
+from readiness.verify.automated import automated, candidates, doubts_about, evidence_index, verified
 
 ZERO, HALF, ONE = Fraction(0), Fraction(1, 2), Fraction(1)
 
@@ -63,6 +64,9 @@ def resolve_policy(written: Mapping[str, Any], flags: Mapping[str, Any]) -> Poli
         fail_on=None if fail_on == "none" else Severity(fail_on),
         max_evidence_age_days=int(merged.get("max_evidence_age_days", default.max_evidence_age_days)),
         max_waiver_days=int(merged.get("max_waiver_days", default.max_waiver_days)),
+        require_verified=None
+        if merged.get("require_verified", "none") == "none"
+        else Severity(merged["require_verified"]),
     )
 
 
@@ -165,6 +169,9 @@ def score(assessment: Assessment, catalog: Catalog, options: Options, facts: Fac
     items = tuple(_assess_item(item, context) for item in catalog.items)
     categories = tuple(_category(pack, [r for r in items if r.item.pack == pack.id]) for pack in catalog.packs)
     overall = _weighted_mean((c.pack.weight, c.score) for c in categories)
+    # The same mean over the same categories, counting only what verified items earn: the part of the score that
+    # does not rest on anyone's word.
+    points = _weighted_mean((c.pack.weight, c.verified) for c in categories if c.score is not None)
     reached = _stage_reached(items, target)
     next_stage, next_blockers = _next_stage(items, reached, target)
     gaps = tuple(sorted((r for r in items if r.outcome is Outcome.GAP), key=_gap_order))
@@ -193,6 +200,7 @@ def score(assessment: Assessment, catalog: Catalog, options: Options, facts: Fac
         evidence=evidence,
         cost=projection,
         warnings=_warnings(raci, projection, waivers),
+        verified_score=points,
         answers_source=assessment.answers_source,
     )
 
@@ -203,10 +211,16 @@ def _assess_item(item: Item, context: _Context) -> ItemResult:
     answer = context.assessment.answer(item.id)
     status = answer.status.value if answer else "unanswered"
     owner = (answer.owner if answer else None) or context.owners.get(item.activity or "", "unassigned")
-    auto = automated(item, context.facts, context.raci, context.cost)
+    auto = automated(item, context.raci, context.cost)
+    probe = context.facts.probes.get(item.id)
+    found = candidates(item, context.facts)
+    proven = verified(auto, probe)
 
     def result(outcome: Outcome, credit: Fraction | None, **extra: Any) -> ItemResult:
-        return ItemResult(item, severity, outcome, status, credit, answer=answer, owner=owner, auto=auto, **extra)
+        return ItemResult(
+            item, severity, outcome, status, credit, answer=answer, owner=owner, auto=auto, probe=probe,
+            candidates=found, **extra
+        )  # fmt: skip
 
     if item.disabled is not None:
         return result(Outcome.DISABLED, None)
@@ -217,20 +231,20 @@ def _assess_item(item: Item, context: _Context) -> ItemResult:
     if item.id in context.waivers:
         return result(Outcome.WAIVED, None, waiver=context.waivers[item.id])
     if answer is None:
-        # An automated check that passes proves the item without anyone claiming it.
-        proven = auto is not None and auto.passed
-        return result(Outcome.MET, ONE) if proven else result(Outcome.GAP, ZERO)
+        # A probe or check that holds proves the item without anyone claiming it.
+        return result(Outcome.MET, ONE, source=Credit.VERIFIED) if proven else result(Outcome.GAP, ZERO)
     if answer.status is Status.TODO:
         return result(Outcome.GAP, ZERO)
     if answer.status is Status.NA:
         return result(Outcome.NA, None)
     if answer.status is Status.PARTIAL:
-        return result(Outcome.GAP, HALF)
-    doubts = doubts_about(item, answer, auto, context.facts, context.policy, context.options.today)
+        # The team knows more than a probe reads: their "partial" stands, on their word.
+        return result(Outcome.GAP, HALF, source=Credit.ATTESTED)
+    doubts = doubts_about(item, severity, answer, auto, probe, context.facts, context.policy, context.options.today)
     if doubts:
         credit = ZERO if context.options.strict else HALF
-        return result(Outcome.GAP, credit, unverified=True, unverified_reasons=doubts)
-    return result(Outcome.MET, ONE)
+        return result(Outcome.GAP, credit, unverified=True, unverified_reasons=doubts, source=Credit.UNVERIFIED)
+    return result(Outcome.MET, ONE, source=Credit.VERIFIED if proven else Credit.ATTESTED)
 
 
 def _warnings(
@@ -245,9 +259,11 @@ def _warnings(
 
 def _category(pack: Any, results: list[ItemResult]) -> CategoryScore:
     counted = [r for r in results if r.counted]
+    by_probe = ((weight_of(r), r.credit if r.source is Credit.VERIFIED and r.credit else ZERO) for r in counted)
     return CategoryScore(
         pack=pack,
         score=_percent(_weighted_mean((weight_of(r), r.credit or ZERO) for r in counted)),
+        verified=_percent(_weighted_mean(by_probe)),
         counted=len(counted),
         met=sum(r.outcome is Outcome.MET for r in results),
         gaps=sum(r.outcome is Outcome.GAP for r in results),

@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import date
 
 from readiness.core.model import (
-    NOT_SCORED,
     Answer,
     AutoResult,
     CostProjection,
@@ -18,24 +17,24 @@ from readiness.core.model import (
     ItemResult,
     PathCheck,
     Policy,
+    ProbeOutcome,
+    ProbeRun,
     RaciReport,
+    Severity,
 )
 from readiness.verify import cost as cost_model
 
 
-def automated(item: Item, facts: Facts, raci: RaciReport, projection: CostProjection | None) -> AutoResult | None:
-    """Every automated check of the item, passed only when all of them pass."""
+def automated(item: Item, raci: RaciReport, projection: CostProjection | None) -> AutoResult | None:
+    """The checks of the item that read the assessment itself (RACI, cost), passed only when all of them pass.
+
+    Globs are not among them: a file's name proves nothing, so what they find is only a candidate (see
+    `candidates`), and what a file says is the probe's to judge (verify/probes/).
+    """
     check = item.auto
-    if check is None:
+    if check is None or not (check.raci or check.cost):
         return None
     failures, passes = [], []
-    if check.files:
-        found = sorted({path for c in facts.auto_files.get(item.id, ()) for path in c.matches})
-        if found:
-            more = f" and {len(found) - 3:,} more" if len(found) > 3 else ""
-            passes.append("found " + ", ".join(found[:3]) + more)
-        else:
-            failures.append("no file matches " + ", ".join(check.files))
     if check.raci:
         broken = [finding.message for activity in check.raci for finding in raci.broken(activity)]
         if broken:
@@ -54,12 +53,39 @@ def automated(item: Item, facts: Facts, raci: RaciReport, projection: CostProjec
     return AutoResult(False, "; ".join(failures)) if failures else AutoResult(True, "; ".join(passes))
 
 
+def candidates(item: Item, facts: Facts) -> tuple[str, ...]:
+    """The files the item's globs found, offered as evidence; they earn nothing by their names."""
+    return tuple(sorted({path for check in facts.auto_files.get(item.id, ()) for path in check.matches}))
+
+
+def verified(auto: AutoResult | None, probe: ProbeRun | None) -> bool:
+    """An automated check or a probe holds, and none contradicts it."""
+    if (auto is not None and not auto.passed) or (probe is not None and probe.outcome is ProbeOutcome.FAILS):
+        return False
+    return (auto is not None and auto.passed) or (probe is not None and probe.outcome is ProbeOutcome.HOLDS)
+
+
+def probe_doubt(probe: ProbeRun) -> str:
+    """The finding that contradicts a claim, where it was read."""
+    first = probe.failures[0] if probe.failures else probe.findings[0]
+    more = len(probe.failures) - 1
+    also = f" (and {more:,} more)" if more > 0 else ""
+    return f"the {probe.kind} probe contradicts it: {first.file}:{first.line}: {first.message}{also}"
+
+
 def doubts_about(
-    item: Item, answer: Answer, auto: AutoResult | None, facts: Facts, policy: Policy, today: date
+    item: Item,
+    severity: Severity,
+    answer: Answer,
+    auto: AutoResult | None,
+    probe: ProbeRun | None,
+    facts: Facts,
+    policy: Policy,
+    today: date,
 ) -> tuple[str, ...]:
     """Why a claimed `done` cannot be taken at its word."""
     doubts = []
-    proven = auto is not None and auto.passed
+    proven = verified(auto, probe)
     if item.evidence_required and not answer.evidence and not proven:
         doubts.append("evidence is required and none is given")
     for check in facts.evidence.get(item.id, ()):
@@ -69,6 +95,14 @@ def doubts_about(
         doubts.append(f"evidence last reviewed {answer.reviewed}, over {policy.max_evidence_age_days} days ago")
     if auto is not None and not auto.passed:
         doubts.append(f"automated check fails: {auto.detail}")
+    if probe is not None and probe.outcome is ProbeOutcome.FAILS:
+        doubts.append(probe_doubt(probe))
+    wanted = policy.require_verified
+    kind = item.auto.probe if item.auto else None
+    required = wanted is not None and kind is not None and severity.rank <= wanted.rank
+    if required and not proven and (probe is None or probe.outcome is ProbeOutcome.NOTHING):
+        said = "found nothing to read" if probe is None or not probe.judged else "found nothing it could judge"
+        doubts.append(f"policy require_verified: the {kind} probe must hold for a {severity.value} item; it {said}")
     return tuple(doubts)
 
 
@@ -79,16 +113,13 @@ def stale(reviewed: str | None, policy: Policy, today: date) -> bool:
 def evidence_index(
     items: tuple[ItemResult, ...], facts: Facts, policy: Policy, today: date
 ) -> tuple[EvidenceEntry, ...]:
-    """Every evidence entry of every answer, then what the automated globs found, in item order."""
+    """Every evidence entry of every answer, in item order."""
     entries: list[EvidenceEntry] = []
     for result in items:
         answer = result.answer
         reviewed = answer.reviewed if answer else None
         for check in facts.evidence.get(result.item.id, ()):
             entries.append(EvidenceEntry(result.item.id, check, _status(check, reviewed, policy, today), reviewed))
-        for check in facts.auto_files.get(result.item.id, ()):
-            if result.outcome not in NOT_SCORED:
-                entries.append(EvidenceEntry(result.item.id, check, "found" if check.found else "missing"))
     return tuple(entries)
 
 

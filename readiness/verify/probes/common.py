@@ -10,32 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from enum import Enum
 from typing import Any
 
+from readiness.core.model import ProbeFinding as Finding
+from readiness.core.model import ProbeOutcome as Outcome
 from readiness.load.diagnostics import InputError, JsonPath
 from readiness.load.yamlsource import Document, parse_document, parse_documents
 
-
-class Outcome(str, Enum):
-    HOLDS = "holds"  # data of the format was read and every property judged holds
-    FAILS = "fails"  # data of the format was read and a property fails, or the file of the format is broken
-    NOTHING = "nothing"  # no data of the format to judge: empty, a skeleton, another format
+__all__ = ["Artifact", "Finding", "Outcome", "Report", "at", "judged", "nothing", "number", "streamed", "structured"]
 
 
 @dataclass(frozen=True)
 class Artifact:
     path: str  # as shown: relative to the assessment's folder, '/'-separated
     text: str
-
-
-@dataclass(frozen=True)
-class Finding:
-    file: str
-    line: int
-    column: int
-    message: str
-    holds: bool | None  # True: a property holds; False: it fails; None: said for information
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,11 @@ from __future__ import annotations
 import importlib
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+from readiness.core.model import Assessment, Catalog, ProbeRun
 from readiness.load.containment import Root
 from readiness.load.diagnostics import InputError
 from readiness.load.yamlsource import read_bytes
@@ -46,16 +47,88 @@ KINDS: dict[str, str] = {
 }
 MAX_FILES = 50
 MAX_FINDINGS = 50
-BUDGET_SECONDS = 2.0
+BUDGET_SECONDS = 2.0  # for one item's probe
+TOTAL_SECONDS = 6.0  # for every probe of one assessment
+# The values of the assessment a pack's threshold may name instead of a number.
+NAMED_VALUES = (
+    "targets.latency_p95_ms",
+    "targets.error_rate",
+    "targets.peak_concurrency",
+    "targets.eval_pass_rate",
+    "targets.availability",
+    "targets.max_eval_age_days",
+    "targets.golden_min_rows",
+    "cost.budget_monthly",
+)
 
 
-@dataclass(frozen=True)
-class ProbeRun:
-    kind: str
-    outcome: Outcome
-    findings: tuple[Finding, ...]
-    judged: tuple[str, ...]  # the files a probe read
-    left: int  # files not read: over MAX_FILES, or past the time budget
+def run_all(
+    catalog: Catalog,
+    candidates: Mapping[str, Sequence[str]],
+    assessment: Assessment,
+    folder: Path,
+    root: Root,
+    today: date,
+) -> dict[str, ProbeRun]:
+    """The probe of every item that declares one, over the files its globs found (`candidates`, by item id).
+
+    Items whose globs found nothing get no run: "nothing found" leaves them to the team's answer. The runs share
+    one time budget; an item reached after it is spent is said to be unread, never judged.
+    """
+    runs: dict[str, ProbeRun] = {}
+    deadline = time.monotonic() + TOTAL_SECONDS
+    for item in catalog.items:
+        check = item.auto
+        if check is None or check.probe is None or item.disabled is not None:
+            continue
+        paths = candidates.get(item.id, ())
+        if not paths:
+            continue
+        expect, unset = resolved(check.expect, assessment, today, check.probe)
+        said = [Finding(paths[0], 1, 1, f"{value} is not set in the assessment: not judged", None) for value in unset]
+        if unset and not _judgeable(check.probe, check.expect, expect):
+            runs[item.id] = ProbeRun(check.probe, Outcome.NOTHING, tuple(said), (), len(paths))
+            continue
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            message = f"not read: the probes' time budget of {TOTAL_SECONDS:g} s was spent"
+            runs[item.id] = ProbeRun(
+                check.probe, Outcome.NOTHING, (Finding(paths[0], 1, 1, message, None),), (), len(paths)
+            )
+            continue
+        found = run(check.probe, paths, folder, root, expect, min(BUDGET_SECONDS, remaining))
+        runs[item.id] = ProbeRun(found.kind, found.outcome, _capped([*found.findings, *said]), found.judged, found.left)
+    return runs
+
+
+def resolved(
+    expect: Mapping[str, Any], assessment: Assessment, today: date, kind: str
+) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """The pack's parameters with each named value read from the assessment (those it lacks are left out and
+    listed), and today's date for the probes that judge an artifact's age."""
+    values: dict[str, Any] = {}
+    unset: list[str] = []
+    for key, value in expect.items():
+        if isinstance(value, str) and value in NAMED_VALUES:
+            section, name = value.split(".", 1)
+            source = assessment.targets if section == "targets" else (assessment.cost or {})
+            if source.get(name) is None:
+                unset.append(value)
+                continue
+            value = source[name]
+        values[key] = value
+    if "today" in probe_module(kind).EXPECT_SCHEMA["properties"]:
+        values["today"] = today.isoformat()
+    return values, tuple(unset)
+
+
+def _judgeable(kind: str, written: Mapping[str, Any], expect: Mapping[str, Any]) -> bool:
+    """Whether the parameters left after unset values were dropped still ask the probe something: none that the
+    kind requires is missing, and one of those the pack wrote is left."""
+    schema = probe_module(kind).EXPECT_SCHEMA
+    if any(key not in expect for key in schema.get("required", ())):
+        return False
+    return any(key in expect for key in written)
 
 
 def probe_module(kind: str) -> Any:
