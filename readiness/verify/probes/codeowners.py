@@ -21,7 +21,7 @@ judged too). An owner GitHub rejects is reported at its column.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any
@@ -66,6 +66,15 @@ EXPECT_SCHEMA: dict[str, Any] = {
     "required": ["paths"],
     "additionalProperties": False,
 }
+
+
+def select(paths: Sequence[str], expect: Mapping[str, Any]) -> list[str]:
+    """The one file the forge reads, of the candidates (relative to the assessment's folder, taken as the
+    repository's root); none when no candidate stands where a forge looks."""
+    platform = expect.get("platform", "auto")
+    forges = list(LOCATIONS) if platform == "auto" else [platform]
+    chosen = next((found for forge in forges if (found := read_by(paths, forge)) is not None), None)
+    return [] if chosen is None else [chosen]
 
 
 def read_by(paths: Iterable[str], platform: str) -> str | None:

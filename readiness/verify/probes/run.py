@@ -148,6 +148,12 @@ def run(
     """The probe of `kind` over `paths` (relative to `folder`, '/'-separated), read within `root`."""
     module = probe_module(kind)
     ordered = sorted(set(paths))
+    # A kind whose tools read one file of several (a forge reads the first CODEOWNERS it finds) picks it.
+    select = getattr(module, "select", None)
+    passed_over: list[str] = []
+    if select is not None:
+        chosen = select(ordered, expect)
+        passed_over, ordered = [path for path in ordered if path not in chosen], chosen
     deadline = time.monotonic() + budget
     reports: list[Report] = []
     judged: list[str] = []
@@ -163,9 +169,17 @@ def run(
             continue
         # Bad bytes are kept as surrogates, so that a probe can say where the file stops being UTF-8.
         text = raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8", "surrogateescape")
-        reports.append(module.probe(Artifact(path, text), expect))
+        try:
+            reports.append(module.probe(Artifact(path, text), expect))
+        except Exception as error:
+            # A probe's own bug must not let a pull request's file fail the run with exit 3: said, not judged.
+            message = f"not judged: the {kind} probe failed on this file ({type(error).__name__}); please report it"
+            said.append(Finding(path, 1, 1, message, None))
+            continue
         judged.append(path)
     left = len(ordered) - len(judged) - len(said)
+    message = "not read: the tool that uses such a file reads another one, or none at this place"
+    said += [Finding(path, 1, 1, message, None) for path in passed_over]
     outcome = _combined([report.outcome for report in reports], getattr(module, "COMBINE", "all"))
     findings = [finding for report in reports for finding in report.findings] + said
     return ProbeRun(kind, outcome, _capped(findings), tuple(judged), left)
