@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from readiness.verify.probes import hclscan, terraform
+from readiness.verify.probes import hclread, terraform
 from readiness.verify.probes.common import Artifact, Outcome, Report
 from tests.probes.artifacts import artifact, expected
 
@@ -67,12 +67,13 @@ def test_the_probe_says_what_the_budget_says(name: str) -> None:
         assert finding.holds is (None if prop in unjudged else prop not in failing), finding
 
 
-def test_the_resource_labels_are_where_the_scan_says() -> None:
+def test_the_resource_labels_are_where_the_reader_says() -> None:
     for name, entry in FILES.items():
         if "resource_type" not in entry.get("where", {}) or entry["outcome"] == "broken":
             continue
-        scanned = hclscan.scan(artifact("terraform-budget", name).text)
-        places = [block.label_at[0] for block in scanned.root.children("resource")]
+        root = hclread.read(artifact("terraform-budget", name).text)
+        assert isinstance(root, hclread.Block), root
+        places = [block.label_at[0] for block in root.children("resource")]
         assert tuple(entry["where"]["resource_type"]) in places, name
 
 
