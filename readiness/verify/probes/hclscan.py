@@ -1,205 +1,362 @@
-"""Where things stand in an HCL file: the blocks, their labels and the attributes of each, with 1-based lines
-and columns, found by one pass over the text.
+"""The tokens of an HCL file in HashiCorp's native syntax (hashicorp/hcl, hclsyntax/spec.md), found in one pass,
+or the place where the text stops being HCL.
 
-python-hcl2 gives values but no positions, so the terraform probe reads values from it and places from here,
-matching blocks by type, labels and order. The scan only has to find structure, not to validate it (the
-parser does that): strings (with `${…}` templates that nest strings), heredocs and the three comment forms are
-stepped over so that a brace inside them is not taken for a block. Every character is looked at a bounded
-number of times, whatever the file holds, and no state grows deeper than the text.
+Comments (`#`, `//`, `/* */`) are dropped; a line comment stands for the line break that ends it, as in the
+spec. A quoted string or a heredoc comes as a template: its opening token, literal pieces with their escapes
+decoded, `${`/`%{` sequences whose own tokens follow, and its closing token. Every bracket is matched here
+(`{` `[` `(` `"` `<<` `${` `%{`), so the reader can trust them, and nesting is bounded by MAX_DEPTH: the text
+may be hostile. Every character is looked at a bounded number of times, whatever the file holds.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import NamedTuple
 
-_WORD = re.compile(r"[A-Za-z0-9_.\-]+")
-_HEREDOC = re.compile(r"<<-?([A-Za-z_][A-Za-z0-9_]*)[ \t]*\r?\n")
-_LINE_BREAK = re.compile("\r\n|\r|\n")
-_OPENING = {"(": ")", "[": "]", "{": "}"}
+MAX_DEPTH = 64  # blocks, brackets, strings and template sequences open at once
+
+# Token kinds. Punctuation is its own kind ("{", "=", "==", "..."); these are the others.
+IDENT = "ident"
+NUMBER = "number"
+NEWLINE = "newline"  # a line break, or the line comment that ends with one
+END = "end"  # the end of the text
+STRING = 'open "'
+STRING_END = 'close "'
+HEREDOC = "open <<"  # its text is the introducer: `<<EOT` or `<<-EOT`
+HEREDOC_END = "close <<"
+LITERAL = "literal"  # a piece of a string or heredoc; its text is the decoded value
+INTERPOLATION = "${"
+DIRECTIVE = "%{"
+SEQUENCE_END = "} of ${"  # the `}` (or `~}`) that closes an interpolation or a directive
+
+OPENING = frozenset(("{", "[", "(", STRING, HEREDOC, INTERPOLATION, DIRECTIVE))
+CLOSING = frozenset(("}", "]", ")", STRING_END, HEREDOC_END, SEQUENCE_END))
+
+_SPACES = re.compile(r"[ \t]*")
+_MAIN = re.compile(
+    r"[ \t]*(?:"  # spaces separate tokens and mean nothing else
+    r"(?P<newline>\r?\n)"
+    r"|(?P<comment>\#|//)"
+    r"|(?P<block_comment>/\*)"
+    # A number token as HCL's scanner takes it (`1.2.3` is one token, then refused); the reader checks its form.
+    r"|(?P<number>[0-9](?:\.*(?:[0-9]|[eE][+-]?[0-9]))*)"
+    r"|(?P<ident>[A-Za-z_][A-Za-z0-9_\-]*)"
+    r"|(?P<heredoc><<-?)"
+    r'|(?P<quote>")'
+    r"|(?P<open>[{\[(])"
+    r"|(?P<close>~?\}|[\])])"
+    r"|(?P<punctuation>\.\.\.|=>|==|!=|<=|>=|&&|\|\||::|[.,=:?!<>+\-*/%])"
+    r")"
+)
+_IDENT_PART = re.compile(r"[A-Za-z0-9_\-]*")
+# What a template's literal text runs through before something needs a look: no escape, sequence or line end.
+_QUOTED_RUN = re.compile('[^"\\\\$%\r\n\ud800-\udfff]*')
+_HEREDOC_RUN = re.compile("[^$%\r\n\ud800-\udfff]*")
+_HEX = {"u": re.compile("[0-9A-Fa-f]{4}"), "U": re.compile("[0-9A-Fa-f]{8}")}
+_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
+# Go's unicode.IsSpace, which HCL uses to find a heredoc's closing marker and a flush heredoc's indentation.
+WHITE_SPACE = "\t\n\v\f\r \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u2028\u2029\u202f\u205f\u3000"
+_NAMES = {
+    "{": "block or object",
+    "[": "list",
+    "(": "parenthesis",
+    STRING: "string",
+    HEREDOC: "heredoc",
+    INTERPOLATION: "${ sequence",
+    DIRECTIVE: "%{ sequence",
+}
+_CLOSED_BY = {"}": "{", "]": "[", ")": "("}
 
 
-@dataclass(frozen=True)
-class _Token:
-    kind: str  # "word", "string", "heredoc", "nl", or the punctuation character itself
-    start: int
+class Token(NamedTuple):
+    kind: str
+    start: int  # offsets into the text
     end: int
+    text: str = ""  # a literal's decoded value; a heredoc's introducer
 
 
-@dataclass
-class Block:
-    """A block (`resource "aws_budgets_budget" "x" { … }`) or the file itself (type "")."""
+class HclSyntaxError(Exception):
+    """The text is not HCL from `offset` on, for the reason in `message`."""
 
-    type: str
-    labels: tuple[str, ...]
-    at: tuple[int, int]  # the block's type keyword
-    label_at: tuple[tuple[int, int], ...]  # each label's first character (the opening quote of a string)
-    attributes: dict[str, tuple[int, int]] = field(default_factory=dict)  # name -> the value's first character
-    blocks: list[Block] = field(default_factory=list)
-
-    def children(self, kind: str) -> list[Block]:
-        return [block for block in self.blocks if block.type == kind]
+    def __init__(self, offset: int, message: str) -> None:
+        super().__init__(message)
+        self.offset = offset
+        self.message = message
 
 
-@dataclass(frozen=True)
-class Scan:
-    root: Block
-    depth: int  # the deepest nesting of blocks, brackets and braces
-    deepest: tuple[int, int]  # where that depth was first reached
+class Lines:
+    """1-based line and column of an offset; a column counts characters, a tab as one (as HCL does)."""
 
-
-class _Places:
     def __init__(self, text: str) -> None:
-        self.starts = [0, *(found.end() for found in _LINE_BREAK.finditer(text))]
+        self.starts = [0, *(found.end() for found in re.finditer("\n", text))]
 
-    def of(self, offset: int) -> tuple[int, int]:
+    def at(self, offset: int) -> tuple[int, int]:
         index = bisect.bisect_right(self.starts, offset) - 1
         return index + 1, offset - self.starts[index] + 1
 
 
+@dataclass(frozen=True)
+class Scan:
+    tokens: list[Token]  # ending with END
+    closing: dict[int, int]  # index of each opening token (OPENING) -> index of the token that closes it
+
+
+@dataclass
+class _Open:
+    kind: str
+    offset: int
+    token: int = 0  # its index among the tokens
+    marker: str = ""  # a heredoc's closing marker
+    line_start: bool = True  # a heredoc's scan stands at the start of a line, where the marker may be
+
+
 def scan(text: str) -> Scan:
-    places = _Places(text)
-    tokens = list(_tokens(text))
-    root = Block("", (), (1, 1), ())
-    stack = [root]
-    depth, deepest = 0, 0
-    index = 0
-    while index < len(tokens):
-        token = tokens[index]
-        if token.kind == "}" and len(stack) > 1:
-            stack.pop()
-        elif token.kind == "word" and index + 1 < len(tokens):
-            after = tokens[index + 1]
-            name = text[token.start : token.end]
-            if after.kind == "=":
-                value = tokens[index + 2] if index + 2 < len(tokens) else after
-                stack[-1].attributes.setdefault(name, places.of(value.start))
-                index, reached, where = _expression_end(tokens, index + 2, len(stack))
-                if reached > depth:
-                    depth, deepest = reached, where
+    """Every token of `text` and how the brackets pair; raises HclSyntaxError where the text is not HCL."""
+    return _Scanner(text).run()
+
+
+def _run_end(pattern: re.Pattern[str], text: str, index: int) -> int:
+    found = pattern.match(text, index)
+    return index if found is None else found.end()
+
+
+class _Scanner:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.found: list[Token] = []
+        self.open: list[_Open] = []
+        self.closing: dict[int, int] = {}
+        self.lines: Lines | None = None
+
+    def run(self) -> Scan:
+        text, index = self.text, 0
+        if text.startswith("\ufeff"):
+            index = 1  # HCL's scanner steps over a byte order mark
+        while index < len(text):
+            mode = self.open[-1].kind if self.open else ""
+            if mode == STRING:
+                index = self._quoted(index)
+            elif mode == HEREDOC:
+                index = self._heredoc(index)
+            else:
+                index = self._main(index)
+        if self.open:
+            inside = self.open[-1]
+            message = f"the file ends inside the {_NAMES[inside.kind]} opened at {self._place(inside.offset)}"
+            raise HclSyntaxError(len(text), message)
+        self.found.append(Token(END, len(text), len(text)))
+        return Scan(self.found, self.closing)
+
+    def _place(self, offset: int) -> str:
+        if self.lines is None:  # only a message needs places: made once, when the scan stops
+            self.lines = Lines(self.text)
+        line, column = self.lines.at(offset)
+        return f"{line}:{column}"
+
+    def _push(self, opened: _Open, end: int) -> None:
+        if len(self.open) >= MAX_DEPTH:
+            raise HclSyntaxError(opened.offset, f"nesting is deeper than {MAX_DEPTH} levels")
+        opened.token = len(self.found)
+        self.open.append(opened)
+        introducer = self.text[opened.offset : end] if opened.kind == HEREDOC else ""
+        self.found.append(Token(opened.kind, opened.offset, end, introducer))
+
+    def _pop(self, closer: Token) -> None:
+        self.closing[self.open.pop().token] = len(self.found)
+        self.found.append(closer)
+
+    def _main(self, index: int) -> int:
+        """Tokens of the expression and structure language, until the text ends or a string or a heredoc opens
+        (their text is scanned otherwise)."""
+        text, append = self.text, self.found.append
+        while index < len(text) and not (self.open and self.open[-1].kind in (STRING, HEREDOC)):
+            found = _MAIN.match(text, index)
+            if found is None:
+                index = _run_end(_SPACES, text, index)
+                if index < len(text):
+                    index = self._unicode_ident(index)
                 continue
-            labels = index + 1
-            while labels < len(tokens) and tokens[labels].kind in ("string", "word"):
-                labels += 1
-            if labels < len(tokens) and tokens[labels].kind == "{":
-                found = tokens[index + 1 : labels]
-                block = Block(
-                    name,
-                    tuple(_label(text, label) for label in found),
-                    places.of(token.start),
-                    tuple(places.of(label.start) for label in found),
-                )
-                stack[-1].blocks.append(block)
-                stack.append(block)
-                if len(stack) - 1 > depth:
-                    depth, deepest = len(stack) - 1, tokens[labels].start
-                index = labels + 1
-                continue
-        index += 1
-    return Scan(root, depth, places.of(deepest))
-
-
-def _label(text: str, token: _Token) -> str:
-    raw = text[token.start : token.end]
-    return raw[1:-1] if token.kind == "string" and raw.endswith('"') and len(raw) > 1 else raw
-
-
-def _expression_end(tokens: list[_Token], index: int, blocks: int) -> tuple[int, int, int]:
-    """Where an attribute's expression ends (a line break outside brackets, or the `}` closing its block), the
-    deepest nesting reached in it counting the enclosing blocks, and where."""
-    open_ = 0
-    deepest, where = 0, tokens[index - 1].start
-    while index < len(tokens):
-        kind = tokens[index].kind
-        if open_ == 0 and kind in ("nl", "}"):
-            break
-        if kind in _OPENING:
-            open_ += 1
-            if blocks + open_ > deepest:
-                deepest, where = blocks + open_, tokens[index].start
-        elif kind in (")", "]", "}"):
-            open_ -= 1
-        index += 1
-    return index, deepest, where
-
-
-def _tokens(text: str) -> list[_Token]:
-    found: list[_Token] = []
-    length = len(text)
-    index = 0
-    while index < length:
-        char = text[index]
-        if char == "\n" or char == "\r":
-            found.append(_Token("nl", index, index + 1))
-            index += 1
-        elif char in " \t":
-            index += 1
-        elif char == "#" or text.startswith("//", index):
-            index = _line_end(text, index)
-        elif text.startswith("/*", index):
-            close = text.find("*/", index + 2)
-            index = length if close < 0 else close + 2
-        elif char == '"':
-            end = _string_end(text, index)
-            found.append(_Token("string", index, end))
-            index = end
-        elif char == "<" and (heredoc := _HEREDOC.match(text, index)) is not None:
-            end = _heredoc_end(text, heredoc.end(), heredoc.group(1))
-            found.append(_Token("heredoc", index, end))
-            index = end
-        elif (word := _WORD.match(text, index)) is not None:
-            found.append(_Token("word", index, word.end()))
-            index = word.end()
-        else:
-            found.append(_Token(char, index, index + 1))
-            index += 1
-    return found
-
-
-def _line_end(text: str, index: int) -> int:
-    end = text.find("\n", index)
-    return len(text) if end < 0 else end
-
-
-def _string_end(text: str, index: int) -> int:
-    """The end of the quoted string that opens at `index`: templates `${…}` and `%{…}` may hold braces and
-    strings of their own. A line break ends an unclosed string (HCL does not allow one in a quoted string)."""
-    stack = ['"']  # '"': inside a string; "{": inside a template or braces within one
-    index += 1
-    length = len(text)
-    while index < length and stack:
-        char = text[index]
-        if stack[-1] == '"':
-            if char == "\\":
-                index += 2
-                continue
-            if char == "\n":
-                return index
-            if char == '"':
-                stack.pop()
-            elif char in "$%" and text.startswith("{", index + 1):
-                if text[index - 1] == char:
-                    index += 2  # `$${` and `%%{` are escapes, not templates
-                    continue
-                stack.append("{")
+            kind = found.lastgroup or ""
+            start, index = found.start(kind), found.end()
+            if kind == "ident":
+                if index < len(text) and text[index] > "\x7f":
+                    index = self._ident_end(index)
+                append(Token(IDENT, start, index))
+            elif kind == "punctuation":
+                append(Token(found.group(kind), start, index))
+            elif kind == "newline":
+                append(Token(NEWLINE, start, index))
+            elif kind == "number":
+                append(Token(NUMBER, start, index))
+            elif kind == "comment":
+                index = text.find("\n", start)
+                if index < 0:
+                    return len(text)
+                append(Token(NEWLINE, index, index + 1))
                 index += 1
-        elif char == '"':
-            stack.append('"')
-        elif char == "{":
-            stack.append("{")
-        elif char == "}":
-            stack.pop()
-        index += 1
-    return index
+            elif kind == "block_comment":
+                close = text.find("*/", index)
+                if close < 0:
+                    raise HclSyntaxError(len(text), f"the file ends inside the comment opened at {self._place(start)}")
+                index = close + 2
+            elif kind == "heredoc":
+                index = self._heredoc_start(start, index)
+            elif kind == "quote":
+                self._push(_Open(STRING, start), index)
+            elif kind == "open":
+                self._push(_Open(found.group(kind), start), index)
+            else:
+                self._close(found.group(kind), start, index)
+        return index
 
+    def _unicode_ident(self, index: int) -> int:
+        char = self.text[index]
+        if char.isidentifier():  # a letter beyond ASCII (XID_Start, the spec's ID_Start)
+            return self._ident(index, index + 1)
+        if "\ud800" <= char <= "\udfff":
+            raise HclSyntaxError(index, "the file is not UTF-8 text here")
+        shown = repr(char) if char.isprintable() else f"U+{ord(char):04X}"
+        raise HclSyntaxError(index, f"the character {shown} has no meaning in HCL here")
 
-def _heredoc_end(text: str, index: int, marker: str) -> int:
-    """The end of a heredoc whose body starts at `index`: after the line that holds only its marker."""
-    length = len(text)
-    while index < length:
-        end = _line_end(text, index)
-        if text[index:end].strip() == marker:
+    def _ident(self, index: int, end: int) -> int:
+        end = self._ident_end(end)
+        self.found.append(Token(IDENT, index, end))
+        return end
+
+    def _ident_end(self, end: int) -> int:
+        """Where an identifier that reaches `end` stops: ASCII runs at once, other characters one by one."""
+        text = self.text
+        while True:
+            end = _run_end(_IDENT_PART, text, end)
+            if end < len(text) and text[end] > "\x7f" and ("a" + text[end]).isidentifier():
+                end += 1
+            else:
+                return end
+
+    def _heredoc_start(self, index: int, end: int) -> int:
+        """`<<EOT` or `<<-EOT` and the line break right after it open a heredoc; anything else is `<` `<`."""
+        text = self.text
+        if text[end : end + 1].isidentifier():
+            marker_end = self._ident_end(end + 1)
+            if text.startswith(("\n", "\r\n"), marker_end):
+                self._push(_Open(HEREDOC, index, marker=text[end:marker_end]), marker_end)
+                return marker_end + (1 if text[marker_end] == "\n" else 2)
+        self.found.append(Token("<", index, index + 1))
+        return index + 1
+
+    def _close(self, closer: str, index: int, end: int) -> None:
+        inside = self.open[-1] if self.open else None
+        if inside is not None and inside.kind in (INTERPOLATION, DIRECTIVE) and closer.endswith("}"):
+            self._pop(Token(SEQUENCE_END, index, end))
+        elif inside is None or closer == "~}":  # `~}` only ever ends a template sequence
+            raise HclSyntaxError(index, f"this {closer} closes nothing")
+        elif inside.kind != _CLOSED_BY[closer]:
+            message = f"this {closer} comes before the {_NAMES[inside.kind]} opened at {self._place(inside.offset)}"
+            raise HclSyntaxError(index, message + " is closed")
+        else:
+            self._pop(Token(closer, index, end))
+
+    def _sequence(self, index: int, pieces: list[str], start: int) -> int:
+        """`$` or `%` in a template at `index`: a `${`/`%{` sequence opens (the literal before it is emitted),
+        or `$${`/`%%{` stands for those two characters, or the character is itself."""
+        text, char = self.text, self.text[index]
+        if text.startswith("{", index + 1):
+            self._literal(pieces, start, index)
+            end = index + (3 if text.startswith("~", index + 2) else 2)
+            self._push(_Open(INTERPOLATION if char == "$" else DIRECTIVE, index), end)
             return end
-        index = end + 1
-    return length
+        if text.startswith(char + "{", index + 1):
+            pieces.append(char + "{")
+            return index + 3
+        pieces.append(char)
+        return index + 1
+
+    def _literal(self, pieces: list[str], start: int, end: int) -> None:
+        if end > start:
+            self.found.append(Token(LITERAL, start, end, "".join(pieces)))
+        pieces.clear()
+
+    def _quoted(self, index: int) -> int:
+        """Inside a quoted string: literal text up to the closing quote or the next template sequence."""
+        text, start = self.text, index
+        pieces: list[str] = []
+        depth = len(self.open)
+        while index < len(text):
+            run_end = _run_end(_QUOTED_RUN, text, index)
+            pieces.append(text[index:run_end])
+            index = run_end
+            if index >= len(text):
+                break
+            char = text[index]
+            if char == '"':
+                self._literal(pieces, start, index)
+                self._pop(Token(STRING_END, index, index + 1))
+                return index + 1
+            if char == "\\":
+                decoded, index = self._escape(index)
+                pieces.append(decoded)
+            elif char in "$%":
+                index = self._sequence(index, pieces, start)
+                if len(self.open) > depth:
+                    return index
+            elif char in "\r\n":
+                message = f"the string opened at {self._place(self.open[-1].offset)} is not closed on its line"
+                raise HclSyntaxError(index, message + " (a string of several lines is a heredoc: <<EOT)")
+            else:
+                raise HclSyntaxError(index, "the file is not UTF-8 text here")
+        self._literal(pieces, start, index)
+        return index
+
+    def _escape(self, index: int) -> tuple[str, int]:
+        """The character a backslash escape at `index` stands for, and where the escape ends."""
+        text = self.text
+        selector = text[index + 1 : index + 2]
+        if selector in _ESCAPES:
+            return _ESCAPES[selector], index + 2
+        if selector in _HEX and (digits := _HEX[selector].match(text, index + 2)) is not None:
+            code = int(digits.group(), 16)
+            if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF:
+                return chr(code), digits.end()
+            raise HclSyntaxError(index, f"\\{selector}{digits.group()} is not a character")
+        message = 'this backslash starts no escape HCL knows (\\n \\r \\t \\" \\\\ \\uNNNN \\UNNNNNNNN)'
+        raise HclSyntaxError(index, message)
+
+    def _heredoc(self, index: int) -> int:
+        """Inside a heredoc: its closing marker's line, or the literal text of (the rest of) one line up to its
+        line break or the next template sequence."""
+        text, inside = self.text, self.open[-1]
+        if inside.line_start:
+            line_end = text.find("\n", index)
+            if line_end >= 0 and text[index:line_end].strip(WHITE_SPACE) == inside.marker:
+                # The line break after the marker ends the attribute: it is the main scan's to take.
+                after = line_end - 1 if text[line_end - 1] == "\r" else line_end
+                self._pop(Token(HEREDOC_END, index, after))
+                return after
+        pieces: list[str] = []
+        start, depth = index, len(self.open)
+        while index < len(text):
+            run_end = _run_end(_HEREDOC_RUN, text, index)
+            pieces.append(text[index:run_end])
+            index = run_end
+            if index >= len(text):
+                break
+            char = text[index]
+            if text.startswith(("\n", "\r\n"), index):
+                line_end = index + (1 if char == "\n" else 2)
+                pieces.append(text[index:line_end])
+                self._literal(pieces, start, line_end)
+                inside.line_start = True
+                return line_end
+            if char in "$%":
+                index = self._sequence(index, pieces, start)
+                if len(self.open) > depth:
+                    inside.line_start = False
+                    return index
+            elif char == "\r":
+                raise HclSyntaxError(index, "a carriage return without a line feed is not a line break in HCL")
+            else:
+                raise HclSyntaxError(index, "the file is not UTF-8 text here")
+        self._literal(pieces, start, index)
+        return index
