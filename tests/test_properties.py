@@ -122,8 +122,10 @@ def catalog() -> Catalog:
 
 
 def _one_file_for(pattern: str) -> str:
-    """A path the glob matches: every wildcard stands for 'x', and '**/' for no folder at all."""
+    """A path the glob matches: every wildcard stands for 'x', a class for its first member (`[0-9]` for 0) and
+    '**/' for no folder at all."""
     path = re.sub(r"\*\*/", "", pattern).replace("**", "x").replace("*", "x").replace("?", "x")
+    path = re.sub(r"\[([^!\]])[^\]]*\]", r"\1", path)
     assert glob_pattern(pattern).match(path), (pattern, path)
     return path
 
