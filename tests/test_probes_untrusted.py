@@ -264,23 +264,22 @@ def test_100000_nested_brackets_are_a_finding_at_their_position(repo: Path) -> N
         assert finding["line"] == 1 and not finding["holds"] and "nest" in finding["message"], finding
 
 
-def test_a_glob_of_60_files_reads_50_and_counts_the_rest(repo: Path) -> None:
-    for index in range(60):
-        (repo / "prompts" / f"step-{index:02}.txt").write_text(f"Step {index}: answer in one sentence.\n")
+def test_a_glob_past_the_limit_of_files_reads_the_first_and_counts_the_rest(repo: Path) -> None:
+    for index in range(MAX_FILES + 10):
+        (repo / "prompts" / f"step-{index:03}.txt").write_text(f"Step {index}: answer in one sentence.\n")
 
     checked = check(repo)
 
     run = checked.probe("secrets")
-    assert MAX_FILES == 50
-    assert run["read"] == [f"prompts/step-{index:02}.txt" for index in range(50)]
-    assert run["not_read"] == 10 and checked.items["probes.secrets"]["candidate_count"] == 60
+    assert run["read"] == [f"prompts/step-{index:03}.txt" for index in range(MAX_FILES)]
+    assert run["not_read"] == 10 and checked.items["probes.secrets"]["candidate_count"] == MAX_FILES + 10
 
 
 def test_a_key_in_a_file_past_the_cap_keeps_the_item_from_being_verified(repo: Path) -> None:
     # Fifty harmless files sorted first push the file with the key past what is read: what was not read cannot
     # prove that no file holds a key.
     for index in range(MAX_FILES):
-        (repo / "prompts" / f"a-{index:02}.txt").write_text("Answer in one sentence.\n")
+        (repo / "prompts" / f"a-{index:03}.txt").write_text("Answer in one sentence.\n")
     (repo / "prompts" / "system.txt").write_text(f"aws_access_key_id = {AWS_KEY}\n")
 
     checked = check(repo)

@@ -166,7 +166,10 @@ def test_sarif_places_a_probe_failure_at_the_artifact_line(
     sarif = json.loads(run.out)
     jsonschema.validate(sarif, sarif_schema)
     located = [
-        (r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], r["locations"][0]["physicalLocation"]["region"])
+        (
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            r["locations"][0]["physicalLocation"]["region"],
+        )
         for r in sarif["runs"][0]["results"]
         if r["ruleId"] == "perf.load-test"
     ]

@@ -37,6 +37,8 @@ def probe(artifact: Artifact, expect: Mapping[str, Any]) -> Report:
     if isinstance(data, dict) and "schema" in data and isinstance(data.get("stages"), dict):
         return _lock(artifact, document)
     if isinstance(data, dict) and isinstance(data.get("flavors"), dict):
+        if not data["flavors"]:
+            return nothing(artifact, "an MLmodel with no flavors: no model was logged in it")
         return _mlmodel(document)
     return nothing(artifact, "neither a dvc.lock ('schema' and 'stages') nor an MLflow MLmodel ('flavors')")
 

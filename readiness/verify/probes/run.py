@@ -45,7 +45,7 @@ KINDS: dict[str, str] = {
     "sloth": "sloth",
     "terraform-budget": "terraform",
 }
-MAX_FILES = 50
+MAX_FILES = 200
 MAX_FINDINGS = 50
 BUDGET_SECONDS = 2.0  # for one item's probe
 TOTAL_SECONDS = 6.0  # for every probe of one assessment
@@ -178,9 +178,16 @@ def run(
             continue
         judged.append(path)
     left = len(ordered) - len(judged) - len(said)
+    unread = left + len(said)  # not judged: over the limit, past the time budget, not readable, or failed
     message = "not read: the tool that uses such a file reads another one, or none at this place"
     said += [Finding(path, 1, 1, message, None) for path in passed_over]
-    outcome = _combined([report.outcome for report in reports], getattr(module, "COMBINE", "all"))
+    mode = getattr(module, "COMBINE", "all")
+    outcome = _combined([report.outcome for report in reports], mode)
+    if outcome is Outcome.HOLDS and mode == "all" and unread:
+        # Where every file must hold, a file not read (over the limit, past the time budget, not readable)
+        # may be the one that fails: what was read holds, but the item is not verified.
+        outcome = Outcome.NOTHING
+        said.append(Finding(ordered[0], 1, 1, f"{unread:,} of the files were not read: not verified", None))
     findings = [finding for report in reports for finding in report.findings] + said
     return ProbeRun(kind, outcome, _capped(findings), tuple(judged), left)
 

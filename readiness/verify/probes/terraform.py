@@ -73,6 +73,10 @@ def probe(artifact: Artifact, expect: Mapping[str, Any]) -> Report:
     if not root.attributes and not root.blocks:
         return nothing(artifact, "the file holds no Terraform configuration")
     budgets = [block for block in root.children("resource") if len(block.labels) >= 2 and block.labels[0] in _BUDGETS]
+    if budgets and not any(block.attributes or block.blocks for block in budgets):
+        line, column = budgets[0].label_at[0]
+        return nothing(artifact, "the budget resources here are empty: nothing to judge", line, column)
+    budgets = [block for block in budgets if block.attributes or block.blocks]
     if not budgets:
         message = "no budget resource (aws_budgets_budget, google_billing_budget, azurerm_consumption_budget_*)"
         return nothing(artifact, message)
