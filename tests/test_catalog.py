@@ -66,6 +66,7 @@ def test_extends_overrides_and_extra_items(cli: CliRunner, write: Writer) -> Non
             "title": "Observability",
             "weight": 2,
             "score": 82.1,
+            "verified_score": 0.0,  # every credit here rests on the team's answers
             "counted": 5,
             "met": 4,
             "gaps": 1,

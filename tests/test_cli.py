@@ -74,8 +74,9 @@ def test_text_report_shows_verdict_score_stage_categories_and_gaps(cli: CliRunne
     run = cli("check", EXAMPLE, "--today", TODAY)
     lines = run.out.splitlines()
     assert lines[0] == "Support Copilot — target production · 2026-11-21"
-    assert lines[1] == "NOT-READY   score 72.9 / 100 (min 70)   stage reached: pilot"
-    assert lines[2] == "Next stage, production, is blocked by: compliance.go-no-go,"
+    assert lines[1] == "NOT-READY   score 72.4 / 100 (min 70)   stage reached: pilot"
+    assert lines[2] == "27 % of the score is verified by probes and checks; 55 items attested only"
+    assert lines[3] == "Next stage, production, is blocked by: compliance.go-no-go,"
     assert "  • 4 open blocker items: compliance.go-no-go, reliability.canary-auto-rollback," in lines
     assert any(line.split()[:2] == ["Ownership", "80.8"] for line in lines)
     assert any(line.split()[:2] == ["Observability", "62.0"] for line in lines)
@@ -91,8 +92,8 @@ def test_json_goes_to_stdout_and_the_verdict_to_stderr(cli: CliRunner) -> None:
     result = json.loads(run.out)
     assert result["schema_version"] == "1"
     assert result["verdict"] == "not-ready"
-    assert result["score"] == 72.9
-    assert run.err == "readiness: not-ready · score 72.9 (min 70) · stage pilot of production\n"
+    assert result["score"] == 72.4
+    assert run.err == "readiness: not-ready · score 72.4 (min 70) · stage pilot of production\n"
 
 
 def test_result_json_validates_against_its_own_schema(cli: CliRunner) -> None:
@@ -225,7 +226,10 @@ def test_checklists_list_and_show(cli: CliRunner) -> None:
     assert "Severity major · stage production" in escalated.out
     assert "Becomes blocker when: risk=high" in escalated.out
     automated = cli("checklists", "show", "ownership.on-call").out
-    assert "Automated check: files **/runbooks/**/*.md, **/runbook*.md; RACI for\nincident-response" in automated
+    assert (
+        "Automated check: probe runbook (required: [detection, mitigation, escalation]);\nreads "
+        "**/runbooks/**/*.md, **/runbook*.md; RACI for incident-response"
+    ) in automated
     unknown = cli("checklists", "show", "observability.output-drift-alert")
     assert unknown.code == 2
     assert "did you mean 'observability.output-drift-alerts'?" in unknown.err

@@ -51,7 +51,10 @@ def test_support_copilot_is_partly_ready_with_two_waivers_and_a_tight_budget(cli
     budget = cost["budget_monthly"]
     # Near its budget: the expected peak month uses more than 90 % of it.
     assert 0.9 * budget < max(m["total"] for m in cost["expected"]["months"]) <= budget
-    assert all(gap["owner"] != "unassigned" and gap["due"] for gap in result["gaps"])
+    # Every open item has an owner and a date; a `done` that a probe contradicts keeps the team's answer as written.
+    assert all(gap["owner"] != "unassigned" and (gap["due"] or gap["status"] == "done") for gap in result["gaps"])
+    contradicted = [gap["id"] for gap in result["gaps"] if gap["source"] == "unverified" and gap["probe"]]
+    assert contradicted == ["evaluation.prompts-versioned"]
     assert [f for f in result["raci"]["findings"] if f["level"] == "error"] == []
 
 
@@ -70,7 +73,9 @@ def test_fraud_scoring_scores_high_but_has_stale_evidence_and_an_expired_waiver(
 def test_ops_agent_is_a_prototype_held_back_by_agent_blockers(cli: CliRunner) -> None:
     result = result_of(cli, "ops-agent")
     assert (result["project"]["stage"], result["project"]["target"]) == ("prototype", "pilot")
-    assert result["stage_reached"] == "prototype"
+    # The team says the prototype holds no secrets; the credentials probe found a key in a prompt, so not even the
+    # prototype stage is reached until it is removed and revoked.
+    assert result["stage_reached"] is None and result["next_stage"]["blocked_by"] == ["security.no-secrets-in-prompts"]
     blockers = [gap["id"] for gap in result["gaps"] if gap["severity"] == "blocker"]
     assert len(blockers) >= 10
     # Specific to an LLM agent: the item only applies to agentic or LLM systems, or it answers a risk of the

@@ -249,7 +249,7 @@ def test_suites_carry_the_verdict_and_scores_as_properties() -> None:
     assert properties == {
         "project": "Support Copilot",
         "verdict": "not-ready",
-        "score": "72.9",
+        "score": "72.4",
         "target": "production",
         "stage_reached": "pilot",
         "category_score": "80.8",

@@ -70,8 +70,11 @@ def test_a_summary_that_holds_verifies_an_unanswered_item(tmp_path: Path, cli: C
     load = item(data)
     assert (load["outcome"], load["credit"], load["source"]) == ("met", 1.0, "verified")
     assert load["probe"]["outcome"] == "holds" and load["probe"]["read"] == ["load-tests/2026-11/summary.json"]
-    assert {"file": "load-tests/2026-11/summary.json", "line": 66, "column": 22, "holds": True} == {
-        key: value for key, value in load["probe"]["findings"][0].items() if key != "message"
+    assert {key: value for key, value in load["probe"]["findings"][0].items() if key != "message"} == {
+        "file": "load-tests/2026-11/summary.json",
+        "line": 66,
+        "column": 22,
+        "holds": True,
     }
     # The minor item is unanswered: the whole score (blocker weight 3 of 4) is what the probe verified.
     assert data["score"] == 75.0 and data["verified"] == {

@@ -16,6 +16,7 @@ from ruamel.yaml import YAML
 from readiness import __version__
 from readiness.core.model import Result
 from readiness.render.formats import Format, RenderOptions, renderer
+from readiness.render.sarif import FINGERPRINT, PROBE_FINGERPRINT
 from readiness.score.engine import evaluate
 from readiness.score.scoring import Options
 from tests.conftest import TODAY, Project, Run
@@ -44,6 +45,11 @@ def _run(log: dict[str, Any]) -> dict[str, Any]:
     assert len(runs) == 1
     run: dict[str, Any] = runs[0]
     return run
+
+
+def _gaps(log: dict[str, Any]) -> list[dict[str, Any]]:
+    """The alerts for gaps, located at the answers; probe findings are alerts at their artifacts."""
+    return [alert for alert in _run(log)["results"] if FINGERPRINT in alert["partialFingerprints"]]
 
 
 def _region(alert: dict[str, Any]) -> dict[str, Any]:
@@ -98,9 +104,13 @@ def test_one_rule_per_item_and_one_result_per_gap(example: str) -> None:
         assert rule["properties"]["tags"][:2] == [item.pack, item.severity.value]
         assert rule["properties"]["refs"] == list(item.refs)
 
-    alerts = run["results"]
+    alerts = _gaps(log)
     assert [alert["ruleId"] for alert in alerts] == [gap.item.id for gap in result.gaps]
-    for alert in alerts:
+    # Every other alert is a probe's failing finding, at its artifact; each example contradicts a claim on purpose.
+    found = [alert for alert in run["results"] if alert not in alerts]
+    assert found and all(PROBE_FINGERPRINT in alert["partialFingerprints"] for alert in found)
+    assert not any(_uri(alert).endswith("readiness.yaml") for alert in found)
+    for alert in run["results"]:
         assert rules[alert["ruleIndex"]]["id"] == alert["ruleId"]
 
 
@@ -109,7 +119,7 @@ def test_a_gap_with_an_answer_points_at_its_answer_in_the_yaml() -> None:
     lines = path.read_text(encoding="utf-8").splitlines()
     result, log = _sarif(path)
     answered = {gap.item.id for gap in result.gaps if gap.answer is not None}
-    alerts = [alert for alert in _run(log)["results"] if alert["ruleId"] in answered]
+    alerts = [alert for alert in _gaps(log) if alert["ruleId"] in answered]
     assert alerts
     for alert in alerts:
         region = _region(alert)
@@ -122,7 +132,7 @@ def test_a_gap_without_an_answer_points_at_the_answers_key() -> None:
     lines = path.read_text(encoding="utf-8").splitlines()
     result, log = _sarif(path)
     unanswered = {gap.item.id for gap in result.gaps if gap.answer is None}
-    alerts = [alert for alert in _run(log)["results"] if alert["ruleId"] in unanswered]
+    alerts = [alert for alert in _gaps(log) if alert["ruleId"] in unanswered]
     assert alerts
     for alert in alerts:
         region = _region(alert)
@@ -133,7 +143,7 @@ def test_a_gap_without_an_answer_points_at_the_answers_key() -> None:
 def test_without_an_answers_key_a_gap_points_at_the_first_line(project: Callable[..., Project]) -> None:
     made = project("team:\n  ana: {name: Ana}\n")
     _, log = _sarif(made.file)
-    alerts = _run(log)["results"]
+    alerts = _gaps(log)
     assert alerts
     assert {(_region(alert)["startLine"], _region(alert)["startColumn"]) for alert in alerts} == {(1, 1)}
 
@@ -144,7 +154,7 @@ def test_fingerprints_are_item_ids_and_survive_moved_lines(example: str, tmp_pat
     moved = _copy(example, tmp_path)
     moved.write_text("# moved down by a comment\n\n\n" + moved.read_text(encoding="utf-8"), encoding="utf-8")
     _, after = _sarif(moved)
-    old, new = _run(before)["results"], _run(after)["results"]
+    old, new = _gaps(before), _gaps(after)
     for alert in old:
         assert alert["partialFingerprints"] == {"readinessItem/v1": alert["ruleId"]}
     assert [(a["ruleId"], a["partialFingerprints"]) for a in new] == [
@@ -167,8 +177,8 @@ def test_a_fixed_gap_disappears_from_the_results(tmp_path: Path) -> None:
         yaml.dump(document, handle)
 
     _, after = _sarif(path)
-    old_ids = [alert["ruleId"] for alert in _run(before)["results"]]
-    new_ids = [alert["ruleId"] for alert in _run(after)["results"]]
+    old_ids = [alert["ruleId"] for alert in _gaps(before)]
+    new_ids = [alert["ruleId"] for alert in _gaps(after)]
     assert fixed.item.id in old_ids
     assert new_ids == [rule_id for rule_id in old_ids if rule_id != fixed.item.id]
     assert fixed.item.id in [rule["id"] for rule in _run(after)["tool"]["driver"]["rules"]]  # the rule stays
@@ -178,7 +188,7 @@ def test_a_fixed_gap_disappears_from_the_results(tmp_path: Path) -> None:
 def test_levels_follow_severity(example: str) -> None:
     result, log = _sarif(REPO / "examples" / example / "readiness.yaml")
     run = _run(log)
-    for gap, alert in zip(result.gaps, run["results"], strict=True):
+    for gap, alert in zip(result.gaps, _gaps(log), strict=True):
         assert alert["level"] == LEVELS[gap.severity.value]
     for item_result, rule in zip(result.items, run["tool"]["driver"]["rules"], strict=True):
         assert rule["defaultConfiguration"]["level"] == LEVELS[item_result.item.severity.value]
@@ -188,21 +198,21 @@ def test_levels_cover_blockers_minors_and_escalation() -> None:
     seen: set[str] = set()
     for example in EXAMPLES:
         _, log = _sarif(REPO / "examples" / example / "readiness.yaml")
-        seen.update(alert["level"] for alert in _run(log)["results"])
+        seen.update(alert["level"] for alert in _gaps(log))
     assert {"error", "note"} <= seen
 
     # ops-agent's profile escalates ownership.human-reviewers from major to blocker: the alert is an error,
     # while the rule keeps the pack's own level.
     _, log = _sarif(REPO / "examples" / "ops-agent" / "readiness.yaml")
     run = _run(log)
-    alert = next(a for a in run["results"] if a["ruleId"] == "ownership.human-reviewers")
+    alert = next(a for a in _gaps(log) if a["ruleId"] == "ownership.human-reviewers")
     assert alert["level"] == "error"
     assert run["tool"]["driver"]["rules"][alert["ruleIndex"]]["defaultConfiguration"]["level"] == "warning"
 
 
 def test_the_message_says_status_owner_due_and_why_unverified() -> None:
     _, log = _sarif(REPO / "examples" / "fraud-scoring" / "readiness.yaml")
-    alerts = {alert["ruleId"]: alert for alert in _run(log)["results"]}
+    alerts = {alert["ruleId"]: alert for alert in _gaps(log)}
     drill = alerts["reliability.rollback-drill"]
     text = drill["message"]["text"]
     assert "done but unverified" in text
@@ -211,7 +221,7 @@ def test_the_message_says_status_owner_due_and_why_unverified() -> None:
     assert drill["properties"] == {"owner": "raj", "status": "unverified", "stage": "production"}
 
     _, log = _sarif(REPO / "examples" / "ops-agent" / "readiness.yaml")
-    alerts = {alert["ruleId"]: alert for alert in _run(log)["results"]}
+    alerts = {alert["ruleId"]: alert for alert in _gaps(log)}
     assert "not answered (owner unassigned, no due date)" in alerts["ownership.raci-complete"]["message"]["text"]
 
 
@@ -231,7 +241,11 @@ def test_check_writes_sarif_with_the_path_as_typed(
     assert run.code == 1  # not ready, whatever the format
     log = json.loads(run.out)
     sarif_run = _run(log)
-    assert {_uri(alert) for alert in sarif_run["results"]} == {"examples/ops-agent/readiness.yaml"}
+    assert {_uri(alert) for alert in sarif_run["results"]} == {
+        "examples/ops-agent/readiness.yaml",
+        "examples/ops-agent/prompts/examples/crashloop-after-deploy.md",  # the key the credentials probe found, where it stands
+        "examples/ops-agent/evals/logs/2026-11-14T16-20-05-00-00_golden-replay_Vb3kQ9TzRw7YhL2mXc8NpA.json",  # the eval score under its target
+    }
     as_json = json.loads(cli("check", "examples/ops-agent/readiness.yaml", "-f", "json", "--today", TODAY).out)
     assert sarif_run["properties"] == {
         "verdict": as_json["verdict"],
@@ -247,10 +261,12 @@ def test_a_path_with_a_space_becomes_a_valid_uri(
     shutil.copytree(REPO / "examples" / "ops-agent", tmp_path / "my project")
     monkeypatch.chdir(tmp_path)
     run = cli("check", "my project/readiness.yaml", "-f", "sarif", "--today", TODAY)
-    assert {_uri(alert) for alert in _run(json.loads(run.out))["results"]} == {"my%20project/readiness.yaml"}
+    uris = {_uri(alert) for alert in _run(json.loads(run.out))["results"]}
+    assert uris == {"my%20project/readiness.yaml", "my%20project/prompts/examples/crashloop-after-deploy.md", "my%20project/evals/logs/2026-11-14T16-20-05-00-00_golden-replay_Vb3kQ9TzRw7YhL2mXc8NpA.json"}
 
 
 def test_an_absolute_path_becomes_a_file_uri(tmp_path: Path) -> None:
     path = _copy("ops-agent", tmp_path)
     _, log = _sarif(path)
-    assert {_uri(alert) for alert in _run(log)["results"]} == {path.as_uri()}
+    artifacts = {(path.parent / artifact).as_uri() for artifact in ("prompts/examples/crashloop-after-deploy.md", "evals/logs/2026-11-14T16-20-05-00-00_golden-replay_Vb3kQ9TzRw7YhL2mXc8NpA.json")}
+    assert {_uri(alert) for alert in _run(log)["results"]} == {path.as_uri(), *artifacts}

@@ -137,7 +137,17 @@ def _item_detail(item: Item) -> Text:
 
 
 def _expect(expect: Mapping[str, Any]) -> str:
-    """A probe's parameters on one line: 'p95_ms targets.latency_p95_ms, error_rate 0.01'."""
+    """A probe's parameters on one line, as a pack writes them: 'p95_ms: targets.latency_p95_ms, paths: [prompts/]'."""
     if not expect:
         return "no parameters"
-    return ", ".join(f"{key} {value}" for key, value in expect.items())
+    return ", ".join(f"{key}: {_flow(value)}" for key, value in expect.items())
+
+
+def _flow(value: Any) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(_flow(part) for part in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{key}: {_flow(part)}" for key, part in value.items()) + "}"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
