@@ -31,6 +31,7 @@ raci:
   switch-off: {R: [bo], A: ana}
 answers:
   ops.kill-switch: {status: done, evidence: [flags/kill.yaml]}
+  ops.runbook: {status: done, evidence: [runbooks/app.md]}
 cost:
   requests_per_day: 100
   tokens: {input: 100, output: 10}

@@ -22,6 +22,9 @@ from readiness.score.scoring import Options
 from tests.conftest import TODAY, Project, Run
 
 REPO = Path(__file__).resolve().parent.parent
+# What the ops-agent example's probes contradict, on purpose: a key in a prompt, an eval score under its target.
+LEAK = "prompts/examples/crashloop-after-deploy.md"
+LOW_SCORE = "evals/logs/2026-11-14T16-20-05-00-00_golden-replay_Vb3kQ9TzRw7YhL2mXc8NpA.json"
 EXAMPLES = ("support-copilot", "fraud-scoring", "ops-agent")
 OPTIONS = Options(today=date(2026, 11, 21), strict=False, target=None, policy={})
 LEVELS = {"blocker": "error", "major": "warning", "minor": "note"}
@@ -243,8 +246,8 @@ def test_check_writes_sarif_with_the_path_as_typed(
     sarif_run = _run(log)
     assert {_uri(alert) for alert in sarif_run["results"]} == {
         "examples/ops-agent/readiness.yaml",
-        "examples/ops-agent/prompts/examples/crashloop-after-deploy.md",  # the key the credentials probe found, where it stands
-        "examples/ops-agent/evals/logs/2026-11-14T16-20-05-00-00_golden-replay_Vb3kQ9TzRw7YhL2mXc8NpA.json",  # the eval score under its target
+        f"examples/ops-agent/{LEAK}",
+        f"examples/ops-agent/{LOW_SCORE}",
     }
     as_json = json.loads(cli("check", "examples/ops-agent/readiness.yaml", "-f", "json", "--today", TODAY).out)
     assert sarif_run["properties"] == {
@@ -262,11 +265,21 @@ def test_a_path_with_a_space_becomes_a_valid_uri(
     monkeypatch.chdir(tmp_path)
     run = cli("check", "my project/readiness.yaml", "-f", "sarif", "--today", TODAY)
     uris = {_uri(alert) for alert in _run(json.loads(run.out))["results"]}
-    assert uris == {"my%20project/readiness.yaml", "my%20project/prompts/examples/crashloop-after-deploy.md", "my%20project/evals/logs/2026-11-14T16-20-05-00-00_golden-replay_Vb3kQ9TzRw7YhL2mXc8NpA.json"}
+    assert uris == {
+        "my%20project/readiness.yaml",
+        "my%20project/prompts/examples/crashloop-after-deploy.md",
+        "my%20project/evals/logs/2026-11-14T16-20-05-00-00_golden-replay_Vb3kQ9TzRw7YhL2mXc8NpA.json",
+    }
 
 
 def test_an_absolute_path_becomes_a_file_uri(tmp_path: Path) -> None:
     path = _copy("ops-agent", tmp_path)
     _, log = _sarif(path)
-    artifacts = {(path.parent / artifact).as_uri() for artifact in ("prompts/examples/crashloop-after-deploy.md", "evals/logs/2026-11-14T16-20-05-00-00_golden-replay_Vb3kQ9TzRw7YhL2mXc8NpA.json")}
+    artifacts = {
+        (path.parent / artifact).as_uri()
+        for artifact in (
+            "prompts/examples/crashloop-after-deploy.md",
+            "evals/logs/2026-11-14T16-20-05-00-00_golden-replay_Vb3kQ9TzRw7YhL2mXc8NpA.json",
+        )
+    }
     assert {_uri(alert) for alert in _run(log)["results"]} == {path.as_uri(), *artifacts}

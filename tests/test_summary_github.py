@@ -299,9 +299,17 @@ def parse(line: str) -> tuple[str, dict[str, str], str]:
 def test_github_annotates_each_gap_at_its_answer_by_severity(path: Path) -> None:
     result = result_of(path)
     lines = commands(result)
-    assert len(lines) == len(result.gaps) + 1
+    probed = [line for line in lines if " (" in parse(line)[1].get("title", "")]
+    assert len(lines) == len(result.gaps) + len(probed) + 1
+    # After the gaps, each failing probe finding is annotated on its artifact's own line.
+    for line in probed:
+        _, properties, message = parse(line)
+        artifact = Path(properties["file"])
+        assert artifact.is_file() and artifact.name != "readiness.yaml"
+        assert int(properties["line"]) <= len(artifact.read_text(encoding="utf-8").splitlines())
+        assert "probe found:" in message
     yaml_lines = path.read_text(encoding="utf-8").splitlines()
-    for line, gap in zip(lines[:-1], result.gaps, strict=True):
+    for line, gap in zip(lines[: len(result.gaps)], result.gaps, strict=True):
         name, properties, message = parse(line)
         assert name == ("warning" if gap.severity.value == "minor" else "error")
         assert properties["title"] == f"readiness: {gap.item.id}"

@@ -1,4 +1,5 @@
-"""`check -f github`: GitHub Actions workflow commands, so each gap shows as an annotation on readiness.yaml.
+"""`check -f github`: GitHub Actions workflow commands, so each gap shows as an annotation on readiness.yaml, and
+each failing finding of a probe as one on its artifact's line.
 
 One command per gap, in the remediation order: `::error` for blocker and major gaps, `::warning` for minor
 ones, at the line of the item's answer (or of the `answers:` key when the item has none). The title is
@@ -11,7 +12,9 @@ its runner decodes them.
 
 from __future__ import annotations
 
-from readiness.core.model import ItemResult, Result, Severity
+from pathlib import PurePath, PurePosixPath
+
+from readiness.core.model import ItemResult, ProbeOutcome, Result, Severity
 from readiness.render import words
 from readiness.render.formats import RenderOptions
 from readiness.render.headline import headline
@@ -35,6 +38,7 @@ def _escape_property(text: str) -> str:
 def render(result: Result, options: RenderOptions) -> str:
     names = {member.id: member.name for member in result.team}
     lines = [_command(gap, result, names) for gap in result.gaps]
+    lines += [line for item in result.items if item.counted for line in _probe_commands(item, result)]
     lines.append(f"::notice::{_escape_message(headline(result))}")
     return "\n".join(lines) + "\n"
 
@@ -50,6 +54,28 @@ def _command(gap: ItemResult, result: Result, names: dict[str, str]) -> str:
     }
     shown = ",".join(f"{key}={_escape_property(value)}" for key, value in properties.items())
     return f"::{level} {shown}::{_escape_message(_message(gap, result.today, names))}"
+
+
+def _probe_commands(item: ItemResult, result: Result) -> list[str]:
+    """Each failing finding of the item's probe, as an annotation on the artifact's own line (paths relative to the
+    assessment's folder, which the assessment's own path leads to)."""
+    run = item.probe
+    if run is None or run.outcome is not ProbeOutcome.FAILS:
+        return []
+    folder = PurePath(result.answers_source.file).parent
+    level = "warning" if item.severity is Severity.MINOR else "error"
+    commands = []
+    for finding in run.failures:
+        properties = {
+            "file": str(folder / PurePosixPath(finding.file)),
+            "line": str(finding.line),
+            "col": str(finding.column),
+            "title": f"readiness: {item.item.id} ({run.kind})",
+        }
+        shown = ",".join(f"{key}={_escape_property(value)}" for key, value in properties.items())
+        message = f"{item.item.title}: the {run.kind} probe found: {finding.message}."
+        commands.append(f"::{level} {shown}::{_escape_message(message)}")
+    return commands
 
 
 def _message(gap: ItemResult, today: str, names: dict[str, str]) -> str:
