@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from readiness.verify.probes.common import Artifact
+from readiness.verify.probes.common import Artifact, Report
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 
@@ -22,3 +22,13 @@ def expected(kind: str) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
 def artifact(kind: str, name: str) -> Artifact:
     raw = (ARTIFACTS / kind / name).read_bytes()
     return Artifact(name, raw.decode("utf-8-sig"))
+
+
+def placed_within(report: Report, text: str) -> None:
+    """Every finding points at a place the file has (a line it holds, a column on that line or just past its end)
+    and says so in printable text: an editor can jump there and a terminal shows the message as written."""
+    lines = text.split("\n")
+    for finding in report.findings:
+        assert 1 <= finding.line <= len(lines), finding
+        assert 1 <= finding.column <= len(lines[finding.line - 1]) + 1, finding
+        assert finding.message.isprintable(), finding
