@@ -212,7 +212,8 @@ job:
     ("text", "outcome"),
     [
         (
-            ".a: {extends: .b, script: [pytest evals]}\n.b: {extends: .a}\njob: {extends: .a, only: [merge_requests]}\n",
+            ".a: {extends: .b, script: [pytest evals]}\n.b: {extends: .a}\n"
+            "job: {extends: .a, only: [merge_requests]}\n",
             Outcome.HOLDS,
         ),
         (
