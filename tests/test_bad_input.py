@@ -37,7 +37,6 @@ from __future__ import annotations
 import os
 import re
 import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -238,11 +237,10 @@ def billion_laughs() -> str:
     return "\n".join([*lines, "project: {name: *i}", ""])
 
 
-def test_alias_bomb_is_refused_quickly(cli: CliRunner, write: Writer) -> None:
+def test_alias_bomb_is_refused_before_it_expands(cli: CliRunner, write: Writer) -> None:
+    """The bomb is named as one, once, inside it: a reader that expanded it would give no such message."""
     path = write("readiness.yaml", billion_laughs())
-    started = time.perf_counter()
     found = bad(cli, path)
-    assert time.perf_counter() - started < 2
     expect_one(found, f"{path}:", "(an alias bomb?)")
     assert 2 <= positions(found)[0][0] <= 10  # somewhere in the bomb
 

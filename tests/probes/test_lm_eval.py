@@ -13,7 +13,7 @@ from jsonschema import Draft202012Validator
 from readiness.verify.probes import lm_eval
 from readiness.verify.probes.common import Artifact, Outcome, Report
 from tests.probes.artifacts import artifact
-from tests.probes.evalfacts import check, folder, quickly
+from tests.probes.evalfacts import check, folder, hostile
 
 EXPECT, FILES = folder("lm-eval-results")
 NOT_TASKS = {"date": [("recent", "run started")], "limit": [("limited", "run")], "results": []}
@@ -151,7 +151,6 @@ def test_files_of_other_formats_earn_nothing(kind: str, name: str) -> None:
     [
         results().replace("0.93,", "1e999,"),
         results().replace("0.93,", "9" * 5000 + ","),
-        results({f"task_{n}": {"acc,none": 0.5} for n in range(20_000)}),
         results({"t": {"acc,none": 0.95, "acc_stderr,none": json.loads("[" * 70 + "]" * 70)}}),
         '{"results": {"t": ' + "{" * 50_000 + "}" * 50_000 + '}, "versions": {}}',
         results({"\x1b]0;pwned\x07": {"acc,none": 0.5}}),
@@ -161,8 +160,19 @@ def test_files_of_other_formats_earn_nothing(kind: str, name: str) -> None:
         '{"results": {"t": 1}, "versions": {}}',
     ],
 )
-def test_hostile_files_give_a_finding_or_nothing_fast(text: str) -> None:
-    quickly(lm_eval.probe, text, EXPECT)
+def test_hostile_files_give_a_finding_or_nothing(text: str) -> None:
+    hostile(lm_eval.probe, text, EXPECT)
+
+
+def test_five_thousand_tasks_are_each_judged_once_at_their_own_line() -> None:
+    """One finding per task at its own line, plus the two on the run: none lost or repeated among many tasks."""
+    text = results({f"task_{n}": {"acc,none": 0.5} for n in range(5_000)})
+    report = hostile(lm_eval.probe, text, EXPECT)
+    assert report.outcome is Outcome.FAILS
+    failing = [f for f in report.findings if f.holds is False]
+    assert len(failing) == 5_000 and len(report.findings) == 5_002
+    assert len({(f.line, f.column) for f in failing}) == 5_000
+    assert failing[-1].message.startswith("task_4999 acc,none 0.5")
 
 
 def test_a_file_that_does_not_say_whether_the_run_was_limited_proves_nothing() -> None:

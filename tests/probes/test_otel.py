@@ -3,14 +3,13 @@ the files a careless or hostile pull request could bring."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
 
 from readiness.verify.probes import otel
 from readiness.verify.probes.common import Artifact, Outcome, Report
-from tests.probes.artifacts import artifact, expected
+from tests.probes.artifacts import artifact, expected, placed_within
 
 _, FILES = expected("otel-collector")
 EXPECT = {"traces_exported": True, "redaction": True}
@@ -149,7 +148,7 @@ def test_a_malformed_pipeline_fails_and_never_raises(pipeline: str) -> None:
     assert judge(text).outcome is Outcome.FAILS
 
 
-def test_hostile_files_give_a_finding_fast() -> None:
+def test_hostile_files_give_a_finding_at_their_place() -> None:
     bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
         f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n"
         for i in range(10)
@@ -163,9 +162,7 @@ def test_hostile_files_give_a_finding_fast() -> None:
         "exporters: {otlp: {timeout: 1" + "0" * 5_000 + "}}\nservice: {pipelines: {traces: {exporters: [otlp]}}}\n",
     ]
     for text in hostile:
-        started = time.perf_counter()
         report = judge(text)
-        assert time.perf_counter() - started < 2
-        assert report.outcome in (Outcome.FAILS, Outcome.NOTHING, Outcome.HOLDS)
+        assert report.outcome is Outcome.FAILS, report
         assert report.findings
-        assert all("\x1b" not in f.message for f in report.findings)
+        placed_within(report, text)

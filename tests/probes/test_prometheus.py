@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
 
 from readiness.verify.probes import prometheus
 from readiness.verify.probes.common import Artifact, Finding, Outcome, Report
-from tests.probes.artifacts import artifact, expected
+from tests.probes.artifacts import artifact, expected, placed_within
 
 TARGETS, FILES = expected("prometheus-rules")
 FLAGS = {"severity_label": TARGETS["severity_label"], "runbook": TARGETS["runbook"]}
@@ -242,10 +241,9 @@ HOSTILE = {
 
 
 @pytest.mark.parametrize("case", sorted(HOSTILE))
-def test_hostile_files_give_a_finding_or_nothing_fast(case: str) -> None:
-    started = time.perf_counter()
+def test_hostile_files_give_a_finding_or_nothing(case: str) -> None:
     for signal in prometheus.SIGNALS:
         report = text(HOSTILE[case], signal)
         assert report.findings
         assert report.outcome in (Outcome.FAILS, Outcome.NOTHING)  # none carries a severity label
-    assert time.perf_counter() - started < 10  # four runs; linear scans take well under a second each
+        placed_within(report, HOSTILE[case])

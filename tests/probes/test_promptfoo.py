@@ -4,7 +4,6 @@ format versions 2 and 3, promptfoo 0.121), and on the odd and hostile JSON a pul
 from __future__ import annotations
 
 import json
-import time
 from typing import Any
 
 import pytest
@@ -13,7 +12,7 @@ from jsonschema import Draft202012Validator
 from readiness.verify.probes import promptfoo
 from readiness.verify.probes.common import Artifact, Outcome, Report
 from tests.probes.artifacts import artifact
-from tests.probes.evalfacts import check, folder, quickly
+from tests.probes.evalfacts import check, folder, hostile
 
 EXPECT, FILES = folder("promptfoo-results")
 JUDGES = {"successes": [("pass_rate", "pass rate")], "timestamp": [("recent", "run created")]}
@@ -140,15 +139,18 @@ def test_escape_codes_in_a_model_answer_do_not_make_the_file_unreadable() -> Non
         '"just a string"',
     ],
 )
-def test_hostile_files_give_a_finding_or_nothing_fast(text: str) -> None:
-    quickly(promptfoo.probe, text, EXPECT)
+def test_hostile_files_give_a_finding_or_nothing(text: str) -> None:
+    hostile(promptfoo.probe, text, EXPECT)
 
 
-def test_a_model_answer_of_a_megabyte_on_one_line_is_read_fast() -> None:
+def test_a_model_answer_of_a_megabyte_on_one_line_changes_nothing() -> None:
     text = results().replace('"config": {}', '"config": {"x": "' + "a" * 1_000_000 + '"}')
-    started = time.perf_counter()
-    assert run(text).outcome is Outcome.HOLDS
-    assert time.perf_counter() - started < 3
+    report = run(text)
+    assert report.outcome is Outcome.HOLDS
+    plain = run(results())
+    assert [(f.line, f.column, f.message) for f in report.findings] == [
+        (f.line, f.column, f.message) for f in plain.findings
+    ]
 
 
 def test_a_huge_count_is_still_a_count() -> None:

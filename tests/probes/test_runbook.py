@@ -3,14 +3,13 @@ request could put in their place."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
 
 from readiness.verify.probes import runbook
 from readiness.verify.probes.common import Artifact, Finding, Outcome, Report
-from tests.probes.artifacts import ARTIFACTS, expected
+from tests.probes.artifacts import ARTIFACTS, expected, placed_within
 
 TARGETS, FILES = expected("runbook")
 EXPECT = {"required": TARGETS["required"]}
@@ -164,12 +163,8 @@ def test_a_byte_that_is_not_utf8_is_placed() -> None:
         "invisible-characters",
     ],
 )
-def test_a_hostile_runbook_gives_a_finding_or_nothing_fast(text: str) -> None:
-    started = time.perf_counter()
+def test_a_hostile_runbook_gives_a_finding_or_nothing(text: str) -> None:
     report = run(text)
-    assert time.perf_counter() - started < 10  # linear work: about a second at most even on a busy machine
     assert report.outcome in (Outcome.FAILS, Outcome.NOTHING)
     assert report.findings
-    for finding in report.findings:
-        assert not any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in finding.message), finding.message
-        assert finding.line >= 1 and finding.column >= 1
+    placed_within(report, text)

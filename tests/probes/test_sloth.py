@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from readiness.verify.probes import sloth
 from readiness.verify.probes.common import Artifact, Finding, Outcome, Report
-from tests.probes.artifacts import artifact, expected
+from tests.probes.artifacts import artifact, expected, placed_within
 
 TARGETS, FILES = expected("sloth")
 EXPECT = {"availability": TARGETS["availability"], "page_alert": TARGETS["require_page_alert"]}
@@ -149,16 +147,14 @@ HOSTILE = {
     "control character": SPEC.format(objective="99.9").replace("name: answers", 'name: "\\x9b31m"'),
     "alias bomb": 'version: "prometheus/v1"\n' + alias_bomb() + "slos: *a9\n",
     "1 MB name": SPEC.format(objective="99").replace("name: answers", "name: " + "a" * 1_000_000),
-    # A size the shared YAML stream reader gets through in well under a second; the probe's own work is linear.
     "many SLOs": SPEC.format(objective="99") + "  - {name: b, objective: 99}\n" * 10_000,
 }
 
 
 @pytest.mark.parametrize("case", sorted(HOSTILE))
-def test_hostile_files_give_a_finding_or_nothing_fast(case: str) -> None:
-    started = time.perf_counter()
+def test_hostile_files_give_a_finding_or_nothing(case: str) -> None:
     report = text(HOSTILE[case])
-    assert time.perf_counter() - started < 5
     assert report.findings
     assert report.outcome in (Outcome.FAILS, Outcome.NOTHING)
     assert all(len(f.message) < 400 for f in report.findings)
+    placed_within(report, HOSTILE[case])
