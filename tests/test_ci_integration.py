@@ -148,7 +148,7 @@ def test_diff_and_baseline_read_the_old_assessment_from_git(
     _git(ready.folder, "init", "-q", "-b", "main")
     _git(ready.folder, "add", "-A")
     _git(ready.folder, "commit", "-qm", "ready")
-    text = ready.file.read_text(encoding="utf-8").replace("status: done", "status: todo")
+    text = ready.file.read_text(encoding="utf-8").replace("kill-switch: {status: done", "kill-switch: {status: todo")
     ready.file.write_text(text, encoding="utf-8")
     monkeypatch.chdir(ready.folder)
     run = cli("diff", "main:readiness.yaml", "readiness.yaml", "--today", TODAY)
