@@ -448,3 +448,63 @@ def test_starter_for_every_profile_answer_validates(tmp_path: Path) -> None:
     assert assessment.project.name == "Yes"
     assert assessment.project.description == 'Says "no": 100% sure #not-a-comment'
     assert [(m.id, m.name, m.role) for m in assessment.team] == [("a.b-c", "O'Brien: the lead", "on: call")]
+
+
+PROBED_PACK = """\
+id: ops
+title: Operations
+items:
+  - id: runbook
+    title: Runbook for the feature
+    question: Is there a runbook with detection, mitigation and escalation?
+    why: Nobody guesses at 3am.
+    verify: runbooks/*.md
+    severity: major
+    stage: prototype
+    effort: low
+    auto:
+      probe: runbook
+      files: ["runbooks/*.md"]
+      expect: {required: [detection, mitigation, escalation]}
+"""
+THIN_RUNBOOK = """\
+# Claims Bot runbook
+
+## Detection
+
+The claims-error-rate alert pages the on-call engineer when more than 2 % of drafts fail for 10 minutes.
+
+## Mitigation
+
+TODO
+"""
+
+
+def test_the_walk_shows_what_the_probe_read_and_offers_the_files_it_found(tmp_path: Path) -> None:
+    file = _project(
+        tmp_path,
+        ASSESSMENT.replace(
+            "raci:\n  on-call: {R: [bo], A: ana}\n  switch-off: {R: [bo], A: bo}   # Bo owns the flag\n", ""
+        ),
+    )
+    (file.parent / "ops.yaml").write_text(PROBED_PACK, encoding="utf-8")
+    (file.parent / "runbooks").mkdir()
+    (file.parent / "runbooks" / "claims.md").write_text(THIN_RUNBOOK, encoding="utf-8")
+    child = _assess(file)
+    child.expect_exact("Runbook for the feature")
+    child.expect_exact("Probe runbook: contradicts a done")
+    child.expect_exact("✗ runbooks/claims.md:")  # the finding, at the runbook's line
+    child.expect_exact("[d]one")
+    child.send("d")
+    child.expect_exact("Found by name, not proof: runbooks/claims.md; '+' adds them.")
+    child.expect_exact("evidence:")
+    child.sendline("+")
+    child.expect_exact("added runbooks/claims.md")
+    child.expect_exact("evidence:")
+    child.sendline("")
+    child.expect_exact("Note")
+    child.sendline("")
+    child.expect_exact("saved: done (unverified)")
+    assert _answers(file)["ops.runbook"]["evidence"] == ["runbooks/claims.md"]
+    child.expect_exact("Open items left: 1")  # the probe's finding stands against the claim
+    assert _ended(child) == 0

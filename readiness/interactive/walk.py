@@ -225,7 +225,7 @@ class Walk:
         self.ask.say("Evidence: one path (or glob) relative to this file, or an http(s) link, per line.")
         offered = [path for path in r.candidates if path not in entries][:CANDIDATES_OFFERED]
         if offered:
-            self.ask.say(f"  Found by their names (a name proves nothing): {', '.join(offered)}; '+' adds them.")
+            self.ask.say(f"  Found by name, not proof: {', '.join(offered)}; '+' adds them.")
         if entries:
             self.ask.say(f"  Now: {', '.join(entries)}. Type more to add, '-' to clear, Enter alone to keep.")
         else:
