@@ -17,7 +17,32 @@ from readiness.core.model import ProbeOutcome as Outcome
 from readiness.load.diagnostics import InputError, JsonPath
 from readiness.load.yamlsource import Document, parse_document, parse_documents
 
-__all__ = ["Artifact", "Finding", "Outcome", "Report", "at", "judged", "nothing", "number", "streamed", "structured"]
+__all__ = [
+    "LOAD_TEST_EXPECT",
+    "Artifact",
+    "Finding",
+    "Outcome",
+    "Report",
+    "at",
+    "judged",
+    "nothing",
+    "number",
+    "streamed",
+    "structured",
+]
+
+
+# The parameters every load-test kind takes (k6, Locust, JMeter): the numbers a run at peak must stay within.
+LOAD_TEST_EXPECT: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "p95_ms": {"type": "number", "exclusiveMinimum": 0},
+        "error_rate": {"type": "number", "minimum": 0, "maximum": 1},
+        "peak_concurrency": {"type": "integer", "minimum": 1},
+    },
+    "additionalProperties": False,
+    "minProperties": 1,
+}
 
 
 @dataclass(frozen=True)
@@ -54,9 +79,7 @@ def structured(artifact: Artifact) -> Document | Report:
     try:
         return parse_document(artifact.text, artifact.path)
     except InputError as error:
-        first = error.diagnostics[0]
-        message = f"cannot be read: {first.message}"
-        return Report(Outcome.FAILS, (Finding(artifact.path, first.line, first.column, message, False),))
+        return unreadable(artifact, error)
 
 
 def streamed(artifact: Artifact) -> list[Document] | Report:
@@ -67,9 +90,15 @@ def streamed(artifact: Artifact) -> list[Document] | Report:
     try:
         return parse_documents(artifact.text, artifact.path)
     except InputError as error:
-        first = error.diagnostics[0]
-        message = f"cannot be read: {first.message}"
-        return Report(Outcome.FAILS, (Finding(artifact.path, first.line, first.column, message, False),))
+        return unreadable(artifact, error)
+
+
+def unreadable(artifact: Artifact, error: InputError) -> Report:
+    """FAILS at the first place the reader refused: the artifact is of the format, broken."""
+    first = error.diagnostics[0]
+    return Report(
+        Outcome.FAILS, (Finding(artifact.path, first.line, first.column, f"cannot be read: {first.message}", False),)
+    )
 
 
 def at(document: Document, path: JsonPath, message: str, holds: bool | None) -> Finding:

@@ -19,19 +19,21 @@ from collections.abc import Mapping
 from typing import Any
 
 from readiness.load.yamlsource import Document
-from readiness.verify.probes.common import Artifact, Finding, Outcome, Report, at, judged, nothing, number, structured
+from readiness.verify.probes.common import (
+    LOAD_TEST_EXPECT,
+    Artifact,
+    Finding,
+    Outcome,
+    Report,
+    at,
+    judged,
+    nothing,
+    number,
+    structured,
+)
 
 KIND = "jmeter-statistics"
-EXPECT_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "properties": {
-        "p95_ms": {"type": "number", "exclusiveMinimum": 0},
-        "error_rate": {"type": "number", "minimum": 0, "maximum": 1},
-        "peak_concurrency": {"type": "integer", "minimum": 1},
-    },
-    "additionalProperties": False,
-    "minProperties": 1,
-}
+EXPECT_SCHEMA = LOAD_TEST_EXPECT
 
 # reportgenerator_summary_total in messages.properties (and _fr), and in messages_ko.properties; the other
 # locales fall back to the English one.

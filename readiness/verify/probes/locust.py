@@ -27,19 +27,10 @@ from functools import cached_property
 from itertools import accumulate
 from typing import Any, NamedTuple
 
-from readiness.verify.probes.common import Artifact, Finding, Outcome, Report, judged, nothing
+from readiness.verify.probes.common import LOAD_TEST_EXPECT, Artifact, Finding, Outcome, Report, judged, nothing
 
 KIND = "locust-stats"
-EXPECT_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "properties": {
-        "p95_ms": {"type": "number", "exclusiveMinimum": 0},
-        "error_rate": {"type": "number", "minimum": 0, "maximum": 1},
-        "peak_concurrency": {"type": "integer", "minimum": 1},
-    },
-    "additionalProperties": False,
-    "minProperties": 1,
-}
+EXPECT_SCHEMA = LOAD_TEST_EXPECT
 
 # Header names by version: 1.0+ `_stats.csv`, 0.8-0.14 (`_requests.csv`, old `_stats.csv`), 1.0+ history.
 _REQUESTS = ("Request Count", "# requests", "Total Request Count")
