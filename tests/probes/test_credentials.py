@@ -109,7 +109,8 @@ def test_a_key_between_punctuation_is_found_at_its_first_character(text: str, ki
     ],
 )
 def test_near_misses_and_placeholders_are_not_keys(text: str) -> None:
-    assert judge(f"You are a helpful assistant.\n{text}\n").outcome is Outcome.HOLDS
+    report = judge(f"You are a helpful assistant.\n{text}\n")
+    assert report.outcome is Outcome.NOTHING and not any(f.holds is False for f in report.findings)
 
 
 def test_an_encrypted_pem_key_with_headers_is_a_key() -> None:

@@ -63,8 +63,11 @@ def test_a_file_that_cannot_be_read_is_said_and_never_judged(tmp_path: Path) -> 
     (folder / "load" / "link.json").symlink_to(outside)
     os.mkfifo(folder / "load" / "pipe.json")
     done = runner.run("k6-summary", ["load/ok.json", "load/link.json", "load/pipe.json"], folder, root, K6)
-    assert done.outcome is Outcome.HOLDS  # the failing summary outside the project is never read
+    # The failing summary outside the project is never read; what was read holds, but files left unread keep it
+    # from verifying anything.
+    assert done.outcome is Outcome.NOTHING
     assert done.judged == ("load/ok.json",)
+    assert "2 of the files were not read: not verified" in [f.message for f in done.findings]
     said = {f.file: f.message for f in done.findings if f.holds is None}
     assert said["load/pipe.json"] == "not read: is not a regular file"
     assert said["load/link.json"].startswith("not read:")

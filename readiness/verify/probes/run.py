@@ -187,7 +187,7 @@ def run(
         # Where every file must hold, a file not read (over the limit, past the time budget, not readable)
         # may be the one that fails: what was read holds, but the item is not verified.
         outcome = Outcome.NOTHING
-        said.append(Finding(ordered[0], 1, 1, f"{unread:,} of the files were not read: not verified", None))
+        said.append(Finding((judged or ordered)[0], 1, 1, f"{unread:,} of the files were not read: not verified", None))
     findings = [finding for report in reports for finding in report.findings] + said
     return ProbeRun(kind, outcome, _capped(findings), tuple(judged), left)
 
