@@ -168,8 +168,12 @@ def starter_text(starter: Starter) -> str:
         "#     approved_by: alice",
         "#     expires: 2027-01-31",
         "",
+        "# What production must hold: probes compare load tests, eval results and SLOs in the repo with these.",
+        "# targets: {latency_p95_ms: 2500, error_rate: 0.01, peak_concurrency: 200, eval_pass_rate: 0.9}",
+        "",
         "# The gate; these are the defaults.",
-        "# policy: {min_score: 70, min_category_score: 50, fail_on: blocker, max_evidence_age_days: 365}",
+        "# policy: {min_score: 70, min_category_score: 50, fail_on: blocker, max_evidence_age_days: 365,",
+        "#          require_verified: none}",
         "",
         "# `readiness assess` adds the RACI matrix, the cost model and one answer per item below.",
     ]
