@@ -62,15 +62,15 @@ def read(text: str, max_depth: int) -> tuple[Any, Places, Places] | None:
     first = leading.end() if leading is not None else 0
     if text[first : first + 1] not in _CLOSING:
         return None  # not JSON, a scalar, or a tab before the data (YAML's indentation)
+    try:  # first, as YAML in flow style fails here early, and what follows looks at the whole text
+        data = _DECODER.decode(text)
+    except (ValueError, RecursionError):  # JSONDecodeError is a ValueError, and so is an int of 4,300 digits
+        return None
     if _SURROGATE_ESCAPE.search(text) or _COLON_FIRST_ON_LINE.search(text) or _YAML_BREAK.search(text):
         return None
     # After the data only blanks follow, so the last closing bracket of its kind closes it; a tab after it on a
     # line of its own is YAML's indentation.
     if "\t" in text[text.rfind(_CLOSING[text[first]]) :]:
-        return None
-    try:
-        data = _DECODER.decode(text)
-    except (ValueError, RecursionError):  # JSONDecodeError is a ValueError, and so is an int of 4,300 digits
         return None
     try:
         return _placed(text, data, max_depth)
