@@ -3,7 +3,7 @@
 JSON is YAML, and most artifacts are JSON (k6 summaries, promptfoo and Inspect logs, lm-eval results). The YAML
 reader reads them right but slowly, every token a Python event walked in Python (some 0.3 s a megabyte), where
 json's parser builds the same data in C in about 20 ms. One scan of the text's tokens, in the order the data lists
-its values, then places every value and every key: about 0.1 s a megabyte in all.
+its values, then places every value and every key: some 0.15 s a megabyte in all.
 
 What JSON accepts but the YAML reader reads otherwise or refuses is left to it: `read` gives None, and the caller
 reads the text the YAML way, so every message still comes from one place. That is a key whose ':' stands on
