@@ -12,13 +12,15 @@ import math
 import os
 import re
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from readiness.load import jsonfast
 from readiness.load.containment import Refused, Root, open_regular
 from readiness.load.diagnostics import Diagnostic, InputError, JsonPath, Level, PathPart, json_path
 from readiness.load.yamltext import LIBYAML_LIMIT, not_printable, position_of, refused_character, syntax_problem
@@ -150,10 +152,31 @@ def parse_document(text: str, file: str, *, tolerant: bool = False) -> Document:
     refused = refused_character(text)
     if refused is not None:
         raise file_problem(file, *refused)
-    fast = _build_from_events(text, file)
-    document = fast if fast is not None else _compose_and_build(text, file, tolerant)
+    fast = _read_fast(text, file, single=True)
+    document = fast[0] if fast is not None else _compose_and_build(text, file, tolerant)
+    return _checked(document, "\\" in text, tolerant)
+
+
+def parse_documents(text: str, file: str) -> list[Document]:
+    """Every document of a YAML stream ('---' between them), each with its positions; documents with nothing
+    written in them (between two '---', or holding only comments) are left out. What parse_document refuses in
+    one document is refused here in any, at its place in the file. For artifacts that are streams by nature
+    (Kubernetes manifests); an assessment or a pack stays one document. The alias budget is shared by all."""
+    refused = refused_character(text)
+    if refused is not None:
+        raise file_problem(file, *refused)
+    escapes = "\\" in text
+    fast = _read_fast(text, file, single=False)
+    if fast is None:
+        return _compose_all_and_build(text, file, escapes)
+    return [_checked(document, escapes, tolerant=False) for document in fast]
+
+
+def _checked(document: Document, escapes: bool, tolerant: bool) -> Document:
+    """The document with the problems of its values, raised unless `tolerant`; `escapes` says whether the text
+    holds a backslash, as only an escape in a double-quoted string can put a control character into the data."""
     problems = list(document.problems)
-    if "\\" in text:  # only an escape in a double-quoted string can put a control character into the data
+    if escapes:
         problems += _escaped_controls(document, document.data, ())
     if problems and not tolerant:
         raise InputError(problems)
@@ -204,17 +227,8 @@ def _compose_and_build(text: str, file: str, tolerant: bool = False) -> Document
     too_deep = _nesting_problem(text, file)
     if too_deep is not None:
         raise too_deep
-    try:
+    with _syntax_told(text, file):
         node = yaml.compose(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
-        raise file_problem(file, *syntax_problem(text, exc, MAX_DEPTH)) from None
-    except yaml.reader.ReaderError as exc:
-        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
-        raise file_problem(file, not_printable(code), *position_of(text[: exc.position])) from None
-    except yaml.YAMLError as exc:
-        raise file_problem(file, f"YAML syntax error: {exc}") from None
-    except RecursionError:
-        raise file_problem(file, f"nesting is deeper than {MAX_DEPTH} levels") from None
     if node is None:
         raise file_problem(file, "file is empty")
     builder = _Builder(file)
@@ -224,33 +238,42 @@ def _compose_and_build(text: str, file: str, tolerant: bool = False) -> Document
     return Document(file, data, builder.values, builder.keys, tuple(builder.problems))
 
 
-def parse_documents(text: str, file: str) -> list[Document]:
-    """Every document of a YAML stream ('---' between them), each with its positions; what parse_document
-    refuses in one document is refused here in any. For artifacts that are streams by nature (Kubernetes
-    manifests); an assessment or a pack stays one document. The alias budget is shared by all documents."""
-    refused = refused_character(text)
-    if refused is not None:
-        raise file_problem(file, *refused)
+def _compose_all_and_build(text: str, file: str, escapes: bool) -> list[Document]:
+    """The thorough reading of a stream. Documents are composed one after the other, so the first problem told is
+    the first in the file, whether it is a value's (here) or the syntax's (composing the next document)."""
     too_deep = _nesting_problem(text, file)
     if too_deep is not None:
         raise too_deep
     documents: list[Document] = []
-    spent = 0
-    try:
+    spent = 0  # alias nodes expanded in the documents before: one budget for the file
+    with _syntax_told(text, file):
         for node in yaml.compose_all(text, Loader=_Loader):
-            if node is None:
+            if _nothing_written(node):
                 continue
-            builder = _Builder(file)
-            builder._alias_nodes = spent
+            builder = _Builder(file, spent)
             data = builder.build(node, (), 0)
-            spent = builder._alias_nodes
-            problems = list(builder.problems)
-            document = Document(file, data, builder.values, builder.keys)
-            if "\\" in text:
-                problems += _escaped_controls(document, data, ())
-            if problems:
-                raise InputError(problems)
-            documents.append(document)
+            spent = builder.alias_nodes
+            document = Document(file, data, builder.values, builder.keys, tuple(builder.problems))
+            documents.append(_checked(document, escapes, tolerant=False))
+    return documents
+
+
+def _nothing_written(node: yaml.Node) -> bool:
+    """A document of nothing but comments, or none at all between two '---': an empty scalar that starts where it
+    ends (a tag or an anchor written alone would stand before it)."""
+    return (
+        isinstance(node, yaml.ScalarNode)
+        and node.tag == _NULL
+        and node.value == ""
+        and node.start_mark.index == node.end_mark.index
+    )
+
+
+@contextmanager
+def _syntax_told(text: str, file: str) -> Iterator[None]:
+    """What libyaml refuses while composing, as an input error at its line and column."""
+    try:
+        yield
     except yaml.MarkedYAMLError as exc:
         raise file_problem(file, *syntax_problem(text, exc, MAX_DEPTH)) from None
     except yaml.reader.ReaderError as exc:
@@ -258,7 +281,8 @@ def parse_documents(text: str, file: str) -> list[Document]:
         raise file_problem(file, not_printable(code), *position_of(text[: exc.position])) from None
     except yaml.YAMLError as exc:
         raise file_problem(file, f"YAML syntax error: {exc}") from None
-    return documents
+    except RecursionError:
+        raise file_problem(file, f"nesting is deeper than {MAX_DEPTH} levels") from None
 
 
 @dataclass
@@ -331,14 +355,15 @@ def _first_too_deep(text: str, file: str, loader: type[Any]) -> InputError | Non
 
 
 class _Builder:
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, alias_nodes: int = 0) -> None:
+        """`alias_nodes`: nodes already expanded from aliases in the documents before, in a stream."""
         self.file = file
         self.values: dict[JsonPath, tuple[int, int]] = {}
         self.keys: dict[JsonPath, tuple[int, int]] = {}
         self.problems: list[Diagnostic] = []
         self._built: set[int] = set()
         self._open: set[int] = set()
-        self._alias_nodes = 0
+        self.alias_nodes = alias_nodes
         self.over_budget = False
         self._scalars = yaml.constructor.SafeConstructor()
 
@@ -356,8 +381,8 @@ class _Builder:
         if id(node) in self._built and alias_at is None:
             alias_at = path
         if alias_at is not None:
-            self._alias_nodes += 1
-            if self._alias_nodes > ALIAS_NODE_BUDGET:
+            self.alias_nodes += 1
+            if self.alias_nodes > ALIAS_NODE_BUDGET:
                 if not self.over_budget:
                     self.over_budget = True
                     # The expanded nodes carry the anchor's position; the user needs the alias's own line.
@@ -465,22 +490,40 @@ def _tag_refused(tag: str) -> str:
 # Most files are plain: no anchors, aliases, tags, merge keys or duplicate keys, and no syntax error. For them
 # the data and positions are built straight from the parser's events, which skips the node graph and the
 # resolver calls of composing: about half the time of reading a file, which a portfolio of a thousand files
-# notices. Anything unusual gives up, and the file is read again the thorough way above, so every message
-# comes from one place. tests/test_yaml_fast_path.py holds the two ways to the same result.
+# notices; JSON, most artifacts, is read by json's own parser (jsonfast.py), in half the time again or less. Anything
+# unusual gives up, and the file is read again the thorough way above, so every message comes from one place.
+# tests/test_yaml_fast_path.py, test_json_fast_path.py and test_yamlsource_documents.py hold the ways to one result.
 
 _PLAIN_CACHE_LIMIT = 4096  # distinct short plain scalars kept resolved (statuses, booleans, dates, numbers)
 _PLAIN_CACHED_LENGTH = 40
 _plain_cache: dict[str, Any] = {}
 _resolver = _Resolver()
 _constructor = yaml.constructor.SafeConstructor()
+# The first characters of plain scalars that the resolver may read as something else than a string ('' for
+# the empty one): a plain scalar starting otherwise is a string, without asking it.
+_RESOLVED_FIRST = frozenset(_Resolver.yaml_implicit_resolvers)
+# Decimal numbers as JSON writes them, which the resolver reads as int (YAML 1.1 reads a leading zero as octal,
+# so none here) and as float, to the same value as int() and float(): the commonest plain scalars the cache
+# cannot hold, as every measurement differs.
+_DECIMAL_INT = re.compile(r"-?(?:0|[1-9][0-9]*)")
+_DECIMAL_FLOAT = re.compile(r"-?[0-9]+(?:\.[0-9]+(?:[eE][-+]?[0-9]+)?|[eE][-+]?[0-9]+)")
 
 
 class _Unusual(Exception):
     """The file needs the thorough reading: it uses a feature the fast path does not handle."""
 
 
-def _build_from_events(text: str, file: str) -> Document | None:
-    """The Document of a plain file, or None when the thorough reading must decide."""
+def _read_fast(text: str, file: str, *, single: bool) -> list[Document] | None:
+    """The Documents of a plain stream (exactly one if `single`), or None when the thorough reading must decide."""
+    placed = jsonfast.read(text, MAX_DEPTH)
+    if placed is not None:
+        return [Document(file, *placed)]
+    return _build_from_events(text, file, single=single)
+
+
+def _build_from_events(text: str, file: str, *, single: bool = True) -> list[Document] | None:
+    """The Documents of a plain stream, read from the parser's events; documents with nothing written in them are
+    left out of a stream that is not `single`. None when the thorough reading must decide."""
     parser = _Loader(text)
     values: dict[JsonPath, tuple[int, int]] = {}
     keys: dict[JsonPath, tuple[int, int]] = {}
@@ -526,34 +569,69 @@ def _build_from_events(text: str, file: str) -> Document | None:
             return mapping
         raise _Unusual  # an alias
 
+    documents: list[Document] = []
     try:
-        if type(get()) is not yaml.StreamStartEvent or type(get()) is not yaml.DocumentStartEvent:
-            raise _Unusual  # an empty file
-        data = value(get(), (), 0)
-        if type(get()) is not yaml.DocumentEndEvent or type(get()) is not yaml.StreamEndEvent:
-            raise _Unusual  # a second document
+        if type(get()) is not yaml.StreamStartEvent:
+            raise _Unusual
+        while type(event := get()) is yaml.DocumentStartEvent:
+            if single and documents:
+                raise _Unusual  # a second document: the thorough reading says so
+            values, keys = {}, {}  # the walk's, for this document
+            root = get()
+            if single or not _empty_event(root):
+                documents.append(Document(file, value(root, (), 0), values, keys))
+            if type(get()) is not yaml.DocumentEndEvent:
+                raise _Unusual
+        if type(event) is not yaml.StreamEndEvent or (single and not documents):
+            raise _Unusual  # not the end, or an empty file
     except (_Unusual, yaml.YAMLError):
         return None
-    return Document(file, data, values, keys)
+    return documents
+
+
+def _empty_event(event: Any) -> bool:
+    """The empty scalar of a document with nothing written in it (see _nothing_written)."""
+    return (
+        type(event) is yaml.ScalarEvent
+        and event.value == ""
+        and event.implicit[0]
+        and event.anchor is None
+        and event.tag is None
+    )
 
 
 def _plain_scalar(text: str) -> Any:
     """A plain (unquoted) scalar as the thorough reading builds it: dates stay strings; true, 12, null and
     1.5 become Python values; anything else is unusual."""
+    if text[:1] not in _RESOLVED_FIRST:
+        return text
     found = _plain_cache.get(text, _plain_cache)  # the cache itself stands for "not there": None is a value
-    if found is _plain_cache:
-        tag = _resolver.resolve(yaml.ScalarNode, text, (True, False))
-        if tag in (_STR, _TIMESTAMP):
-            found = text
-        elif tag in (_INT, _BOOL, _NULL, _FLOAT):
-            try:
-                found = _constructor.yaml_constructors[tag](_constructor, yaml.ScalarNode(tag, text))
-            except ValueError:  # an int of more than 4300 digits: the thorough reading says so
-                raise _Unusual from None
-            if tag == _FLOAT and not math.isfinite(found):
+    if found is not _plain_cache:
+        return found
+    try:
+        if _DECIMAL_INT.fullmatch(text):
+            return int(text)
+        if _DECIMAL_FLOAT.fullmatch(text):
+            found = float(text)
+            if not math.isfinite(found):
                 raise _Unusual
-        else:
-            raise _Unusual
-        if len(text) <= _PLAIN_CACHED_LENGTH and len(_plain_cache) < _PLAIN_CACHE_LIMIT:
-            _plain_cache[text] = found
+            return found
+        found = _resolved(text)
+    except ValueError:  # an int of more than 4300 digits: the thorough reading says so
+        raise _Unusual from None
+    if len(text) <= _PLAIN_CACHED_LENGTH and len(_plain_cache) < _PLAIN_CACHE_LIMIT:
+        _plain_cache[text] = found
     return found
+
+
+def _resolved(text: str) -> Any:
+    """Any other plain scalar, as the resolver and the constructors read it."""
+    tag = _resolver.resolve(yaml.ScalarNode, text, (True, False))
+    if tag in (_STR, _TIMESTAMP):
+        return text
+    if tag in (_INT, _BOOL, _NULL, _FLOAT):
+        found = _constructor.yaml_constructors[tag](_constructor, yaml.ScalarNode(tag, text))
+        if tag == _FLOAT and not math.isfinite(found):
+            raise _Unusual
+        return found
+    raise _Unusual
