@@ -220,3 +220,15 @@ def test_a_pack_with_a_bad_probe_is_an_input_error_at_its_line(
     first = run.err.splitlines()[0]
     assert first.startswith(f"{tmp_path / 'perf.yaml'}:5:") and message in first, run.err
     assert "Traceback" not in run.err
+
+
+def test_a_probe_that_finds_no_artifact_says_so_and_leaves_the_item_to_the_team(
+    tmp_path: Path, cli: Callable[..., Run]
+) -> None:
+    file = make(tmp_path, TARGETS + "answers:\n  perf.load-test: {status: done}\n", None)
+    load = item(result(cli, file))
+    assert load["probe"] == {"kind": "k6-summary", "outcome": "nothing", "read": [], "not_read": 0, "findings": []}
+    assert (load["outcome"], load["source"], load["candidates"]) == ("met", "attested", [])
+    out = tmp_path / "report.md"
+    assert cli("report", file, "-f", "markdown", "-o", out, "--today", TODAY).code == 0
+    assert "| k6-summary | nothing | attested | no file matches the item's globs |" in out.read_text(encoding="utf-8")

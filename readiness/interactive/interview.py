@@ -90,6 +90,8 @@ def probe_lines(result: ItemResult, shown: int = 3) -> list[tuple[str, str | Non
         ProbeOutcome.NOTHING: ("found nothing it can judge", "yellow"),
     }[run.outcome]
     lines: list[tuple[str, str | None]] = [(f"Probe {run.kind}: {outcome[0]}", outcome[1])]
+    if not run.judged and not run.findings and result.item.auto is not None:
+        lines.append((f"  · no file matches {', '.join(result.item.auto.files)}", None))
     for finding in run.findings[:shown]:
         mark = {True: "✓", False: "✗", None: "·"}[finding.holds]
         lines.append((f"  {mark} {finding.file}:{finding.line}: {finding.message}", None))

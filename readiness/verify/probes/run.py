@@ -72,8 +72,9 @@ def run_all(
 ) -> dict[str, ProbeRun]:
     """The probe of every item that declares one, over the files its globs found (`candidates`, by item id).
 
-    Items whose globs found nothing get no run: "nothing found" leaves them to the team's answer. The runs share
-    one time budget; an item reached after it is spent is said to be unread, never judged.
+    An item whose globs found nothing gets a run that read nothing: "nothing found" says so and leaves the item to
+    the team's answer. The runs share one time budget; an item reached after it is spent is said to be unread,
+    never judged.
     """
     runs: dict[str, ProbeRun] = {}
     deadline = time.monotonic() + TOTAL_SECONDS
@@ -83,6 +84,7 @@ def run_all(
             continue
         paths = candidates.get(item.id, ())
         if not paths:
+            runs[item.id] = ProbeRun(check.probe, Outcome.NOTHING, ())
             continue
         expect, unset = resolved(check.expect, assessment, today, check.probe)
         said = [Finding(paths[0], 1, 1, f"{value} is not set in the assessment: not judged", None) for value in unset]
@@ -97,7 +99,8 @@ def run_all(
             )
             continue
         found = run(check.probe, paths, folder, root, expect, min(BUDGET_SECONDS, remaining))
-        runs[item.id] = ProbeRun(found.kind, found.outcome, _capped([*found.findings, *said]), found.judged, found.left)
+        findings = _capped([*found.findings, *said], found.outcome) if said else found.findings
+        runs[item.id] = ProbeRun(found.kind, found.outcome, findings, found.judged, found.left)
     return runs
 
 
@@ -189,7 +192,7 @@ def run(
         outcome = Outcome.NOTHING
         said.append(Finding((judged or ordered)[0], 1, 1, f"{unread:,} of the files were not read: not verified", None))
     findings = [finding for report in reports for finding in report.findings] + said
-    return ProbeRun(kind, outcome, _capped(findings), tuple(judged), left)
+    return ProbeRun(kind, outcome, _capped(findings, outcome), tuple(judged), left)
 
 
 def _combined(outcomes: list[Outcome], mode: str) -> Outcome:
@@ -202,9 +205,10 @@ def _combined(outcomes: list[Outcome], mode: str) -> Outcome:
     return Outcome.HOLDS if Outcome.HOLDS in outcomes else Outcome.NOTHING
 
 
-def _capped(findings: list[Finding]) -> tuple[Finding, ...]:
-    """Failures first, then what holds, then what is said; the first MAX_FINDINGS, then how many more."""
-    rank = {False: 0, True: 1, None: 2}
+def _capped(findings: list[Finding], outcome: Outcome = Outcome.FAILS) -> tuple[Finding, ...]:
+    """What decided the outcome first: the failures (or, where one file that holds is enough and one does, what
+    holds), then the rest, then what is only said; the first MAX_FINDINGS, then how many more."""
+    rank = {True: 0, False: 1, None: 2} if outcome is Outcome.HOLDS else {False: 0, True: 1, None: 2}
     ordered = sorted(findings, key=lambda f: (rank[f.holds], f.file, f.line, f.column))
     if len(ordered) <= MAX_FINDINGS:
         return tuple(ordered)
