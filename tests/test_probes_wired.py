@@ -202,7 +202,10 @@ def test_the_report_shows_verified_evidence(tmp_path: Path, cli: Callable[..., R
             "'k6-sumary' is not one of",
         ),
         ("{probe: k6-summary, files: [a.json], expect: {p95: 500}}", "p95"),
-        ("{probe: k6-summary, files: [a.json], expect: {p95_ms: targets.latency_p99_ms}}", "latency_p99_ms"),
+        (
+            "{probe: k6-summary, files: [a.json], expect: {p95_ms: targets.latency_p99_ms}}",
+            "(did you mean 'targets.latency_p95_ms'?)",
+        ),
         ("{probe: k6-summary, expect: {p95_ms: 500}}", "files"),
         ("{files: [a.json], expect: {p95_ms: 500}}", "probe"),
     ],

@@ -145,6 +145,11 @@ def _findings(error: ValidationError) -> list[Finding]:
     spec: dict[str, Any] = dict(error.schema) if isinstance(error.schema, dict) else {}
     instance: Any = error.instance
     if kind in ("anyOf", "oneOf") and error.context:
+        # A string where a number or a named value may stand ('targets.latency_p95_ms'): the list of names, with
+        # "did you mean", says more than "expected a number".
+        named = [e for e in error.context if e.validator == "enum" and not e.relative_path]
+        if isinstance(instance, str) and named:
+            return _findings(named[0])
         types = {e.validator_value for e in error.context if e.validator == "type" and not e.relative_path}
         if len(types) == len(error.context):
             wanted = " or ".join(_TYPE_WORDS.get(str(t), str(t)) for t in sorted(types, key=str))
