@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from readiness.verify.probes.common import Artifact, Report
+from readiness.verify.probes.common import Artifact, Outcome, Report
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 
@@ -37,3 +38,27 @@ def placed_within(report: Report, text: str) -> None:
         assert 1 <= finding.line <= len(lines), finding
         assert 1 <= finding.column <= len(lines[finding.line - 1]) + 1, finding
         assert finding.message.isprintable(), finding
+
+
+def says_what_the_file_says(report: Report, entry: Mapping[str, Any], property_of: Mapping[str, str | None]) -> None:
+    """The probe's report agrees with the file's expected.yaml entry: a broken file fails at the place the parser
+    stops; otherwise the outcome is the one expected, "nothing" never claims that anything holds, and each fact
+    placed in `where` has a finding right there that holds or fails as the entry says (`property_of` maps a fact
+    to the property it proves; None for a fact that is only said)."""
+    if entry["outcome"] == "broken":
+        assert report.outcome is Outcome.FAILS
+        assert [(f.line, f.column) for f in report.findings] == [tuple(entry["where"]["error"])]
+        return
+    assert report.outcome.value == entry["outcome"], report
+    if report.outcome is Outcome.NOTHING:
+        assert not any(f.holds for f in report.findings)
+        return
+    failing = set(entry.get("fails", []))
+    by_place = {(f.line, f.column): f for f in report.findings}
+    for fact, (line, column) in entry.get("where", {}).items():
+        if fact not in property_of:
+            continue
+        finding = by_place.get((line, column))
+        assert finding is not None, f"no finding at {line}:{column} for {fact}: {report.findings}"
+        prop = property_of[fact]
+        assert finding.holds is (None if prop is None else prop not in failing), finding

@@ -9,7 +9,7 @@ import pytest
 
 from readiness.verify.probes import ciconfig
 from readiness.verify.probes.common import Artifact, Outcome, Report
-from tests.probes.artifacts import artifact, expected, placed_within
+from tests.probes.artifacts import artifact, expected, placed_within, says_what_the_file_says
 
 TARGETS, FILES = expected("ci-config")
 EXPECT = {"command": TARGETS["eval_commands"]}
@@ -36,22 +36,7 @@ def places(report: Report) -> list[tuple[int, int, bool | None]]:
 def test_the_probe_says_what_the_ci_file_says(name: str) -> None:
     entry: dict[str, Any] = FILES[name]
     report = ciconfig.probe(artifact("ci-config", name), EXPECT)
-    if entry["outcome"] == "broken":
-        assert report.outcome is Outcome.FAILS
-        assert [(f.line, f.column) for f in report.findings] == [tuple(entry["where"]["error"])]
-        return
-    assert report.outcome.value == entry["outcome"], report
-    if report.outcome is Outcome.NOTHING:
-        assert not any(f.holds for f in report.findings)
-        return
-    failing = set(entry.get("fails", []))
-    by_place = {(f.line, f.column): f for f in report.findings}
-    for fact, (line, column) in entry.get("where", {}).items():
-        if fact not in PROPERTY_OF:
-            continue
-        finding = by_place.get((line, column))
-        assert finding is not None, f"no finding at {line}:{column} for {fact}: {report.findings}"
-        assert finding.holds is (PROPERTY_OF[fact] not in failing), finding
+    says_what_the_file_says(report, entry, PROPERTY_OF)
 
 
 def test_a_composite_action_that_runs_the_command_earns_nothing() -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from readiness.verify.probes import lineage
 from readiness.verify.probes.common import Artifact, Outcome, Report
-from tests.probes.artifacts import artifact, expected, placed_within
+from tests.probes.artifacts import artifact, expected, placed_within, says_what_the_file_says
 
 _, FILES = expected("lineage")
 # The fact whose `where` a finding points at -> the property that finding judges.
@@ -40,22 +40,7 @@ def signed(inputs: Any, outputs: Any = '[{"type": "string"}]') -> str:
 def test_the_probe_says_what_the_lineage_file_says(name: str) -> None:
     entry: dict[str, Any] = FILES[name]
     report = lineage.probe(artifact("lineage", name), {})
-    if entry["outcome"] == "broken":
-        assert report.outcome is Outcome.FAILS
-        assert [(f.line, f.column) for f in report.findings] == [tuple(entry["where"]["error"])]
-        return
-    assert report.outcome.value == entry["outcome"], report
-    if report.outcome is Outcome.NOTHING:
-        assert not any(f.holds for f in report.findings)
-        return
-    failing = set(entry.get("fails", []))
-    by_place = {(f.line, f.column): f for f in report.findings}
-    for fact, (line, column) in entry.get("where", {}).items():
-        if fact not in PROPERTY_OF:
-            continue
-        finding = by_place.get((line, column))
-        assert finding is not None, f"no finding at {line}:{column} for {fact}: {report.findings}"
-        assert finding.holds is (PROPERTY_OF[fact] not in failing), finding
+    says_what_the_file_says(report, entry, PROPERTY_OF)
 
 
 def test_a_missing_signature_is_told_at_the_top_of_the_file() -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from readiness.verify.probes import otel
 from readiness.verify.probes.common import Artifact, Outcome, Report
-from tests.probes.artifacts import artifact, expected, placed_within
+from tests.probes.artifacts import artifact, expected, placed_within, says_what_the_file_says
 
 _, FILES = expected("otel-collector")
 EXPECT = {"traces_exported": True, "redaction": True}
@@ -31,23 +31,7 @@ def judge(text: str, expect: dict[str, Any] | None = None) -> Report:
 def test_the_probe_says_what_the_configuration_says(name: str) -> None:
     entry: dict[str, Any] = FILES[name]
     report = otel.probe(artifact("otel-collector", name), EXPECT)
-    if entry["outcome"] == "broken":
-        assert report.outcome is Outcome.FAILS
-        assert [(f.line, f.column) for f in report.findings] == [tuple(entry["where"]["error"])]
-        return
-    assert report.outcome.value == entry["outcome"], report
-    if report.outcome is Outcome.NOTHING:
-        assert not any(f.holds for f in report.findings)
-        return
-    failing = set(entry.get("fails", []))
-    by_place = {(f.line, f.column): f for f in report.findings}
-    for fact, (line, column) in entry.get("where", {}).items():
-        if fact not in PROPERTY_OF:
-            continue
-        finding = by_place.get((line, column))
-        assert finding is not None, f"no finding at {line}:{column} for {fact}: {report.findings}"
-        prop = PROPERTY_OF[fact]
-        assert finding.holds is (None if prop is None else prop not in failing), finding
+    says_what_the_file_says(report, entry, PROPERTY_OF)
 
 
 def test_redaction_is_judged_only_when_asked() -> None:
