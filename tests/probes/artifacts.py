@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from readiness.verify.probes.common import Artifact, Outcome, Report
+from readiness.verify.probes.common import Artifact, Finding, Outcome, Report
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 
@@ -24,6 +24,19 @@ def expected(kind: str) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
 def artifact(kind: str, name: str) -> Artifact:
     raw = (ARTIFACTS / kind / name).read_bytes()
     return Artifact(name, raw.decode("utf-8-sig"))
+
+
+def read(kind: str, name: str) -> Artifact:
+    """The file as the runner hands it over: UTF-8 (a BOM dropped), a byte that is not UTF-8 kept as a surrogate."""
+    raw = (ARTIFACTS / kind / name).read_bytes()
+    return Artifact(name, raw.decode("utf-8-sig", "surrogateescape"))
+
+
+def at(report: Report, line: int, column: int = 1) -> list[Finding]:
+    """The report's findings at LINE:COLUMN; there must be one."""
+    found = [f for f in report.findings if (f.line, f.column) == (line, column)]
+    assert found, f"no finding at {line}:{column}: {report.findings}"
+    return found
 
 
 def placed_within(report: Report, text: str) -> None:

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from readiness.verify.probes import codeowners
-from readiness.verify.probes.common import Artifact, Finding, Outcome, Report
-from tests.probes.artifacts import ARTIFACTS, expected, placed_within
+from readiness.verify.probes.common import Artifact, Outcome, Report
+from tests.probes.artifacts import ARTIFACTS, at, expected, placed_within, read
 
 TARGETS, FILES = expected("codeowners")
 EXPECT = {"paths": TARGETS["paths"]}
@@ -19,19 +19,8 @@ ONE_FILE = sorted(name for name, entry in FILES.items() if "context" not in entr
 TREE = ARTIFACTS / "codeowners" / "odd-three-locations"
 
 
-def read(kind: str, name: str) -> Artifact:
-    raw = (ARTIFACTS / kind / name).read_bytes()
-    return Artifact(name, raw.decode("utf-8-sig", "surrogateescape"))
-
-
 def run(text: str, expect: dict[str, Any] | None = None) -> Report:
     return codeowners.probe(Artifact(".github/CODEOWNERS", text), EXPECT if expect is None else expect)
-
-
-def at(report: Report, line: int, column: int) -> list[Finding]:
-    found = [f for f in report.findings if (f.line, f.column) == (line, column)]
-    assert found, f"no finding at {line}:{column}: {report.findings}"
-    return found
 
 
 @pytest.mark.parametrize("name", ONE_FILE)

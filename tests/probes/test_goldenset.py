@@ -9,26 +9,15 @@ from typing import Any
 import pytest
 
 from readiness.verify.probes import goldenset
-from readiness.verify.probes.common import Artifact, Finding, Outcome, Report
-from tests.probes.artifacts import ARTIFACTS, expected, placed_within
+from readiness.verify.probes.common import Artifact, Outcome, Report
+from tests.probes.artifacts import at, expected, placed_within, read
 
 TARGETS, FILES = expected("golden-set")
 EXPECT = {"min_rows": TARGETS["min_rows"], "required_fields": TARGETS["required_fields"]}
 
 
-def read(kind: str, name: str) -> Artifact:
-    raw = (ARTIFACTS / kind / name).read_bytes()
-    return Artifact(name, raw.decode("utf-8-sig", "surrogateescape"))
-
-
 def run(text: str, expect: dict[str, Any] | None = None, name: str = "evals/golden.jsonl") -> Report:
     return goldenset.probe(Artifact(name, text), EXPECT if expect is None else expect)
-
-
-def at(report: Report, line: int, column: int) -> list[Finding]:
-    found = [f for f in report.findings if (f.line, f.column) == (line, column)]
-    assert found, f"no finding at {line}:{column}: {report.findings}"
-    return found
 
 
 def jsonl(count: int, **fields: Any) -> str:

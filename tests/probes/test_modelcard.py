@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from readiness.verify.probes import modelcard
-from readiness.verify.probes.common import Artifact, Finding, Outcome, Report
-from tests.probes.artifacts import ARTIFACTS, expected, placed_within
+from readiness.verify.probes.common import Artifact, Outcome, Report
+from tests.probes.artifacts import at, expected, placed_within, read
 
 TARGETS, FILES = expected("model-card")
 EXPECT = {"required": TARGETS["required"]}
@@ -20,19 +20,8 @@ METRICS = "model_index_"  # where-keys of model-index values: part of the evalua
 NOTHING_AT = {"title", "task_categories", "model", "components"}  # where a card that is no card is said to be none
 
 
-def read(kind: str, name: str) -> Artifact:
-    raw = (ARTIFACTS / kind / name).read_bytes()
-    return Artifact(name, raw.decode("utf-8-sig", "surrogateescape"))
-
-
 def run(text: str, expect: dict[str, Any] | None = None, name: str = "MODEL_CARD.md") -> Report:
     return modelcard.probe(Artifact(name, text), EXPECT if expect is None else expect)
-
-
-def at(report: Report, line: int, column: int) -> list[Finding]:
-    found = [f for f in report.findings if (f.line, f.column) == (line, column)]
-    assert found, f"no finding at {line}:{column}: {report.findings}"
-    return found
 
 
 @pytest.mark.parametrize("name", sorted(FILES))

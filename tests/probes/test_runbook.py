@@ -8,28 +8,16 @@ from typing import Any
 import pytest
 
 from readiness.verify.probes import runbook
-from readiness.verify.probes.common import Artifact, Finding, Outcome, Report
-from tests.probes.artifacts import ARTIFACTS, expected, placed_within
+from readiness.verify.probes.common import Artifact, Outcome, Report
+from tests.probes.artifacts import at, expected, placed_within, read
 
 TARGETS, FILES = expected("runbook")
 EXPECT = {"required": TARGETS["required"]}
 SECTIONS = set(TARGETS["required"])
 
 
-def read(kind: str, name: str) -> Artifact:
-    """The file as the caller hands it over: UTF-8 (a BOM dropped), a byte that is not UTF-8 kept as a surrogate."""
-    raw = (ARTIFACTS / kind / name).read_bytes()
-    return Artifact(name, raw.decode("utf-8-sig", "surrogateescape"))
-
-
 def run(text: str, expect: dict[str, Any] | None = None) -> Report:
     return runbook.probe(Artifact("runbooks/x.md", text), EXPECT if expect is None else expect)
-
-
-def at(report: Report, line: int, column: int = 1) -> list[Finding]:
-    found = [f for f in report.findings if (f.line, f.column) == (line, column)]
-    assert found, f"no finding at {line}:{column}: {report.findings}"
-    return found
 
 
 @pytest.mark.parametrize("name", sorted(FILES))
