@@ -1,5 +1,6 @@
 """The stage ladder of the built-in packs: items per pack and stage, and per kind of system how many items each
-stage adds and how many of them block it. Writes the table into README.md between its markers, or checks that the README's copy is current.
+stage adds and how many of them block it. Writes the tables into README.md between their markers, or checks
+that the README's copy is current.
 
     python tools/stage_ladder.py            # print the table
     python tools/stage_ladder.py --write    # update README.md

@@ -18,6 +18,7 @@ from readiness.core.model import (
     Stage,
     Status,
     Waiver,
+    condition_keys,
 )
 from readiness.load.diagnostics import Diagnostic, JsonPath, Level, did_you_mean, did_you_mean_item
 from readiness.load.yamlsource import Document
@@ -248,4 +249,26 @@ def check_references(
                 level=Level.WARNING,
             )
         )
+    problems += _ai_act_class_missing(document, assessment, catalog)
     return problems
+
+
+def _ai_act_class_missing(document: Document, assessment: Assessment, catalog: Catalog) -> list[Diagnostic]:
+    """People in the EU use the system but its AI Act class is not recorded: the legal duties keyed to that class
+    then apply to nobody, and a file written before the class existed would pass more easily than it used to. Said
+    once, as a warning: the team may not know the class yet, and a guess would be worse."""
+    profile = assessment.project.profile
+    if profile.get("eu_users") is not True or "eu_ai_act" in profile:
+        return []
+    keyed = [
+        item for item in catalog.items if "eu_ai_act" in condition_keys(item.when) | condition_keys(item.escalate_when)
+    ]
+    if not keyed:
+        return []
+    where: JsonPath = ("project", "profile") if "profile" in document.data.get("project", {}) else ("project",)
+    message = (
+        f"people in the EU use the system but 'eu_ai_act' is not set, so {len(keyed)} item"
+        f"{'s' if len(keyed) != 1 else ''} that the AI Act makes duties (such as {keyed[0].id}) cannot apply; "
+        "set eu_ai_act: prohibited, high, limited, minimal or gpai"
+    )
+    return [document.diag(where, message, key=True, level=Level.WARNING)]

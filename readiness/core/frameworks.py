@@ -67,10 +67,13 @@ OWASP_ASI_2026 = {
 # The techniques the built-in packs defend against, by their ATLAS names (data release of 2026).
 ATLAS = {
     "AML.T0010": "AI Supply Chain Compromise",
+    "AML.T0011": "User Execution",
+    "AML.T0018": "Manipulate AI Model",
     "AML.T0020": "Poison Training Data",
     "AML.T0024": "Exfiltration via AI Inference API",
     "AML.T0029": "Denial of AI Service",
     "AML.T0034": "Cost Harvesting",
+    "AML.T0035": "AI Artifact Collection",
     "AML.T0050": "Command and Scripting Interpreter",
     "AML.T0051": "LLM Prompt Injection",
     "AML.T0053": "AI Agent Tool Invocation",
@@ -78,16 +81,25 @@ ATLAS = {
     "AML.T0055": "Unsecured Credentials",
     "AML.T0056": "Extract LLM System Prompt",
     "AML.T0057": "LLM Data Leakage",
+    "AML.T0061": "LLM Prompt Self-Replication",
     "AML.T0070": "RAG Poisoning",
     "AML.T0077": "LLM Response Rendering",
     "AML.T0080": "AI Agent Context Poisoning",
+    "AML.T0083": "Credentials from AI Agent Configuration",
+    "AML.T0085": "Data from AI Services",
+    "AML.T0086": "Exfiltration via AI Agent Tool Invocation",
+    "AML.T0091": "Use Alternate Authentication Material",
+    "AML.T0101": "Data Destruction via AI Agent Tool Invocation",
     "AML.T0105": "Escape to Host",
+    "AML.T0109": "AI Supply Chain Rug Pull",
 }
 ATLAS_SUB = {
     "AML.T0010.001": "AI Software",
     "AML.T0010.002": "Data",
     "AML.T0010.003": "Model",
     "AML.T0010.005": "AI Agent Tool",
+    "AML.T0011.000": "Unsafe AI Artifacts",
+    "AML.T0034.000": "Excessive Queries",
     "AML.T0034.001": "Resource-Intensive Queries",
     "AML.T0034.002": "Agentic Resource Consumption",
     "AML.T0051.000": "Direct",
@@ -95,6 +107,8 @@ ATLAS_SUB = {
     "AML.T0051.002": "Triggered",
     "AML.T0080.000": "Memory",
     "AML.T0080.001": "Thread",
+    "AML.T0085.000": "RAG Databases",
+    "AML.T0091.000": "Application Access Token",
 }
 
 # From when EU AI Act duties apply, as amended by the 2026 "digital omnibus"; the report says to check the text.

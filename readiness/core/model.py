@@ -57,7 +57,15 @@ _EFFORT_COST = {Effort.LOW: 1, Effort.MEDIUM: 2, Effort.HIGH: 4}
 DEFAULT_WEIGHT = {Severity.BLOCKER: Fraction(3), Severity.MAJOR: Fraction(2), Severity.MINOR: Fraction(1)}
 
 Profile = dict[str, Any]
-Conditions = dict[str, Any]
+Conditions = dict[str, Any]  # profile key -> wanted value or values; "any" -> alternative Conditions
+
+
+def condition_keys(conditions: Conditions | None) -> set[str]:
+    """Every profile key a set of conditions looks at, also inside its alternatives."""
+    keys: set[str] = set()
+    for key, wanted in (conditions or {}).items():
+        keys |= set().union(*(condition_keys(c) for c in wanted)) if key == "any" else {key}
+    return keys
 
 
 @dataclass(frozen=True)

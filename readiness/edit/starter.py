@@ -93,6 +93,7 @@ def turned_on(catalog: Catalog, key: str, value: object = True) -> list[Item]:
     found = []
     for item in catalog.items:
         conditions = [item.when, item.escalate_when or {}]
+        conditions += [alternative for c in list(conditions) for alternative in c.get("any", ())]
         for condition in conditions:
             wanted = condition.get(key)
             if wanted == value or (isinstance(wanted, list) and value in wanted):

@@ -67,7 +67,13 @@ def _conditions(conditions: dict[str, object]) -> str:
             return " or ".join(shown(v) for v in value)
         return str(value).lower() if isinstance(value, bool) else str(value)
 
-    return ", ".join(f"{key}={shown(value)}" for key, value in conditions.items())
+    def alternatives(sets: list[dict[str, object]]) -> str:
+        return "any of " + " or ".join(f"({_conditions(one)})" for one in sets)
+
+    return ", ".join(
+        alternatives(value) if key == "any" and isinstance(value, list) else f"{key}={shown(value)}"
+        for key, value in conditions.items()
+    )
 
 
 def refs_table(wanted: str, pack: str | None, width: int) -> str:
