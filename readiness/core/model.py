@@ -99,6 +99,7 @@ class Item:
     activity: str | None = None
     auto: AutoCheck | None = None
     refs: tuple[str, ...] = ()
+    formerly: tuple[str, ...] = ()  # full ids this item replaced: answers saved under them are read as its own
     disabled: str | None = None  # reason, set by an override
     source: Source = Source("<built-in>")
 
@@ -128,6 +129,8 @@ class Catalog:
     left_out: tuple[str, ...] = ()  # item ids of packs that `checklists.use` leaves out
     # Every activity of every loaded pack: an item may name an activity of a pack that is not scored.
     known_activities: tuple[Activity, ...] = ()
+    # Retired id -> the id of the item that replaced it, over every loaded pack (used or left out).
+    former: Mapping[str, str] = field(default_factory=dict, hash=False)
 
     def item(self, item_id: str) -> Item | None:
         return self._items_by_id.get(item_id)
