@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 from jsonschema import Draft202012Validator, FormatChecker
 from rich.cells import cell_len
 
-from readiness.core.catalog import BUILTIN_ORDER
+from readiness.core.catalog import BUILTIN_ORDER, load_catalog
 from readiness.score import engine
 from tests.conftest import EXAMPLE, REPO, TODAY, Run, in_terminal
 
@@ -239,15 +240,28 @@ def test_checklists_show_refs_lists_the_items_covering_a_framework(cli: CliRunne
     run = cli("checklists", "show", "--refs", "EU AI Act")
     assert run.code == 0
     lines = run.out.splitlines()
-    assert lines[0].startswith("11 references matching 'EU AI Act', cited by ")
-    references = [line[:22].strip() for line in lines[3:] if line[:22].strip()]
-    # Natural order: Art. 9 before Art. 10.
-    assert references[:3] == ["EU AI Act Art. 9", "EU AI Act Art. 10", "EU AI Act Art. 11"]
-    assert "EU AI Act Art. 9       compliance.risk-management          blocker    pilot" in lines
+    cited = {ref for item in load_catalog().items for ref in item.refs if "EU AI Act" in ref}
+    assert lines[0].startswith(f"{len(cited)} references matching 'EU AI Act', cited by ")
+    firsts = [m.group(0) for line in lines[3:] if (m := re.match(r"EU AI Act Art\. \d+(\(\d+\))?", line))]
+    # Natural order: Art. 9 before Art. 10; each with the date from which the Act applies it.
+    assert firsts.index("EU AI Act Art. 9") < firsts.index("EU AI Act Art. 10") < firsts.index("EU AI Act Art. 11")
+    below = lines[lines.index(next(line for line in lines if line.startswith("EU AI Act Art. 4 "))) + 1]
+    assert below.startswith("applies from")
     one_pack = cli("checklists", "show", "security", "--refs", "owasp").out
-    assert "OWASP LLM01:2025" in one_pack and "compliance." not in one_pack
+    assert "OWASP LLM01:2026" in one_pack and "OWASP LLM01:2025" in one_pack and "compliance." not in one_pack
     nothing = cli("checklists", "show", "--refs", "COBIT")
     assert nothing.code == 2 and "no item cites a reference containing 'COBIT'" in nothing.err
+
+
+def test_checklists_show_refs_finds_a_risk_by_name_in_both_owasp_editions(cli: CliRunner) -> None:
+    out = cli("checklists", "show", "--refs", "excessive agency").out
+    assert out.startswith("2 references matching 'excessive agency'")
+    # The 2026 list renumbered the risks: LLM03:2026 is what 2025 called LLM06, and each says so.
+    assert "OWASP LLM03:2026" in out and "OWASP LLM06:2025" in out
+    assert "(LLM06:2025)" in out and "(LLM03:2026)" in out
+    agentic = cli("checklists", "show", "--refs", "OWASP ASI").out
+    assert agentic.startswith("10 references matching 'OWASP ASI'")
+    assert "Memory and Context" in agentic
 
 
 def test_a_built_in_pack_lints_clean(cli: CliRunner) -> None:

@@ -218,7 +218,7 @@ def test_init_at_a_terminal_refuses_a_name_the_file_cannot_hold(tmp_path: Path) 
     child.sendline("")
     child.expect_exact("Which stage should this gate?")
     child.sendline("")
-    for _ in range(5):
+    for _ in range(9):  # every yes/no profile question; the AI Act class is asked only of EU systems
         child.expect_exact("(y/n)")
         child.sendline("n")
     child.expect_exact("How much harm")

@@ -16,22 +16,27 @@ from dataclasses import dataclass
 class Family:
     name: str  # as a heading: "OWASP Top 10 for LLM Applications 2026"
     form: re.Pattern[str]  # a reference of this family, matched whole
+    prefix: str  # the words its references start with: how a custom pack's looser reference is shelved
 
 
 FAMILIES = (
-    Family("NIST AI RMF 1.0", re.compile(r"NIST AI RMF (GOVERN|MAP|MEASURE|MANAGE) \d\.\d+")),
-    Family("NIST AI 600-1 (Generative AI profile)", re.compile(r"NIST AI 600-1 [A-Z][a-z].*")),
-    Family("EU AI Act (as amended in 2026)", re.compile(r"EU AI Act (Art\. \d+(\(\d+\))?|Annex [IVX]+)")),
-    Family("ISO/IEC 42001", re.compile(r"ISO/IEC 42001 A\.\d+\.\d+(\.\d+)?")),
-    Family("ISO/IEC 42005", re.compile(r"ISO/IEC 42005")),
-    Family("OWASP Top 10 for LLM Applications 2026", re.compile(r"OWASP LLM(0[1-9]|10):2026")),
-    Family("OWASP Top 10 for LLM Applications 2025", re.compile(r"OWASP LLM(0[1-9]|10):2025")),
-    Family("OWASP Top 10 for Agentic Applications 2026", re.compile(r"OWASP ASI(0[1-9]|10):2026")),
-    Family("MITRE ATLAS", re.compile(r"MITRE ATLAS AML\.T\d{4}(\.\d{3})?")),
-    Family("GDPR", re.compile(r"GDPR Art\. \d+(\(\d+\))?")),
-    Family("Google ML Test Score", re.compile(r"ML Test Score (Data|Model|Infra|Monitor) [1-7]")),
-    Family("AWS Well-Architected ML and Generative AI lenses", re.compile(r"(ML|GEN)[A-Z]+-\d+|GEN[A-Z]+\d\d-BP\d\d")),
-    Family("Google SRE", re.compile(r"Google SRE PRR")),
+    Family("NIST AI RMF 1.0", re.compile(r"NIST AI RMF (GOVERN|MAP|MEASURE|MANAGE) \d\.\d+"), "NIST AI RMF "),
+    Family("NIST AI 600-1 (Generative AI profile)", re.compile(r"NIST AI 600-1 [A-Z][a-z].*"), "NIST AI 600-1 "),
+    Family("EU AI Act (as amended in 2026)", re.compile(r"EU AI Act (Art\. \d+(\(\d+\))?|Annex [IVX]+)"), "EU AI Act "),
+    Family("ISO/IEC 42001", re.compile(r"ISO/IEC 42001 A\.\d+\.\d+(\.\d+)?"), "ISO/IEC 42001 "),
+    Family("ISO/IEC 42005", re.compile(r"ISO/IEC 42005"), "ISO/IEC 42005"),
+    Family("OWASP Top 10 for LLM Applications 2026", re.compile(r"OWASP LLM(0[1-9]|10):2026"), "OWASP LLM"),
+    Family("OWASP Top 10 for LLM Applications 2025", re.compile(r"OWASP LLM(0[1-9]|10):2025"), "OWASP LLM"),
+    Family("OWASP Top 10 for Agentic Applications 2026", re.compile(r"OWASP ASI(0[1-9]|10):2026"), "OWASP ASI"),
+    Family("MITRE ATLAS", re.compile(r"MITRE ATLAS AML\.T\d{4}(\.\d{3})?"), "MITRE ATLAS "),
+    Family("GDPR", re.compile(r"GDPR Art\. \d+(\(\d+\))?"), "GDPR "),
+    Family("Google ML Test Score", re.compile(r"ML Test Score (Data|Model|Infra|Monitor) [1-7]"), "ML Test Score "),
+    Family(
+        "AWS Well-Architected ML and Generative AI lenses",
+        re.compile(r"(ML|GEN)[A-Z]+-\d+|GEN[A-Z]+\d\d-BP\d\d"),
+        "",  # ids only: nothing to shelve a looser reference by
+    ),
+    Family("Google SRE", re.compile(r"Google SRE PRR"), "Google SRE "),
 )
 
 OWASP_LLM_2025 = {
@@ -124,6 +129,15 @@ _HIGH_RISK_ARTICLES = {6, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 26, 
 def family(ref: str) -> Family | None:
     """The family a reference belongs to, or None for a form no family knows."""
     return next((f for f in FAMILIES if f.form.fullmatch(ref)), None)
+
+
+def shelf(ref: str) -> Family | None:
+    """The family a reference is shown under: its own, or for a form no family knows (a custom pack's "EU AI Act
+    Art. 13 recital"), the family whose words it starts with."""
+    found = family(ref)
+    if found is not None:
+        return found
+    return next((f for f in FAMILIES if f.prefix and ref.startswith(f.prefix)), None)
 
 
 def owasp_twin(ref: str) -> str | None:

@@ -93,14 +93,17 @@ def refs_table(wanted: str, pack: str | None, width: int) -> str:
     if not cited:
         raise UnknownId(f"no item cites a reference containing '{wanted}'")
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
-    for name in ("Reference", "About", "Item", "Severity", "Stage"):
-        table.add_column(name, no_wrap=name not in ("Reference", "About"))
+    # A reference is read whole ("EU AI Act Art. 26(2)"); on a narrow terminal a long item id folds instead.
+    table.add_column("Reference", min_width=min(24, max(len(ref) for ref in cited)))
+    table.add_column("Item", overflow="fold")
+    for name in ("Severity", "Stage"):
+        table.add_column(name, no_wrap=True)
     for ref in sorted(cited, key=_family_then_natural):
+        # What the id names goes under it, dimmed, so that the ids stay in one column a reader can scan.
+        about = _about(ref)
+        label = Text(ref) if not about else Text.assemble(ref, "\n", (about, "dim"))
         for index, item in enumerate(cited[ref]):
-            first = index == 0
-            table.add_row(
-                ref if first else "", _about(ref) if first else "", item.id, item.severity.value, item.stage.value
-            )
+            table.add_row(label if index == 0 else "", item.id, item.severity.value, item.stage.value)
     count = len({item.id for items in cited.values() for item in items})
     heading = Text(f"{len(cited)} references matching '{wanted}', cited by {count} items", style="bold")
     return _draw(width, heading, table)

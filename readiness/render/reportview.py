@@ -46,11 +46,13 @@ REPORTED_FAMILIES = (
     "ISO/IEC 42001",
     "ISO/IEC 42005",
     "OWASP Top 10 for LLM Applications 2026",
+    "OWASP Top 10 for LLM Applications 2025",
     "OWASP Top 10 for Agentic Applications 2026",
     "MITRE ATLAS",
     "NIST AI 600-1 (Generative AI profile)",
     "GDPR",
 )
+OWASP_2026, OWASP_2025 = "OWASP Top 10 for LLM Applications 2026", "OWASP Top 10 for LLM Applications 2025"
 AI_ACT_CAVEAT = (
     "Dates are those of the Act as amended in 2026 (the digital omnibus), from secondary sources; check the current "
     "text before relying on one."
@@ -356,12 +358,17 @@ def _frameworks(result: Result) -> list[dict[str, Any]]:
     cited: dict[str, dict[str, list[dict[str, str]]]] = {name: {} for name in REPORTED_FAMILIES}
     for r in counted:
         for ref in r.item.refs:
-            found = frameworks.family(ref)
+            found = frameworks.shelf(ref)
             if found is not None and found.name in cited:
                 entry = {"id": r.item.id, "title": r.item.title, "status": _status_text(r)}
                 cited[found.name].setdefault(ref, []).append(entry)
+    # A 2025 OWASP id is shown beside its 2026 twin; only one cited alone (a custom pack's) keeps a row of its own.
+    alone = {ref: e for ref, e in cited[OWASP_2025].items() if frameworks.owasp_twin(ref) not in cited[OWASP_2026]}
+    cited[OWASP_2025] = alone
     shown = []
     for name, refs in cited.items():
+        if name == OWASP_2025 and not refs:
+            continue
         rows = []
         for ref in sorted(refs, key=natural_key):
             note = frameworks.meaning(ref) or frameworks.ai_act_applies(ref, result.today)
