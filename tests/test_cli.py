@@ -217,7 +217,7 @@ def test_checklists_list_and_show(cli: CliRunner) -> None:
     listing = cli("checklists", "list")
     assert listing.code == 0
     assert [line.split()[0] for line in listing.out.splitlines()[2:]] == list(BUILTIN_ORDER)
-    assert "ownership       Ownership          12           14" in listing.out  # items and RACI activities
+    assert "ownership       Ownership          15           14" in listing.out  # items and RACI activities
     pack = cli("checklists", "show", "observability")
     assert "output-drift-alerts" in pack.out and "major" in pack.out
     item = cli("checklists", "show", "observability.output-drift-alerts")
