@@ -38,7 +38,9 @@ answers:
   observability.output-drift-alerts: {status: partial}
   observability.pager-routing: {status: done}
   observability.golden-signals: {status: done, evidence: [dashboards/ai.json]}
-  observability.version-labels: {status: done}
+  observability.error-alerts: {status: done}
+  observability.content-capture-redacted: {status: done}
+  observability.feedback-linked: {status: done}
   observability.token-usage: {status: done}
 """
 
@@ -58,17 +60,17 @@ def test_extends_overrides_and_extra_items(cli: CliRunner, write: Writer) -> Non
     assert items["observability.genai-traces"]["outcome"] == "disabled"
     assert items["observability.genai-traces"]["disabled"] == "We call no language model here"
     assert items["observability.pager-routing"]["outcome"] == "met"
-    # At pilot: golden-signals 3 x 1, version-labels 2 x 1, token-usage 2 x 1, pager-routing 2 x 1,
-    # drift 5 x 0.5 → 11.5 / 14
+    # At pilot: golden-signals 3 x 1, error-alerts 2 x 1, content-capture-redacted 2 x 1, token-usage 2 x 1,
+    # feedback-linked 1 x 1, pager-routing 2 x 1, drift 5 x 0.5 → 14.5 / 17
     assert result["categories"] == [
         {
             "id": "observability",
             "title": "Observability",
             "weight": 2,
-            "score": 82.1,
+            "score": 85.3,
             "verified_score": 0.0,  # every credit here rests on the team's answers
-            "counted": 5,
-            "met": 4,
+            "counted": 7,
+            "met": 6,
             "gaps": 1,
             "excluded": 0,
         }
