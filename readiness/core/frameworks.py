@@ -11,6 +11,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+NIST_AI_600_1 = (
+    "CBRN information",
+    "Confabulation",
+    "Dangerous, violent or hateful content",
+    "Data privacy",
+    "Environmental impact",
+    "Harmful bias and homogenization",
+    "Human-AI configuration",
+    "Information integrity",
+    "Information security",
+    "Intellectual property",
+    "Obscene or abusive content",
+    "Value chain and component integration",
+)
+
 
 @dataclass(frozen=True)
 class Family:
@@ -21,7 +36,11 @@ class Family:
 
 FAMILIES = (
     Family("NIST AI RMF 1.0", re.compile(r"NIST AI RMF (GOVERN|MAP|MEASURE|MANAGE) \d\.\d+"), "NIST AI RMF "),
-    Family("NIST AI 600-1 (Generative AI profile)", re.compile(r"NIST AI 600-1 [A-Z][a-z].*"), "NIST AI 600-1 "),
+    Family(
+        "NIST AI 600-1 (Generative AI profile)",
+        re.compile("NIST AI 600-1 (" + "|".join(re.escape(risk) for risk in NIST_AI_600_1) + ")"),
+        "NIST AI 600-1 ",
+    ),
     Family("EU AI Act (as amended in 2026)", re.compile(r"EU AI Act (Art\. \d+(\(\d+\))?|Annex [IVX]+)"), "EU AI Act "),
     Family("ISO/IEC 42001", re.compile(r"ISO/IEC 42001 A\.\d+\.\d+(\.\d+)?"), "ISO/IEC 42001 "),
     Family("ISO/IEC 42005", re.compile(r"ISO/IEC 42005"), "ISO/IEC 42005"),
