@@ -370,10 +370,19 @@ def test_init_at_a_terminal_asks_and_writes_a_valid_commented_file(tmp_path: Pat
     child.sendline("")
     child.expect_exact("Does it call a large language model? (y/n)")
     child.sendline("y")
-    for _ in range(4):
+    for _ in range(3):  # agents, retrieval, personal data
         child.expect_exact("(y/n)")
         child.sendline("n")
-    child.expect_exact("How much harm can a wrong output do?")
+    child.expect_exact("Do people in the EU use it, or are they affected by it? (y/n)")
+    child.sendline("y")
+    # Asked because people in the EU use it; Enter keeps what most systems that talk to people are.
+    child.expect_exact("Its class under the EU AI Act?")
+    child.expect_exact("[limited]")
+    child.sendline("")
+    for _ in range(4):  # tenants, public use, own GPUs, own training
+        child.expect_exact("(y/n)")
+        child.sendline("n")
+    child.expect_exact("How much harm can a wrong output do (your own rating)?")
     child.sendline("high")
     child.expect_exact("Team member id")
     child.sendline("ana")
@@ -393,9 +402,14 @@ def test_init_at_a_terminal_asks_and_writes_a_valid_commented_file(tmp_path: Pat
     assert project.profile == {
         "llm": True,
         "agentic": False,
+        "rag": False,
         "personal_data": False,
-        "eu_users": False,
+        "eu_users": True,
+        "eu_ai_act": "limited",
+        "multi_tenant": False,
+        "public_facing": False,
         "self_hosted": False,
+        "trains_models": False,
         "risk": "high",
     }
     assert [m.id for m in loaded.assessment.team] == ["ana"]
@@ -426,6 +440,9 @@ def test_init_in_a_script_takes_flags_never_prompts_and_never_overwrites(tmp_pat
     assert file.read_text(encoding="utf-8") == first
     bad = init("--force", "--profile", "llm=maybe")
     assert bad.returncode == 2 and "llm must be yes or no, not 'maybe'" in bad.stderr
+    bad = init("--force", "--profile", "eu_users=yes,eu_ai_act=severe")
+    assert "eu_ai_act must be one of prohibited, high, limited, minimal, gpai, not 'severe'" in bad.stderr
+    assert bad.returncode == 2
     assert file.read_text(encoding="utf-8") == first
     assert init("--force", "--name", "Other").returncode == 0
     assert "name: Other" in file.read_text(encoding="utf-8")

@@ -33,8 +33,9 @@ def init(
         list[str] | None,
         typer.Option(
             metavar="KEY=VALUE",
-            help="What the system is, e.g. llm=yes,agentic=no,risk=high (keys: llm, agentic, personal_data, "
-            "eu_users, self_hosted, risk). Repeatable.",
+            help="What the system is, e.g. llm=yes,rag=yes,eu_ai_act=limited,risk=high (keys: llm, agentic, rag, "
+            "personal_data, eu_users, eu_ai_act, multi_tenant, public_facing, self_hosted, trains_models, risk). "
+            "Repeatable.",
         ),
     ] = None,
     member: Annotated[
@@ -91,9 +92,10 @@ def _folder_name() -> str:
 
 
 def _profile_flags(values: list[str]) -> dict[str, object]:
-    from readiness.edit.starter import PROFILE_QUESTIONS, RISKS
+    from readiness.edit.starter import PROFILE_QUESTIONS
 
-    keys = [q.key for q in PROFILE_QUESTIONS]
+    questions = {q.key: q for q in PROFILE_QUESTIONS}
+    keys = list(questions)
     found: dict[str, object] = {}
     for pair in (part.strip() for value in values for part in value.split(",") if part.strip()):
         key, sep, raw = pair.partition("=")
@@ -104,9 +106,12 @@ def _profile_flags(values: list[str]) -> dict[str, object]:
             )
         if not sep:
             raw = "yes"  # `--profile llm` reads as llm=yes
-        if key == "risk":
-            if raw not in RISKS:
-                raise typer.BadParameter(f"risk must be one of {', '.join(RISKS)}, not '{raw}'", param_hint="--profile")
+        choices = questions[key].choices
+        if choices:
+            if raw not in choices:
+                raise typer.BadParameter(
+                    f"{key} must be one of {', '.join(choices)}, not '{raw}'", param_hint="--profile"
+                )
             found[key] = raw
         elif raw in ("yes", "y", "true", "1"):
             found[key] = True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from readiness.core.model import (
     Stage,
     Status,
     Waiver,
+    condition_keys,
 )
 from readiness.load.diagnostics import Diagnostic, JsonPath, Level, did_you_mean, did_you_mean_item
 from readiness.load.yamlsource import Document
@@ -126,6 +128,42 @@ def check_use(document: Document, use: Sequence[str] | None, builtin_ids: Iterab
     ]
 
 
+def _former_answer(
+    document: Document, path: JsonPath, old: str, catalog: Catalog, assessment: Assessment
+) -> Diagnostic:
+    """An answer saved under an id the packs have retired: read as its replacement's, unless that has its own."""
+    current = catalog.former[old]
+    if current in catalog.left_out:
+        message = f"ignored: '{old}' is now '{current}', and pack '{current.split('.', 1)[0]}' is not in checklists.use"
+    elif assessment.answer(current) is not None:
+        message = f"ignored: '{old}' is now '{current}', which has its own answer; delete this one"
+    else:
+        message = f"'{old}' is now '{current}': the answer is read as that item's; rename the key to '{current}'"
+    return document.diag(path, message, key=True, level=Level.WARNING)
+
+
+def carried_forward(assessment: Assessment, catalog: Catalog) -> tuple[Assessment, dict[str, str]]:
+    """The assessment with answers and waivers saved under retired ids moved to the items that replaced them, and
+    which keys moved (old -> new). An item's own answer wins over one saved under a former id, and of two former
+    ids the first written wins, as for any answer given twice."""
+    moved: dict[str, str] = {}
+    answers = []
+    for answer in assessment.answers:
+        current = catalog.former.get(answer.item)
+        if current is None or catalog.item(current) is None:
+            answers.append(answer)
+        elif assessment.answer(current) is None and current not in moved.values():
+            moved[answer.item] = current
+            answers.append(replace(answer, item=current))
+    waivers = tuple(
+        replace(w, item=catalog.former[w.item]) if catalog.former.get(w.item) in {i.id for i in catalog.items} else w
+        for w in assessment.waivers
+    )
+    if not moved and waivers == assessment.waivers:
+        return assessment, moved
+    return replace(assessment, answers=tuple(answers), waivers=waivers), moved
+
+
 def check_references(
     document: Document, assessment: Assessment, catalog: Catalog, *, items_known: bool = True
 ) -> list[Diagnostic]:
@@ -148,7 +186,10 @@ def check_references(
     for answer in assessment.answers:
         path: JsonPath = ("answers", answer.item)
         item = used.get(answer.item)
-        if item is None and items_known:
+        if item is None and answer.item in catalog.former:
+            problems.append(_former_answer(document, path, answer.item, catalog, assessment))
+            item = used.get(catalog.former[answer.item])
+        elif item is None and items_known:
             if answer.item in everything:
                 pack = answer.item.split(".", 1)[0]
                 problems.append(
@@ -175,7 +216,11 @@ def check_references(
 
     for waiver in assessment.waivers:
         path = ("waivers", waiver.index)
-        if waiver.item not in used and items_known:
+        if waiver.item in catalog.former:
+            current = catalog.former[waiver.item]
+            message = f"'{waiver.item}' is now '{current}': the waiver is read as that item's; write 'item: {current}'"
+            problems.append(document.diag((*path, "item"), message, level=Level.WARNING))
+        elif waiver.item not in used and items_known:
             hint = did_you_mean_item(waiver.item, used)
             problems.append(document.diag((*path, "item"), f"waiver for unknown item '{waiver.item}'{hint}"))
         member((*path, "approved_by"), waiver.approved_by)
@@ -204,4 +249,26 @@ def check_references(
                 level=Level.WARNING,
             )
         )
+    problems += _ai_act_class_missing(document, assessment, catalog)
     return problems
+
+
+def _ai_act_class_missing(document: Document, assessment: Assessment, catalog: Catalog) -> list[Diagnostic]:
+    """People in the EU use the system but its AI Act class is not recorded: the legal duties keyed to that class
+    then apply to nobody, and a file written before the class existed would pass more easily than it used to. Said
+    once, as a warning: the team may not know the class yet, and a guess would be worse."""
+    profile = assessment.project.profile
+    if profile.get("eu_users") is not True or "eu_ai_act" in profile:
+        return []
+    keyed = [
+        item for item in catalog.items if "eu_ai_act" in condition_keys(item.when) | condition_keys(item.escalate_when)
+    ]
+    if not keyed:
+        return []
+    where: JsonPath = ("project", "profile") if "profile" in document.data.get("project", {}) else ("project",)
+    message = (
+        f"people in the EU use the system but 'eu_ai_act' is not set, so {len(keyed)} item"
+        f"{'s' if len(keyed) != 1 else ''} that the AI Act makes duties (such as {keyed[0].id}) cannot apply; "
+        "set eu_ai_act: prohibited, high, limited, minimal or gpai"
+    )
+    return [document.diag(where, message, key=True, level=Level.WARNING)]

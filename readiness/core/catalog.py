@@ -180,6 +180,7 @@ def _to_item(raw: dict[str, Any], pack_id: str, source: Source) -> Item:
         if auto
         else None,
         refs=tuple(raw.get("refs", ())),
+        formerly=tuple(raw.get("formerly", ())),
         source=source,
     )
 
@@ -309,7 +310,8 @@ def assemble(
             )
     left_out = tuple(item.id for pack, _ in bases.values() if pack not in chosen for item in pack.items)
     everything = tuple(activity for pack, _ in bases.values() for activity in pack.activities)
-    catalog = Catalog(tuple(chosen), left_out, everything)
+    former = {old: item.id for pack, _ in bases.values() for item in pack.items for old in item.formerly}
+    catalog = Catalog(tuple(chosen), left_out, everything, former)
     problems.extend(_check_references(catalog, [pf for _, pf in bases.values()] + layers))
     return catalog, problems
 
@@ -421,6 +423,7 @@ def _check_references(catalog: Catalog, files: Sequence[PackFile]) -> list[Diagn
                             ("items", index, *sub), f"unknown activity '{value}'{did_you_mean(value, known)}"
                         )
                     )
+    problems += _check_formerly(catalog, files)
     first: dict[str, str] = {}
     for pack_file in files:
         for index, raw in enumerate(pack_file.document.data.get("activities", [])):
@@ -432,4 +435,23 @@ def _check_references(catalog: Catalog, files: Sequence[PackFile]) -> list[Diagn
                     )
                 )
             first.setdefault(raw["id"], where)
+    return problems
+
+
+def _check_formerly(catalog: Catalog, files: Sequence[PackFile]) -> list[Diagnostic]:
+    """A retired id names one replacement and is not in use: otherwise an old answer would have two homes."""
+    problems: list[Diagnostic] = []
+    current = {item.id for item in catalog.items} | set(catalog.left_out)
+    claimed: dict[str, str] = {}
+    for pack_file in files:
+        for index, raw in enumerate(pack_file.document.data.get("items", [])):
+            item_id = f"{pack_file.pack.id}.{raw['id']}"
+            for number, old in enumerate(raw.get("formerly", ())):
+                where = ("items", index, "formerly", number)
+                if old in current:
+                    message = f"'{old}' is an item in use; 'formerly' names only ids that no item has any more"
+                    problems.append(pack_file.document.diag(where, message))
+                elif claimed.setdefault(old, item_id) != item_id:
+                    message = f"'{old}' is already replaced by '{claimed[old]}'; a retired id has one replacement"
+                    problems.append(pack_file.document.diag(where, message))
     return problems

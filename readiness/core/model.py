@@ -57,7 +57,15 @@ _EFFORT_COST = {Effort.LOW: 1, Effort.MEDIUM: 2, Effort.HIGH: 4}
 DEFAULT_WEIGHT = {Severity.BLOCKER: Fraction(3), Severity.MAJOR: Fraction(2), Severity.MINOR: Fraction(1)}
 
 Profile = dict[str, Any]
-Conditions = dict[str, Any]
+Conditions = dict[str, Any]  # profile key -> wanted value or values; "any" -> alternative Conditions
+
+
+def condition_keys(conditions: Conditions | None) -> set[str]:
+    """Every profile key a set of conditions looks at, also inside its alternatives."""
+    keys: set[str] = set()
+    for key, wanted in (conditions or {}).items():
+        keys |= set().union(*(condition_keys(c) for c in wanted)) if key == "any" else {key}
+    return keys
 
 
 @dataclass(frozen=True)
@@ -99,6 +107,7 @@ class Item:
     activity: str | None = None
     auto: AutoCheck | None = None
     refs: tuple[str, ...] = ()
+    formerly: tuple[str, ...] = ()  # full ids this item replaced: answers saved under them are read as its own
     disabled: str | None = None  # reason, set by an override
     source: Source = Source("<built-in>")
 
@@ -128,6 +137,8 @@ class Catalog:
     left_out: tuple[str, ...] = ()  # item ids of packs that `checklists.use` leaves out
     # Every activity of every loaded pack: an item may name an activity of a pack that is not scored.
     known_activities: tuple[Activity, ...] = ()
+    # Retired id -> the id of the item that replaced it, over every loaded pack (used or left out).
+    former: Mapping[str, str] = field(default_factory=dict, hash=False)
 
     def item(self, item_id: str) -> Item | None:
         return self._items_by_id.get(item_id)

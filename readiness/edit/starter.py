@@ -16,6 +16,7 @@ from readiness.load.textsafe import visible
 
 MEMBER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 RISKS = ("low", "medium", "high")
+EU_AI_ACT_CLASSES = ("prohibited", "high", "limited", "minimal", "gpai")
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,16 @@ class ProfileQuestion:
     key: str
     question: str
     meaning: str  # the comment beside the key in the file
+    choices: tuple[str, ...] = ()  # empty: a yes/no question
+    raises: str = "yes"  # the answer whose items `effect` counts
+    only_if: str | None = None  # asked only when this yes/no key is yes
+
+    def default(self, profile: dict[str, object]) -> str:
+        """The answer Enter keeps, for a choice: the middle of the harm scale; for the AI Act, what most systems
+        that talk to people are (limited) or what the rest are (minimal). The user sees it and can change it."""
+        if self.key == "risk":
+            return "medium"
+        return "limited" if profile.get("llm") else "minimal"
 
 
 PROFILE_QUESTIONS = (
@@ -32,17 +43,47 @@ PROFILE_QUESTIONS = (
         "Can it act on systems without a human approving each action?",
         "it acts on systems without a human approving each action",
     ),
+    ProfileQuestion(
+        "rag",
+        "Does it retrieve documents or records to ground its answers (RAG)?",
+        "it retrieves documents or records to ground its answers",
+    ),
     ProfileQuestion("personal_data", "Does it process personal data?", "it processes personal data"),
     ProfileQuestion(
         "eu_users", "Do people in the EU use it, or are they affected by it?", "people in the EU use it or are affected"
     ),
     ProfileQuestion(
+        "eu_ai_act",
+        "Its class under the EU AI Act? high: an Annex III use such as hiring, credit scoring, education or "
+        "essential services; limited: it talks with people or generates content; minimal: neither; "
+        "gpai: you provide a general-purpose model; prohibited: an Art. 5 practice",
+        "prohibited | high | limited | minimal | gpai: its EU AI Act class",
+        choices=EU_AI_ACT_CLASSES,
+        raises="high",
+        only_if="eu_users",
+    ),
+    ProfileQuestion(
+        "multi_tenant",
+        "Does it serve several customers from shared models, indexes, caches or logs?",
+        "it serves several customers from shared models, indexes or logs",
+    ),
+    ProfileQuestion(
+        "public_facing",
+        "Do people outside your organisation use it directly?",
+        "people outside the organisation use it directly",
+    ),
+    ProfileQuestion(
         "self_hosted", "Does it serve its own model on its own GPUs?", "it serves its own model on its own GPUs"
     ),
     ProfileQuestion(
+        "trains_models", "Does the team train or fine-tune its own models?", "the team trains or fine-tunes models"
+    ),
+    ProfileQuestion(
         "risk",
-        "How much harm can a wrong output do?",
-        "low | medium | high: the harm a wrong output can do",
+        "How much harm can a wrong output do (your own rating)?",
+        "low | medium | high: the harm a wrong output can do, in the team's judgement",
+        choices=RISKS,
+        raises="high",
     ),
 )
 
@@ -52,6 +93,7 @@ def turned_on(catalog: Catalog, key: str, value: object = True) -> list[Item]:
     found = []
     for item in catalog.items:
         conditions = [item.when, item.escalate_when or {}]
+        conditions += [alternative for c in list(conditions) for alternative in c.get("any", ())]
         for condition in conditions:
             wanted = condition.get(key)
             if wanted == value or (isinstance(wanted, list) and value in wanted):
@@ -62,14 +104,13 @@ def turned_on(catalog: Catalog, key: str, value: object = True) -> list[Item]:
 
 def effect(catalog: Catalog, question: ProfileQuestion) -> str:
     """What answering yes (or 'high') changes, in words: 'yes adds 15 items, such as …'."""
-    value: object = "high" if question.key == "risk" else True
+    value: object = question.raises if question.choices else True
     items = turned_on(catalog, question.key, value)
     if not items:
         return ""
     examples = "; ".join(item.title for item in items[:3])
-    answer = "high" if question.key == "risk" else "yes"
-    verb = "adds or raises" if question.key == "risk" else "adds"
-    return f"{answer} {verb} {len(items)} item{'s' if len(items) != 1 else ''}, such as: {examples}"
+    verb = "adds or raises" if question.choices else "adds"
+    return f"{question.raises} {verb} {len(items)} item{'s' if len(items) != 1 else ''}, such as: {examples}"
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from readiness.core.model import Catalog
-from readiness.edit.starter import PROFILE_QUESTIONS, RISKS, Member, Starter, effect, member_problem
+from readiness.edit.starter import PROFILE_QUESTIONS, Member, Starter, effect, member_problem
 from readiness.interactive.ask import Asker, required
 
 STAGES = ("prototype", "pilot", "production", "scale")
@@ -23,11 +23,13 @@ def interview(given: Starter, asked: set[str], asker: Asker, catalog: Catalog) -
         asker.say("")
         asker.say("A few questions about the system: they decide which checklist items apply.")
     for question in missing:
+        if question.only_if is not None and profile.get(question.only_if) is not True:
+            continue  # the AI Act class means nothing for a system no one in the EU uses
         words = effect(catalog, question)
         if words:
             asker.say(f"  ({words})", style="dim")
-        if question.key == "risk":
-            profile["risk"] = asker.choice(question.question, RISKS, "medium")
+        if question.choices:
+            profile[question.key] = asker.choice(question.question, question.choices, question.default(profile))
         else:
             profile[question.key] = asker.yes_no(question.question)
     team = list(given.team) if "team" in asked else _team(asker)

@@ -11,6 +11,7 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from readiness.core import frameworks
 from readiness.core.catalog import load_catalog
 from readiness.core.model import DEFAULT_WEIGHT, Item
 from readiness.load.diagnostics import did_you_mean, did_you_mean_item
@@ -66,7 +67,13 @@ def _conditions(conditions: dict[str, object]) -> str:
             return " or ".join(shown(v) for v in value)
         return str(value).lower() if isinstance(value, bool) else str(value)
 
-    return ", ".join(f"{key}={shown(value)}" for key, value in conditions.items())
+    def alternatives(sets: list[dict[str, object]]) -> str:
+        return "any of " + " or ".join(f"({_conditions(one)})" for one in sets)
+
+    return ", ".join(
+        alternatives(value) if key == "any" and isinstance(value, list) else f"{key}={shown(value)}"
+        for key, value in conditions.items()
+    )
 
 
 def refs_table(wanted: str, pack: str | None, width: int) -> str:
@@ -74,25 +81,41 @@ def refs_table(wanted: str, pack: str | None, width: int) -> str:
     catalog = load_catalog()
     if pack is not None and pack not in [p.id for p in catalog.packs]:
         raise UnknownId(f"unknown pack '{pack}'{did_you_mean(pack, [p.id for p in catalog.packs])}")
-    needle = wanted.casefold()
+    needle = " ".join(wanted.casefold().split())
     cited: dict[str, list[Item]] = {}
     for item in catalog.items:
         if pack is not None and item.pack != pack:
             continue
         for ref in item.refs:
-            if needle in ref.casefold():
+            # A risk's name finds it too ("excessive agency"), in either OWASP edition.
+            if needle in ref.casefold() or needle in _about(ref).casefold():
                 cited.setdefault(ref, []).append(item)
     if not cited:
         raise UnknownId(f"no item cites a reference containing '{wanted}'")
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
-    for name in ("Reference", "Item", "Severity", "Stage"):
-        table.add_column(name, no_wrap=name != "Reference")
-    for ref in sorted(cited, key=natural_key):
+    for name in ("Reference", "About", "Item", "Severity", "Stage"):
+        table.add_column(name, no_wrap=name not in ("Reference", "About"))
+    for ref in sorted(cited, key=_family_then_natural):
         for index, item in enumerate(cited[ref]):
-            table.add_row(ref if index == 0 else "", item.id, item.severity.value, item.stage.value)
+            first = index == 0
+            table.add_row(
+                ref if first else "", _about(ref) if first else "", item.id, item.severity.value, item.stage.value
+            )
     count = len({item.id for items in cited.values() for item in items})
     heading = Text(f"{len(cited)} references matching '{wanted}', cited by {count} items", style="bold")
     return _draw(width, heading, table)
+
+
+def _about(ref: str) -> str:
+    """What a reference's id names, or from when an EU AI Act duty applies."""
+    start = frameworks.ai_act_from(ref)
+    return frameworks.meaning(ref) or (f"applies from {start}" if start else "")
+
+
+def _family_then_natural(ref: str) -> tuple[int, list[tuple[int, str]]]:
+    """OWASP 2026 before 2025, each family together, in the order the report shows them."""
+    found = frameworks.family(ref)
+    return (frameworks.FAMILIES.index(found) if found else len(frameworks.FAMILIES), natural_key(ref))
 
 
 def _item_detail(item: Item) -> Text:

@@ -12,6 +12,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from readiness import __version__
+from readiness.core import frameworks
 from readiness.core.model import (
     EXCLUDED,
     NOT_SCORED,
@@ -37,11 +38,22 @@ if TYPE_CHECKING:
 NEXT_ACTIONS = 5
 FINDINGS_SHOWN = 3  # per probe, in the report; the JSON result has them all
 MATCHES_SHOWN = 20  # paths listed per evidence entry; the rest are counted
-FRAMEWORKS = (
-    ("NIST AI RMF", "NIST AI RMF "),
-    ("EU AI Act", "EU AI Act "),
-    ("ISO/IEC 42001", "ISO/IEC 42001 "),
-    ("OWASP Top 10 for LLM Applications 2025", "OWASP LLM"),
+# The families the coverage section shows, in this order; the others (AWS lenses, ML Test Score, SRE) are in the
+# appendix's refs. The 2025 OWASP ids are shown beside their 2026 twins rather than as a list of their own.
+REPORTED_FAMILIES = (
+    "NIST AI RMF 1.0",
+    "EU AI Act (as amended in 2026)",
+    "ISO/IEC 42001",
+    "ISO/IEC 42005",
+    "OWASP Top 10 for LLM Applications 2026",
+    "OWASP Top 10 for Agentic Applications 2026",
+    "MITRE ATLAS",
+    "NIST AI 600-1 (Generative AI profile)",
+    "GDPR",
+)
+AI_ACT_CAVEAT = (
+    "Dates are those of the Act as amended in 2026 (the digital omnibus), from secondary sources; check the current "
+    "text before relying on one."
 )
 _VERDICT_LABEL = {verdict: words.capitalize() for verdict, words in VERDICT_WORDS.items()}
 _HISTORY_VERDICT_LABEL = {**_VERDICT_LABEL, "invalid": "Invalid", "deleted": "Deleted"}
@@ -341,20 +353,22 @@ def _trend(history: Sequence[Point], result: Result) -> dict[str, Any] | None:
 
 def _frameworks(result: Result) -> list[dict[str, Any]]:
     counted = [r for r in result.items if r.outcome not in (Outcome.NOT_APPLICABLE, Outcome.DISABLED)]
-    frameworks = []
-    for name, prefix in FRAMEWORKS:
-        refs: dict[str, list[dict[str, str]]] = {}
-        for r in counted:
-            for ref in r.item.refs:
-                if ref.startswith(prefix):
-                    refs.setdefault(ref, []).append({"id": r.item.id, "title": r.item.title, "status": _status_text(r)})
-        frameworks.append(
-            {
-                "name": name,
-                "refs": [{"ref": ref, "entries": refs[ref]} for ref in sorted(refs, key=natural_key)],
-            }
-        )
-    return frameworks
+    cited: dict[str, dict[str, list[dict[str, str]]]] = {name: {} for name in REPORTED_FAMILIES}
+    for r in counted:
+        for ref in r.item.refs:
+            found = frameworks.family(ref)
+            if found is not None and found.name in cited:
+                entry = {"id": r.item.id, "title": r.item.title, "status": _status_text(r)}
+                cited[found.name].setdefault(ref, []).append(entry)
+    shown = []
+    for name, refs in cited.items():
+        rows = []
+        for ref in sorted(refs, key=natural_key):
+            note = frameworks.meaning(ref) or frameworks.ai_act_applies(ref, result.today)
+            rows.append({"ref": ref, "note": note, "entries": refs[ref]})
+        caveat = AI_ACT_CAVEAT if name.startswith("EU AI Act") else ""
+        shown.append({"name": name, "caveat": caveat, "refs": rows})
+    return shown
 
 
 def context(result: Result, history: Sequence[Point] | None = None) -> dict[str, Any]:

@@ -7,7 +7,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from readiness.core.assessment import check_references, check_use, extra_pack_paths, to_assessment
+from readiness.core.assessment import (
+    carried_forward,
+    check_references,
+    check_use,
+    extra_pack_paths,
+    to_assessment,
+)
 from readiness.core.catalog import build_catalog, builtin_files
 from readiness.core.model import NOT_SCORED, Assessment, Catalog, CostProjection, Facts, Item, Result
 from readiness.load import schemas
@@ -87,6 +93,9 @@ def load(path: Path, display: str | None = None, document: Document | None = Non
     problems += found
     if has_errors(problems):
         raise Unusable(problems, inputs)
+    assessment, moved = carried_forward(assessment, catalog)
+    if moved:
+        facts = replace(facts, evidence={moved.get(key, key): checks for key, checks in facts.evidence.items()})
     return Loaded(document, assessment, catalog, facts, tuple(problems), inputs, within)
 
 

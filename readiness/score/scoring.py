@@ -82,8 +82,13 @@ def format_score(value: Fraction | None) -> str:
 
 
 def matches(conditions: Conditions, profile: Profile) -> bool:
-    """All conditions hold. A profile key that is absent counts as false, and matches no other value."""
+    """All conditions hold; of the sets under `any`, at least one. A profile key that is absent counts as false,
+    and matches no other value."""
     for key, wanted in conditions.items():
+        if key == "any":
+            if not any(matches(alternative, profile) for alternative in wanted):
+                return False
+            continue
         options = wanted if isinstance(wanted, list) else [wanted]
         have = profile.get(key, False if isinstance(options[0], bool) else None)
         if have not in options:
