@@ -2,7 +2,7 @@
 resource "azurerm_consumption_budget_resource_group" "support_copilot" {
   name              = "support-copilot-monthly"
   resource_group_id = azurerm_resource_group.support_copilot.id
-  amount            = 4500
+  amount            = 7500   # sized for the full roll-out (450 agents), see readiness.yaml cost
   time_grain        = "Monthly"
 
   time_period {
