@@ -204,7 +204,7 @@ def test_the_action_check_step_writes_outputs_sarif_and_the_step_summary(tmp_pat
     assert done.returncode == 0, done.stderr  # the step never fails itself, so the SARIF upload runs
     assert "::error file=readiness.yaml" in done.stdout
     written = dict(line.split("=", 1) for line in outputs.read_text(encoding="utf-8").splitlines())
-    assert written == {"exit-code": "1", "verdict": "not-ready", "score": "47.4"}
+    assert written == {"exit-code": "1", "verdict": "not-ready", "score": "43.4"}
     assert json.loads((folder / "readiness.sarif").read_text(encoding="utf-8"))["version"] == "2.1.0"
     assert "Not ready" in summary.read_text(encoding="utf-8")
     verdict = _action_step("Verdict")

@@ -75,12 +75,12 @@ def test_text_report_shows_verdict_score_stage_categories_and_gaps(cli: CliRunne
     run = cli("check", EXAMPLE, "--today", TODAY)
     lines = run.out.splitlines()
     assert lines[0] == "Support Copilot — target production · 2026-11-21"
-    assert lines[1] == "NOT-READY   score 72.4 / 100 (min 70)   stage reached: pilot"
-    assert lines[2] == "27 % of the score is verified by probes and checks; 55 items attested only"
-    assert lines[3] == "Next stage, production, is blocked by: compliance.go-no-go,"
-    assert "  • 4 open blocker items: compliance.go-no-go, reliability.canary-auto-rollback," in lines
-    assert any(line.split()[:2] == ["Ownership", "80.8"] for line in lines)
-    assert any(line.split()[:2] == ["Observability", "62.0"] for line in lines)
+    assert lines[1] == "NOT-READY   score 75.9 / 100 (min 70)   stage reached: prototype"
+    assert lines[2] == "23 % of the score is verified by probes and checks; 68 items attested only"
+    assert lines[3] == "Next stage, pilot, is blocked by: data.output-contract,"
+    assert "  • 3 open blocker items: compliance.go-no-go, reliability.canary," in lines
+    assert any(line.split()[:2] == ["Ownership", "81.3"] for line in lines)
+    assert any(line.split()[:2] == ["Observability", "64.8"] for line in lines)
     partial = ["blocker", "observability.burn-rate-alerts", "partial", "priya", "2026-12-12"]
     assert any(line.split()[:5] == partial for line in lines)
     assert "  • cost.load-test: valid until 2027-02-15, approved by maya" in lines
@@ -93,8 +93,8 @@ def test_json_goes_to_stdout_and_the_verdict_to_stderr(cli: CliRunner) -> None:
     result = json.loads(run.out)
     assert result["schema_version"] == "1"
     assert result["verdict"] == "not-ready"
-    assert result["score"] == 72.4
-    assert run.err == "readiness: not-ready · score 72.4 (min 70) · stage pilot of production\n"
+    assert result["score"] == 75.9
+    assert run.err == "readiness: not-ready · score 75.9 (min 70) · stage prototype of production\n"
 
 
 def test_result_json_validates_against_its_own_schema(cli: CliRunner) -> None:

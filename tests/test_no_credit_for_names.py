@@ -154,8 +154,11 @@ def every_item_applies() -> dict[str, Any]:
     items ask for."""
     wanted: dict[str, list[Any]] = {}
     for item in CATALOG.items:
-        for key, value in item.when.items():
-            wanted.setdefault(key, []).extend(value if isinstance(value, list) else [value])
+        # Alternatives under `any` are read as conditions of their own: each of them then holds too.
+        for conditions in (item.when, *item.when.get("any", ())):
+            for key, value in conditions.items():
+                if key != "any":
+                    wanted.setdefault(key, []).extend(value if isinstance(value, list) else [value])
     return {key: max(values, key=values.count) for key, values in wanted.items()}
 
 

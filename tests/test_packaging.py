@@ -145,7 +145,7 @@ def test_installed_demo_writes_the_report_where_it_is_run(installed: Installed, 
     report = elsewhere / "readiness-demo.html"
     assert done.stdout.splitlines()[:2] == [
         "Wrote readiness-demo.html — the review report of the bundled example 'Support Copilot'.",
-        "readiness: not-ready · score 72.4 (min 70) · stage pilot of production",
+        "readiness: not-ready · score 75.9 (min 70) · stage prototype of production",
     ]
     assert report.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 

@@ -172,8 +172,8 @@ def test_each_project_shows_what_evaluate_gives_for_it(rolled: Portfolio, result
         assert project.pack_titles == {c.pack.id: c.pack.title for c in result.categories}
         assert project.gaps == tuple((g.item.id, g.item.title) for g in result.gaps)
     by_name = {p.name: p for p in rolled.projects}  # the examples' own stories, as the README tells them
-    assert (by_name["Support Copilot"].score, by_name["Support Copilot"].stage_reached) == ("72.4", "pilot")
-    assert (by_name["Ops Agent"].target, by_name["Ops Agent"].blockers) == ("pilot", 16)
+    assert (by_name["Support Copilot"].score, by_name["Support Copilot"].stage_reached) == ("75.9", "prototype")
+    assert (by_name["Ops Agent"].target, by_name["Ops Agent"].blockers) == ("pilot", 20)
 
 
 def test_the_most_common_gaps_are_counted_across_projects(rolled: Portfolio, results: dict[str, Result]) -> None:

@@ -165,7 +165,7 @@ def test_report_refuses_to_overwrite_its_input_and_demo_writes_here(
     monkeypatch.chdir(tmp_path)
     run = cli("demo", "--today", TODAY)
     assert run.code == 0
-    assert run.out.splitlines()[1] == "readiness: not-ready · score 72.4 (min 70) · stage pilot of production"
+    assert run.out.splitlines()[1] == "readiness: not-ready · score 75.9 (min 70) · stage prototype of production"
     written = tmp_path / "readiness-demo.html"
     assert written.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     # Readable by others like any file the user creates, not private like a temporary file.

@@ -229,10 +229,10 @@ def _assess_item(item: Item, context: _Context) -> ItemResult:
 
     if item.disabled is not None:
         return result(Outcome.DISABLED, None)
+    if not matches(item.when, profile):  # before the stage: an item that never concerns this system is no next step
+        return result(Outcome.NOT_APPLICABLE, None)
     if item.stage.rank > context.target.rank:
         return result(Outcome.NEXT_STAGE, None)
-    if not matches(item.when, profile):
-        return result(Outcome.NOT_APPLICABLE, None)
     if item.id in context.waivers:
         return result(Outcome.WAIVED, None, waiver=context.waivers[item.id])
     if answer is None:
