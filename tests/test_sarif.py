@@ -225,7 +225,7 @@ def test_the_message_says_status_owner_due_and_why_unverified() -> None:
 
     _, log = _sarif(REPO / "examples" / "ops-agent" / "readiness.yaml")
     alerts = {alert["ruleId"]: alert for alert in _gaps(log)}
-    assert "not answered (owner unassigned, no due date)" in alerts["ownership.raci-complete"]["message"]["text"]
+    assert "not answered (owner unassigned, no due date)" in alerts["ownership.rollback-authority"]["message"]["text"]
 
 
 @pytest.mark.parametrize("example", EXAMPLES)

@@ -479,13 +479,13 @@ def test_answering_items_of_the_example_keeps_it_valid(tmp_path: Path) -> None:
             "set_answer",
             (new_item, {"status": "done", "evidence": ["runbooks/rollback.md"], "reviewed": date(2026, 11, 20)}),
         ),
-        ("set_answer", ("security.tenant-isolated-retrieval", {"status": "todo", "reason": None, "owner": "jonas"})),
+        ("set_answer", ("security.retrieval-permissions", {"status": "todo", "reason": None, "owner": "jonas"})),
     )
     reloaded = loads(path)
     new = reloaded.assessment.answer(new_item)
     assert new is not None
     assert (new.status.value, new.evidence, new.reviewed) == ("done", ("runbooks/rollback.md",), "2026-11-20")
-    changed = reloaded.assessment.answer("security.tenant-isolated-retrieval")
+    changed = reloaded.assessment.answer("security.retrieval-permissions")
     assert changed is not None
     assert (changed.status.value, changed.reason, changed.owner) == ("todo", "", "jonas")
     removed, added = changes(before, after)
@@ -724,11 +724,12 @@ def test_editing_existing_team_raci_and_cost_keeps_their_comments(tmp_path: Path
     removed, added = changes(before, after)
     assert removed == [
         "  retraining: {R: [tomas], A: tomas, C: [priya], I: [maya]}          # here: provider model-version upgrades",
-        "  horizon_months: 3",
+        "  horizon_months: 5",
         "  tokens: {input: 2600, output: 320}",
         "  price_per_million: {input: 2.5, output: 10.0, cached_input: 1.25}",
-        "  overhead: 0.15                  # regenerations plus the nightly evaluation runs",
-        "  budget_monthly: 4500",
+        "  overhead: 0.12                  "
+        "# regenerations and nightly evaluations (October: 187,500 calls, 167,400 drafts)",
+        "  budget_monthly: 7500",
         "  volatility: 2.0",
     ]
     assert added == [
@@ -740,7 +741,9 @@ def test_editing_existing_team_raci_and_cost_keeps_their_comments(tmp_path: Path
         "  budget_monthly: 6000.0",
         "  gpu: {hourly_rate: 4.0, tokens_per_second: 2500}",
     ]
-    assert set(comments(before)) - set(comments(after)) == {"# regenerations plus the nightly evaluation runs"}
+    assert set(comments(before)) - set(comments(after)) == {
+        "# regenerations and nightly evaluations (October: 187,500 calls, 167,400 drafts)"
+    }
     loaded = loads(path)
     assert loaded.assessment.cost is not None
     written = loaded.assessment.cost
