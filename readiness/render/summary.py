@@ -16,6 +16,7 @@ from readiness.core.model import ItemResult, Outcome, Result, Severity
 from readiness.render.formats import RenderOptions
 from readiness.render.headline import VERDICT_WORDS
 from readiness.render.mdescape import md
+from readiness.render.standing import open_items, summary_lines
 from readiness.rollup.compare import Comparison, ItemChange, signed
 from readiness.score.provenance import provenance, sentence
 from readiness.score.scoring import format_limit, format_score, one_decimal
@@ -39,6 +40,8 @@ _NUMBERED = re.compile(r"(\d{1,9})\.")
 def render(result: Result, options: RenderOptions) -> str:
     baseline = options.baseline
     lines = [_heading(result, baseline), "", _policy_line(result), "", _capital(sentence(provenance(result))) + ".", ""]
+    for line in summary_lines(result):
+        lines += [md(line), ""]
     lines += _verdict_lines(result)
     if baseline is not None:
         lines += _change_lines(baseline)
@@ -154,7 +157,7 @@ def _gap_lines(result: Result) -> list[str]:
         return ["No open items.", ""]
     names = {member.id: member.name for member in result.team}
     lines = [
-        f"<details><summary>{len(gaps)} open item{'s' if len(gaps) != 1 else ''}</summary>",
+        f"<details><summary>{md(_capital(open_items(result)))}</summary>",
         "",
         "| # | Severity | Item | Status | Owner | Due |",
         "| ---: | --- | --- | --- | --- | --- |",

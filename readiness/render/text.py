@@ -11,6 +11,7 @@ from rich.text import Text
 from readiness.core.model import ItemResult, ProbeOutcome, Result
 from readiness.render import terminal
 from readiness.render.formats import RenderOptions, strip_trailing
+from readiness.render.standing import summary_lines
 from readiness.score.provenance import provenance, sentence
 from readiness.score.scoring import format_limit, format_score
 from readiness.verify.cost import budget_sentence, money
@@ -36,15 +37,8 @@ def render(result: Result, options: RenderOptions) -> str:
     line.append(f"   stage reached: {reached}")
     console.print(line)
     console.print(Text(sentence(provenance(result))))
-    if result.next_stage is not None and result.next_stage_blockers:
-        shown = ", ".join(result.next_stage_blockers[:4])
-        more = len(result.next_stage_blockers) - 4
-        console.print(
-            Text(
-                f"Next stage, {result.next_stage.value}, is blocked by: {shown}"
-                + (f" and {more} more" if more > 0 else "")
-            )
-        )
+    for line in summary_lines(result):
+        console.print(Text(line))
     if result.reasons:
         console.print()
         console.print("Not ready because:", style="bold")
