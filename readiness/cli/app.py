@@ -258,6 +258,9 @@ def report(
     with_history: Annotated[
         bool, typer.Option("--history", help="Chart the score at each commit that changed the file (git).")
     ] = False,
+    full: Annotated[
+        bool, typer.Option("--full", help="Add the remediation plan, the evidence index and the appendix.")
+    ] = False,
     root: RootOption = None,
     today: TodayOption = None,
 ) -> None:
@@ -267,7 +270,7 @@ def report(
 
     require_default(file, file_problem)
     options = scoring_options(today, strict, target)
-    result = _report(file, fmt, output, options, root, with_history)
+    result = _report(file, fmt, output, options, root, with_history, full)
     print(headline(result), file=sys.stderr)
 
 
@@ -293,7 +296,13 @@ HISTORY_IN_REPORT = 24  # commits charted in the report: two years of monthly re
 
 
 def _report(
-    file: Path, fmt: ReportFormat, output: Path | None, options: Options, root: Path | None, with_history: bool = False
+    file: Path,
+    fmt: ReportFormat,
+    output: Path | None,
+    options: Options,
+    root: Path | None,
+    with_history: bool = False,
+    full: bool = False,
 ) -> Result:
     from readiness.render.formats import RenderOptions, renderer
     from readiness.render.output import write_atomic
@@ -309,7 +318,7 @@ def _report(
         found = history(file, options, HISTORY_IN_REPORT, root=root_folder)
         print_diagnostics(found.warnings)  # a shallow clone: the chart lacks the oldest versions
         points = found.points
-    text = renderer(fmt)(evaluation.result, RenderOptions(history=points))
+    text = renderer(fmt)(evaluation.result, RenderOptions(history=points, full=full))
     if output is None:
         write_document(text)
     else:

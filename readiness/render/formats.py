@@ -33,6 +33,7 @@ class RenderOptions:
     baseline: Comparison | None = None  # set by --baseline: what changed since then
     # readiness.rollup.history.history() Points, newest first: with two scored, the report charts the score's trend.
     history: tuple[Any, ...] | None = None
+    full: bool = False  # the review report: add the remediation plan, the evidence index and the appendix
 
 
 class Renderer(Protocol):

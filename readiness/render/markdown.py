@@ -9,4 +9,4 @@ from readiness.render.templating import environment
 
 
 def render(result: Result, options: RenderOptions) -> str:
-    return environment(html=False).get_template("report.md.j2").render(context(result, options.history))
+    return environment(html=False).get_template("report.md.j2").render(context(result, options.history, options.full))

@@ -21,6 +21,7 @@ from readiness.core.model import (
     EvidenceEntry,
     ItemResult,
     Outcome,
+    ProbeOutcome,
     ProbeRun,
     Result,
     Stage,
@@ -28,7 +29,10 @@ from readiness.core.model import (
 from readiness.render.headline import VERDICT_WORDS
 from readiness.render.json import evidence_dict
 from readiness.render.refs import natural_key
-from readiness.score.provenance import provenance, sentence
+from readiness.render.standing import minor_open, minor_sentence, open_items, sentence, standing
+from readiness.render.words import state
+from readiness.score.provenance import provenance
+from readiness.score.provenance import sentence as provenance_sentence
 from readiness.score.scoring import format_limit, format_score, one_decimal
 from readiness.verify.cost import budget_sentence, money, multiplier
 
@@ -57,6 +61,10 @@ AI_ACT_CAVEAT = (
     "Dates are those of the Act as amended in 2026 (the digital omnibus), from secondary sources; check the current "
     "text before relying on one."
 )
+WORST_OVER = "met as expected; worst case over budget"
+# Statuses of an open item (a gap), as _status_text words them.
+OPEN_STATUSES = frozenset({"unverified", "unanswered", "todo", "partial", "done"})
+TOP_BLOCKING = 8  # items that block the target, in the brief's table; the full report's plan has them all
 _VERDICT_LABEL = {verdict: words.capitalize() for verdict, words in VERDICT_WORDS.items()}
 _HISTORY_VERDICT_LABEL = {**_VERDICT_LABEL, "invalid": "Invalid", "deleted": "Deleted"}
 _URL = re.compile(r"^https?://[^\s/?#]+[^\s]*$", re.IGNORECASE)
@@ -74,9 +82,12 @@ TREND_DATE_LABELS = 6  # at most, evenly spread, the first and the last always
 TREND_VALUE_LABELS = 12  # up to this many points, each carries its score
 
 
-def _status_text(result: ItemResult) -> str:
-    """The item's state in words, the same everywhere in the report."""
+def _status_text(result: ItemResult, worst_over: bool = False) -> str:
+    """The item's state in words, the same everywhere in the report. A cost check met by the expected cost while
+    the worst case passes the budget says so: "met" alone would hide the breach the cost section shows."""
     if result.outcome is Outcome.MET:
+        if worst_over and _is_cost_check(result):
+            return WORST_OVER
         return "met (verified)" if result.source is Credit.VERIFIED else "met"
     if result.outcome is Outcome.GAP:
         return "unverified" if result.unverified else result.status
@@ -89,7 +100,48 @@ def _status_text(result: ItemResult) -> str:
     }[result.outcome]
 
 
-def _gap(result: ItemResult, today: str, next_stage_blockers: set[str]) -> dict[str, Any]:
+def _is_cost_check(result: ItemResult) -> bool:
+    return result.item.auto is not None and not result.item.auto.raci and result.auto is not None
+
+
+def _worst_over(result: Result) -> bool:
+    return result.cost is not None and bool(result.cost.worst.over_budget) and not result.cost.expected.over_budget
+
+
+def _still_open(result: ItemResult) -> str:
+    """Why an open item is open although its check or probe found what it looks for: the answer, in words."""
+    if result.unverified:
+        return "the answer says done, but it is not verified (see why above)"
+    return f"the answer says {state(result)}"
+
+
+def _check_words(result: ItemResult) -> dict[str, str] | None:
+    """What an item's automated check found, and, when it found no fault on an open item, why the item is open
+    all the same: never "passed" beside an open gap."""
+    if result.auto is None:
+        return None
+    found = result.auto.detail
+    if result.auto.passed and result.outcome is Outcome.GAP:
+        return {"found": found, "open": f"The check finds no fault; the item stays open because {_still_open(result)}."}
+    return {"found": found, "open": ""}
+
+
+def _probe_words(result: ItemResult) -> str:
+    """The probe's outcome in a sentence, and for an open item whose probe holds, why it is open."""
+    run = result.probe
+    if run is None:
+        return ""
+    read = f"{len(run.judged):,} file{'' if len(run.judged) == 1 else 's'} read"
+    if run.outcome is ProbeOutcome.FAILS:
+        return f"Fails ({read}): the findings below are why it earns no verified credit."
+    if run.outcome is ProbeOutcome.NOTHING:
+        return "Found nothing to judge: no file it reads matches the item's globs."
+    if result.outcome is Outcome.GAP:
+        return f"Holds ({read}); the item stays open because {_still_open(result)}."
+    return f"Holds ({read})."
+
+
+def _gap(result: ItemResult, today: str, next_stage_blockers: set[str], status: str) -> dict[str, Any]:
     answer = result.answer
     due = (answer.due if answer else None) or ""
     return {
@@ -97,7 +149,7 @@ def _gap(result: ItemResult, today: str, next_stage_blockers: set[str]) -> dict[
         "title": result.item.title,
         "severity": result.severity.value,
         "stage": result.item.stage.value,
-        "status": _status_text(result),
+        "status": status,
         "owner": result.owner,
         "due": due,
         "overdue": bool(due) and due < today,  # ISO dates compare as text
@@ -108,8 +160,9 @@ def _gap(result: ItemResult, today: str, next_stage_blockers: set[str]) -> dict[
         "refs": list(result.item.refs),
         "note": answer.note if answer else "",
         "reasons": list(result.unverified_reasons),
-        "auto": None if result.auto is None else {"passed": result.auto.passed, "detail": result.auto.detail},
+        "check": _check_words(result),
         "probe": _probe(result.probe),
+        "probe_words": _probe_words(result),
     }
 
 
@@ -133,6 +186,7 @@ def _verified_evidence(result: Result) -> dict[str, Any]:
     """The "Verified evidence" section: the share of the score that rests on what was read rather than said, and
     every counted item that a probe or a check looked at."""
     rows = []
+    over = _worst_over(result)
     for item in result.items:
         if not item.counted or (item.probe is None and item.auto is None):
             continue
@@ -149,14 +203,14 @@ def _verified_evidence(result: Result) -> dict[str, Any]:
                 "check": check,
                 "outcome": outcome,
                 "credit": item.source.value if item.source else "none",
-                "status": _status_text(item),
+                "status": _status_text(item, over),
                 "probe": _probe(item.probe),
                 "detail": item.auto.detail if item.probe is None and item.auto else "",
             }
         )
     found = provenance(result)
     return {
-        "sentence": sentence(found),
+        "sentence": provenance_sentence(found),
         "verified": found.verified,
         "attested": found.attested,
         "unverified": found.unverified,
@@ -165,6 +219,8 @@ def _verified_evidence(result: Result) -> dict[str, Any]:
 
 
 def _ladder(result: Result) -> list[dict[str, Any]]:
+    """Each stage: reached or not, and for the next stage and the target, what blocks it in the same words as
+    everywhere else."""
     reached = result.stage_reached.rank if result.stage_reached else -1
     return [
         {
@@ -172,9 +228,56 @@ def _ladder(result: Result) -> list[dict[str, Any]]:
             "reached": stage.rank <= reached,
             "target": stage is result.target,
             "current": stage is result.project.stage,
+            "next": stage is result.next_stage,
+            "blocked": sentence(standing(result, stage))
+            if stage.rank > reached and (stage is result.next_stage or stage is result.target)
+            else "",
         }
         for stage in Stage
     ]
+
+
+def _blocking(result: Result, gaps: list[dict[str, Any]]) -> dict[str, Any]:
+    """What stands between the project and its target: one sentence, its counts, and the first items with their
+    owners and dates (blockers first, as in the remediation plan)."""
+    target = standing(result, result.target)
+    ids = {r.item.id for r in target.items}
+    rows = [g for g in gaps if g["id"] in ids]
+    upcoming = result.next_stage
+    ahead = standing(result, upcoming) if upcoming is not None and upcoming is not result.target else None
+    return {
+        "sentence": sentence(target),
+        "open_items": open_items(result),
+        "blockers": len(target.blockers),
+        "others": len(target.others),
+        "minor": minor_open(result),
+        "minor_sentence": minor_sentence(minor_open(result)) if minor_open(result) else "",
+        "top": rows[:TOP_BLOCKING],
+        "more": max(0, len(rows) - TOP_BLOCKING),
+        "next": None if ahead is None else {"sentence": sentence(ahead), "ids": [r.item.id for r in ahead.items]},
+    }
+
+
+def _coverage(frameworks_shown: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Framework coverage in one table: per family, the references some item addresses, the items that address
+    them, and how many of those are met."""
+    rows = []
+    for family in frameworks_shown:
+        items: dict[str, str] = {}
+        for ref in family["refs"]:
+            for entry in ref["entries"]:
+                items[entry["id"]] = entry["status"]
+        met = sum(1 for status in items.values() if status.startswith("met"))
+        rows.append(
+            {
+                "name": family["name"],
+                "refs": len(family["refs"]),
+                "items": len(items),
+                "met": met,
+                "open": sum(1 for status in items.values() if status in OPEN_STATUSES),
+            }
+        )
+    return rows
 
 
 def _category_chart(result: Result) -> dict[str, Any]:
@@ -356,11 +459,12 @@ def _trend(history: Sequence[Point], result: Result) -> dict[str, Any] | None:
 def _frameworks(result: Result) -> list[dict[str, Any]]:
     counted = [r for r in result.items if r.outcome not in (Outcome.NOT_APPLICABLE, Outcome.DISABLED)]
     cited: dict[str, dict[str, list[dict[str, str]]]] = {name: {} for name in REPORTED_FAMILIES}
+    over = _worst_over(result)
     for r in counted:
         for ref in r.item.refs:
             found = frameworks.shelf(ref)
             if found is not None and found.name in cited:
-                entry = {"id": r.item.id, "title": r.item.title, "status": _status_text(r)}
+                entry = {"id": r.item.id, "title": r.item.title, "status": _status_text(r, over)}
                 cited[found.name].setdefault(ref, []).append(entry)
     # A 2025 OWASP id is shown beside its 2026 twin; only one cited alone (a custom pack's) keeps a row of its own.
     alone = {ref: e for ref, e in cited[OWASP_2025].items() if frameworks.owasp_twin(ref) not in cited[OWASP_2026]}
@@ -378,10 +482,12 @@ def _frameworks(result: Result) -> list[dict[str, Any]]:
     return shown
 
 
-def context(result: Result, history: Sequence[Point] | None = None) -> dict[str, Any]:
-    """Every value the report templates use. `history` (newest first, from readiness.rollup.history) adds the trend."""
+def context(result: Result, history: Sequence[Point] | None = None, full: bool = False) -> dict[str, Any]:
+    """Every value the report templates use. `history` (newest first, from readiness.rollup.history) adds the trend;
+    `full` adds the remediation plan, the evidence index and the appendix to the brief."""
     blocking = set(result.next_stage_blockers)
-    gaps = [_gap(g, result.today, blocking) for g in result.gaps]
+    over = _worst_over(result)
+    gaps = [_gap(g, result.today, blocking, _status_text(g, over)) for g in result.gaps]
     items = result.items
     waivers = [
         {
@@ -396,7 +502,11 @@ def context(result: Result, history: Sequence[Point] | None = None) -> dict[str,
         for s in result.waivers
     ]
     project = result.project
+    shown_frameworks = _frameworks(result)
     return {
+        "full": full,
+        "blocking": _blocking(result, gaps),
+        "coverage": _coverage(shown_frameworks),
         "tool": f"readiness {__version__}",
         "today": result.today,
         "project": {
@@ -461,14 +571,15 @@ def context(result: Result, history: Sequence[Point] | None = None) -> dict[str,
             for r in items
             if r.outcome is Outcome.NA
         ],
-        "evidence": [_evidence(e) for e in result.evidence],
+        "evidence": [_evidence(e) for e in result.evidence if e.check.kind != "auto" or e.check.matches],
+        "probed": _probed(result),
         "verified_evidence": _verified_evidence(result),
-        "frameworks": _frameworks(result),
+        "frameworks": shown_frameworks,
         "appendix": [
             {
                 "id": c.pack.id,
                 "title": c.pack.title,
-                "entries": [_appendix_item(r) for r in items if r.item.pack == c.pack.id],
+                "entries": [_appendix_item(r, over) for r in items if r.item.pack == c.pack.id],
             }
             for c in result.categories
         ],
@@ -490,7 +601,16 @@ def _evidence(entry: EvidenceEntry) -> dict[str, Any]:
     }
 
 
-def _appendix_item(result: ItemResult) -> dict[str, Any]:
+def _probed(result: Result) -> list[dict[str, Any]]:
+    """The files a probe read, per item: evidence the tool looked at itself, beside what the team cited."""
+    return [
+        {"item": r.item.id, "kind": r.probe.kind, "outcome": r.probe.outcome.value, "files": list(r.probe.judged)}
+        for r in result.items
+        if r.counted and r.probe is not None and r.probe.judged
+    ]
+
+
+def _appendix_item(result: ItemResult, over: bool) -> dict[str, Any]:
     answer = result.answer
     return {
         "id": result.item.id,
@@ -498,7 +618,7 @@ def _appendix_item(result: ItemResult) -> dict[str, Any]:
         "question": result.item.question,
         "severity": result.severity.value,
         "stage": result.item.stage.value,
-        "status": _status_text(result),
+        "status": _status_text(result, over),
         "note": answer.note if answer else "",
         "reason": answer.reason if answer else "",
         "owner": result.owner if result.outcome is Outcome.GAP else (answer.owner or "" if answer else ""),

@@ -104,7 +104,9 @@ def summary_lines(result: Result) -> list[str]:
 
 
 def minor_sentence(minor: int) -> str:
-    return f"{counted(minor, 'minor item')} {'is' if minor == 1 else 'are'} open too: {'it costs' if minor == 1 else 'they cost'} score but block no stage"
+    if minor == 1:
+        return "1 minor item is open too: it costs score but blocks no stage"
+    return f"{minor:,} minor items are open too: they cost score but block no stage"
 
 
 def _capital(text: str) -> str:

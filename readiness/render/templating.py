@@ -49,6 +49,15 @@ def isolate(value: object) -> str:
     return f"{FIRST_STRONG_ISOLATE}{text}{POP_DIRECTIONAL_ISOLATE}"
 
 
+def css_string(value: object) -> Markup:
+    """User text as a quoted CSS string, for the print footer's `content`: every character but a letter, a digit
+    or a space written as a CSS escape, so nothing in it can end the string or the style sheet. Control and
+    format characters (a bidi override among them) are dropped, and the rest sits in a first-strong isolate."""
+    kept = "".join(char for char in str(value) if not unicodedata.category(char).startswith("C"))
+    body = "".join(char if char.isascii() and (char.isalnum() or char == " ") else f"\\{ord(char):06x}" for char in kept)
+    return Markup(f'"\\002068{body}\\002069"' if body else '""')
+
+
 def for_html(name: str) -> bool:
     """Whether a template is rendered by the HTML environment (autoescaped) or the text one."""
     return name.endswith(".html.j2")
@@ -69,6 +78,7 @@ def make_environment(html: bool, loader: jinja2.BaseLoader) -> jinja2.Environmen
     if html:
         env.filters["bdi"] = bdi
         env.filters["isolate"] = isolate
+        env.filters["css_string"] = css_string
     return env
 
 

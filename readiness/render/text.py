@@ -37,8 +37,8 @@ def render(result: Result, options: RenderOptions) -> str:
     line.append(f"   stage reached: {reached}")
     console.print(line)
     console.print(Text(sentence(provenance(result))))
-    for line in summary_lines(result):
-        console.print(Text(line))
+    for blocking in summary_lines(result):
+        console.print(Text(blocking))
     if result.reasons:
         console.print()
         console.print("Not ready because:", style="bold")
