@@ -272,7 +272,7 @@ def _coverage(frameworks_shown: list[dict[str, Any]]) -> list[dict[str, Any]]:
             {
                 "name": family["name"],
                 "refs": len(family["refs"]),
-                "items": len(items),
+                "item_count": len(items),
                 "met": met,
                 "open": sum(1 for status in items.values() if status in OPEN_STATUSES),
             }
