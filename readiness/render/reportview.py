@@ -196,6 +196,8 @@ def _verified_evidence(result: Result) -> dict[str, Any]:
             else ("RACI check" if item.item.auto and item.item.auto.raci else "cost check")
         )
         outcome = item.probe.outcome.value if item.probe else ("holds" if item.auto and item.auto.passed else "fails")
+        if over and item.probe is None and _is_cost_check(item):
+            outcome = "worst case over budget"  # held by the expected cost only: the breach is said, not hidden
         rows.append(
             {
                 "id": item.item.id,
