@@ -71,24 +71,26 @@ waivers:
     return path
 
 
-def _report(cli: CliRunner, source: Path, fmt: str, out: Path) -> str:
-    run = cli("report", source, "-f", fmt, "-o", out, "--today", TODAY)
+def _report(cli: CliRunner, source: Path, fmt: str, out: Path, *extra: str) -> str:
+    run = cli("report", source, "-f", fmt, "-o", out, "--today", TODAY, *extra)
     assert run.code == 0, run.err
     return out.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(("fmt", "suffix"), [("html", "html"), ("markdown", "md")])
+@pytest.mark.parametrize("extent", ["brief", "full"])
 def test_golden_report_of_the_example(
-    cli: CliRunner, tmp_path: Path, request: pytest.FixtureRequest, fmt: str, suffix: str
+    cli: CliRunner, tmp_path: Path, request: pytest.FixtureRequest, fmt: str, suffix: str, extent: str
 ) -> None:
-    text = _report(cli, EXAMPLE, fmt, tmp_path / f"report.{suffix}")
-    golden = GOLDEN / f"support-copilot.{suffix}"
+    extra = ("--full",) if extent == "full" else ()
+    text = _report(cli, EXAMPLE, fmt, tmp_path / f"report.{suffix}", *extra)
+    golden = GOLDEN / (f"support-copilot.{suffix}" if extent == "brief" else f"support-copilot-full.{suffix}")
     if request.config.getoption("--update-golden"):
         golden.parent.mkdir(exist_ok=True)
         golden.write_text(text, encoding="utf-8")
     assert golden.exists(), "no golden file yet: run pytest --update-golden and review the diff"
     assert text == golden.read_text(encoding="utf-8"), "the report changed: review it, then pytest --update-golden"
-    again = _report(cli, EXAMPLE, fmt, tmp_path / f"again.{suffix}")
+    again = _report(cli, EXAMPLE, fmt, tmp_path / f"again.{suffix}", *extra)
     assert again.encode() == text.encode(), "the same input and --today must give byte-identical output"
 
 
@@ -100,23 +102,39 @@ def test_every_example_renders_in_both_formats(cli: CliRunner, tmp_path: Path, n
     assert html.startswith("<!DOCTYPE html>") and markdown.startswith("# ")
 
 
-def test_report_sections_come_in_order(cli: CliRunner, tmp_path: Path) -> None:
-    html = _report(cli, EXAMPLE, "html", tmp_path / "r.html")
-    headings = re.findall(r"<h2[^>]*>(.*?)</h2>", html)
-    expected = [
-        "Executive summary",
-        "Scores by category",
-        "Remediation plan",
-        "Ownership",
-        "Cost",
-        "Accepted risks",
-        "Evidence index",
-        "Framework coverage",
-        "Appendix",
-    ]
-    found = [next((h for h in headings if h.startswith(name)), None) for name in expected]
-    assert None not in found, headings
-    assert [headings.index(h) for h in found if h] == sorted(headings.index(h) for h in found if h)
+BRIEF_SECTIONS = [
+    "Executive summary",
+    "Scores by category",
+    "Verified evidence",
+    "Ownership",
+    "Cost",
+    "Accepted risks",
+    "Framework coverage",
+]
+FULL_SECTIONS = ["Remediation plan", "Evidence index", "Appendix"]
+
+
+@pytest.mark.parametrize(("fmt", "pattern"), [("html", r"<h2[^>]*>(.*?)</h2>"), ("markdown", r"(?m)^## (.*)$")])
+def test_the_brief_has_its_sections_in_order_and_full_adds_the_rest(
+    cli: CliRunner, tmp_path: Path, fmt: str, pattern: str
+) -> None:
+    brief = re.findall(pattern, _report(cli, EXAMPLE, fmt, tmp_path / "brief"))
+    full = re.findall(pattern, _report(cli, EXAMPLE, fmt, tmp_path / "full", "--full"))
+    assert [h for h in brief if any(h.startswith(name) for name in BRIEF_SECTIONS + FULL_SECTIONS)] == BRIEF_SECTIONS
+    wanted = BRIEF_SECTIONS + FULL_SECTIONS
+    assert [
+        next(h for h in wanted if found.startswith(h)) for found in full if any(found.startswith(h) for h in wanted)
+    ] == wanted
+
+
+def test_full_report_folds_its_long_parts_on_screen_and_opens_them_on_paper(cli: CliRunner, tmp_path: Path) -> None:
+    html = _report(cli, EXAMPLE, "html", tmp_path / "r.html", "--full")
+    for section in ("remediation", "evidence", "appendix"):
+        part = html.split(f'<section id="{section}">')[1].split("</section>")[0]
+        assert '<details class="more">' in part and '<details class="more" open' not in part
+    assert "details.more::details-content { content-visibility: visible; display: contents; }" in html
+    brief = _report(cli, EXAMPLE, "html", tmp_path / "b.html")
+    assert 'id="remediation"' not in brief and 'id="appendix"' not in brief and 'id="evidence"' not in brief
 
 
 class _Collect(HTMLParser):
@@ -133,7 +151,7 @@ class _Collect(HTMLParser):
 
 
 def test_user_text_is_escaped_in_html(cli: CliRunner, tmp_path: Path) -> None:
-    html = _report(cli, _hostile_assessment(tmp_path / "p"), "html", tmp_path / "r.html")
+    html = _report(cli, _hostile_assessment(tmp_path / "p"), "html", tmp_path / "r.html", "--full")
     page = _Collect()
     page.feed(html)
     assert [tag for tag, _ in page.tags if tag in ("script", "iframe", "object", "embed")] == []
@@ -148,7 +166,7 @@ def test_user_text_is_escaped_in_html(cli: CliRunner, tmp_path: Path) -> None:
 
 
 def test_user_text_is_escaped_in_markdown(cli: CliRunner, tmp_path: Path) -> None:
-    markdown = _report(cli, _hostile_assessment(tmp_path / "p"), "markdown", tmp_path / "r.md")
+    markdown = _report(cli, _hostile_assessment(tmp_path / "p"), "markdown", tmp_path / "r.md", "--full")
     assert "<script>" not in markdown and "<img" not in markdown and "<b>" not in markdown
     assert "&lt;script&gt;document.title='pwned'&lt;/script&gt;" in markdown
     assert "\\{\\{ 7 \\* 7 \\}\\}" in markdown
@@ -285,12 +303,12 @@ def test_overdue_gaps_and_round_cost_axis(cli: CliRunner, tmp_path: Path, projec
           budget_monthly: 1500
         """
     )
-    html = _report(cli, made.file, "html", tmp_path / "r.html")
+    html = _report(cli, made.file, "html", tmp_path / "r.html", "--full")
     cards = {card.split("<code>")[1].split("</code>")[0]: card for card in html.split('<li class="card')[1:]}
     assert '2026-11-01 <span class="tag st-gap">overdue</span>' in cards["ops.kill-switch"]
     assert "overdue" not in cards["ops.runbook"]
-    markdown = _report(cli, made.file, "markdown", tmp_path / "r.md")
-    plan = markdown.split("## Remediation plan")[1].split("<details>")[0]
+    markdown = _report(cli, made.file, "markdown", tmp_path / "r.md", "--full")
+    plan = markdown.split("## Remediation plan")[1].split("</details>")[0]
     rows = {line.split(" | ")[2].split(" ")[0]: line for line in plan.splitlines() if line.startswith("| ")}
     assert "2026-11-01 **overdue**" in rows["ops.kill-switch"] and "overdue" not in rows["ops.runbook"]
     # Expected 1,182.50 a month, worst case 1,547.50: the axis rounds up to 2,000 in steps of 500.

@@ -112,7 +112,7 @@ def _still_open(result: ItemResult) -> str:
     """Why an open item is open although its check or probe found what it looks for: the answer, in words."""
     if result.unverified:
         return "the answer says done, but it is not verified (see why above)"
-    return f"the answer says {state(result)}"
+    return f"the answer is “{state(result)}”"
 
 
 def _check_words(result: ItemResult) -> dict[str, str] | None:
@@ -122,7 +122,7 @@ def _check_words(result: ItemResult) -> dict[str, str] | None:
         return None
     found = result.auto.detail
     if result.auto.passed and result.outcome is Outcome.GAP:
-        return {"found": found, "open": f"The check finds no fault; the item stays open because {_still_open(result)}."}
+        return {"found": found, "open": f"no fault; the item stays open because {_still_open(result)}."}
     return {"found": found, "open": ""}
 
 

@@ -54,7 +54,9 @@ def css_string(value: object) -> Markup:
     or a space written as a CSS escape, so nothing in it can end the string or the style sheet. Control and
     format characters (a bidi override among them) are dropped, and the rest sits in a first-strong isolate."""
     kept = "".join(char for char in str(value) if not unicodedata.category(char).startswith("C"))
-    body = "".join(char if char.isascii() and (char.isalnum() or char == " ") else f"\\{ord(char):06x}" for char in kept)
+    body = "".join(
+        char if char.isascii() and (char.isalnum() or char == " ") else f"\\{ord(char):06x}" for char in kept
+    )
     return Markup(f'"\\002068{body}\\002069"' if body else '""')
 
 
