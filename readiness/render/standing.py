@@ -93,11 +93,11 @@ def summary_lines(result: Result) -> list[str]:
     first = f"{_capital(sentence(target))} ({role})"
     if upcoming is result.target and target.count:
         first += f": {listed(target)}"
-    lines = [first]
+    lines = [f"{first}."]
     if upcoming is not None and upcoming is not result.target:
         ahead = standing(result, upcoming)
         if ahead.count:
-            lines.append(f"{_capital(sentence(ahead))} (the next stage): {listed(ahead)}")
+            lines.append(f"{_capital(sentence(ahead))} (the next stage): {listed(ahead)}.")
     if minor:
         lines.append(f"{minor_sentence(minor)}.")
     return lines

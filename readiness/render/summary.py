@@ -16,7 +16,7 @@ from readiness.core.model import ItemResult, Outcome, Result, Severity
 from readiness.render.formats import RenderOptions
 from readiness.render.headline import VERDICT_WORDS
 from readiness.render.mdescape import md
-from readiness.render.standing import open_items, summary_lines
+from readiness.render.standing import summary_lines
 from readiness.rollup.compare import Comparison, ItemChange, signed
 from readiness.score.provenance import provenance, sentence
 from readiness.score.scoring import format_limit, format_score, one_decimal
@@ -157,7 +157,7 @@ def _gap_lines(result: Result) -> list[str]:
         return ["No open items.", ""]
     names = {member.id: member.name for member in result.team}
     lines = [
-        f"<details><summary>{md(_capital(open_items(result)))}</summary>",
+        f"<details><summary>{len(gaps)} open item{'s' if len(gaps) != 1 else ''}</summary>",
         "",
         "| # | Severity | Item | Status | Owner | Due |",
         "| ---: | --- | --- | --- | --- | --- |",
