@@ -573,7 +573,9 @@ def context(result: Result, history: Sequence[Point] | None = None, full: bool =
             for r in items
             if r.outcome is Outcome.NA
         ],
-        "evidence": [_evidence(e) for e in result.evidence if e.check.kind != "auto" or e.check.matches],
+        # A pattern that matched nothing is no evidence of anything: one line names the cited ones, no row each.
+        "evidence": [_evidence(e) for e in result.evidence if not _empty_pattern(e)],
+        "unmatched": [{"item": e.item, "entry": e.check.entry} for e in result.evidence if _empty_pattern(e)],
         "probed": _probed(result),
         "verified_evidence": _verified_evidence(result),
         "frameworks": shown_frameworks,
@@ -601,6 +603,10 @@ def _evidence(entry: EvidenceEntry) -> dict[str, Any]:
         "reviewed": entry.reviewed or "",
         "href": entry.check.entry if entry.check.kind == "url" and _URL.match(entry.check.entry) else None,
     }
+
+
+def _empty_pattern(entry: EvidenceEntry) -> bool:
+    return entry.check.kind in ("glob", "auto") and not entry.check.matches
 
 
 def _probed(result: Result) -> list[dict[str, Any]]:
