@@ -212,11 +212,27 @@ def _verified_evidence(result: Result) -> dict[str, Any]:
         )
     found = provenance(result)
     return {
+        # What a probe or check contradicts: the brief shows these; the full report every row.
+        "failing": [_first_failure(row, result) for row in rows if row["outcome"] == "fails"],
         "sentence": provenance_sentence(found),
         "verified": found.verified,
         "attested": found.attested,
         "unverified": found.unverified,
         "rows": rows,
+    }
+
+
+def _first_failure(row: dict[str, Any], result: Result) -> dict[str, Any]:
+    """A failing row of the brief: its first failing finding, and how many more the full report lists."""
+    item = next(r for r in result.items if r.item.id == row["id"])
+    failures = item.probe.failures if item.probe else ()
+    first = failures[0] if failures else None
+    return {
+        **row,
+        "first": None
+        if first is None
+        else {"where": f"{first.file}:{first.line}:{first.column}", "message": first.message},
+        "more": f"and {len(failures) - 1:,} more" if len(failures) > 1 else "",
     }
 
 
