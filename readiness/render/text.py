@@ -63,7 +63,11 @@ def render(result: Result, options: RenderOptions) -> str:
 
     if result.gaps:
         shown_gaps = result.gaps[:TOP_GAPS]
-        title = f"Top gaps ({len(shown_gaps)} of {len(result.gaps)})" if len(result.gaps) > TOP_GAPS else "Gaps"
+        title = (
+            f"First {len(shown_gaps)} of the {len(result.gaps)} open items"
+            if len(result.gaps) > TOP_GAPS
+            else "Open items"
+        )
         console.print()
         console.print(title, style="bold")
         gaps = Table(box=None, pad_edge=False, show_header=True, header_style="dim")
