@@ -77,7 +77,8 @@ def test_text_report_shows_verdict_score_stage_categories_and_gaps(cli: CliRunne
     assert lines[0] == "Support Copilot — target production · 2026-11-21"
     assert lines[1] == "NOT-READY   score 75.9 / 100 (min 70)   stage reached: prototype"
     assert lines[2] == "23 % of the score is verified by probes and checks; 68 items attested only"
-    assert lines[3] == "Next stage, pilot, is blocked by: data.output-contract,"
+    assert lines[3] == "3 blockers and 38 other items block production (the target)."
+    assert lines[4] == "5 items block pilot, none of them a blocker (the next stage):"
     assert "  • 3 open blocker items: compliance.go-no-go, reliability.canary," in lines
     assert any(line.split()[:2] == ["Ownership", "81.3"] for line in lines)
     assert any(line.split()[:2] == ["Observability", "64.8"] for line in lines)

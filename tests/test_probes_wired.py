@@ -188,7 +188,7 @@ def test_the_report_shows_verified_evidence(tmp_path: Path, cli: Callable[..., R
     out = tmp_path / "report.md"
     assert cli("report", file, "-f", "markdown", "-o", out, "--today", TODAY).code == 0
     page = out.read_text(encoding="utf-8")
-    section = page[page.index("## Verified evidence") : page.index("## Remediation plan")]
+    section = page[page.index("## Verified evidence") : page.index("## Ownership")]
     assert "0 % of the score is verified by probes and checks; 0 items attested only." in section
     assert "| perf.load-test — Load test at peak | k6-summary | fails | unverified |" in section
     assert "load-tests/2026-11/summary.json:29:22: p95 latency 731.5 ms, target at most 500 ms" in section
@@ -233,5 +233,5 @@ def test_a_probe_that_finds_no_artifact_says_so_and_leaves_the_item_to_the_team(
     assert load["probe"] == {"kind": "k6-summary", "outcome": "nothing", "read": [], "not_read": 0, "findings": []}
     assert (load["outcome"], load["source"], load["candidates"]) == ("met", "attested", [])
     out = tmp_path / "report.md"
-    assert cli("report", file, "-f", "markdown", "-o", out, "--today", TODAY).code == 0
+    assert cli("report", file, "-f", "markdown", "-o", out, "--full", "--today", TODAY).code == 0
     assert "| k6-summary | nothing | attested | no file matches the item's globs |" in out.read_text(encoding="utf-8")

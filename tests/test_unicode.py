@@ -360,13 +360,13 @@ def _assert_tables_hold(markdown: str, name: str) -> int:
 
 def test_markdown_tables_keep_their_columns_and_show_every_string(here: Uni, cli: CliRunner) -> None:
     summary = _twice(cli, "check", here.file, "-f", "markdown", "--today", TODAY).out
-    report = _twice(cli, "report", here.file, "-f", "markdown", "--today", TODAY).out
+    report = _twice(cli, "report", here.file, "-f", "markdown", "--full", "--today", TODAY).out
     diff = _twice(cli, "diff", here.before, here.file, "-f", "markdown", "--today", TODAY).out
     rolled = _twice(cli, "portfolio", here.file, here.before, "-f", "markdown", "--workers", "1", "--today", TODAY).out
     history = _twice(cli, "history", here.file, "-f", "markdown", "--today", TODAY).out
     outputs = {"summary": summary, "report": report, "diff": diff, "portfolio": rolled, "history": history}
     counts = {name: _assert_tables_hold(text, name) for name, text in outputs.items()}
-    assert counts == {"summary": 2, "report": 10, "diff": 1, "portfolio": 2, "history": 1}
+    assert counts == {"summary": 2, "report": 12, "diff": 1, "portfolio": 2, "history": 1}
     expected = {
         "summary": [PROJECT_NAME, PACK_TITLE, MIXED, LONG_WORD, MEMBER_NAME, FLAGS + SKIN + SIGN],
         "report": [
@@ -572,7 +572,7 @@ def _assert_shown_and_isolated(dom: str, strings: list[str], name: str) -> None:
 
 def test_html_report_shows_every_string_in_its_own_bidi_isolate_in_chromium(here: Uni, cli: CliRunner) -> None:
     page = here.outputs / "report.html"
-    html = _file_twice(cli, page, "report", here.file, "--history", "--today", TODAY)
+    html = _file_twice(cli, page, "report", here.file, "--history", "--full", "--today", TODAY)
     assert "<bdi>" in html
     title = re.search(r"<title>(.*?)</title>", html, re.S)
     assert title is not None and title.group(1).startswith(f"\u2068{PROJECT_NAME}\u2069 — readiness report")
