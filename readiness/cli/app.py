@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from readiness import __version__
+from readiness.cli.demo import demo
 from readiness.cli.errors import CannotRun, Exit, guarded, print_diagnostics
 from readiness.cli.helpform import Commands
 from readiness.cli.options import (
@@ -255,6 +256,7 @@ app.command()(assess)
 app.command()(diff)
 app.command("history")(history_command)
 app.command()(portfolio)
+app.command()(demo)
 
 
 @app.command()
@@ -309,28 +311,6 @@ def report(
     options = scoring_options(today, strict, target)
     result = _report(file, fmt, output, options, root, with_history)
     print(headline(result), file=sys.stderr)
-
-
-@app.command()
-def demo(
-    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the report.")] = Path(
-        "readiness-demo.html"
-    ),
-    today: TodayOption = None,
-) -> None:
-    """Write the report of a bundled example, for a first look.
-
-    Scores the support-copilot example (an LLM copilot on its way from pilot to production) and writes its
-    HTML report here. --copy DIR copies the example, with its evidence files, into DIR to edit and score.
-    """
-    from readiness.load.resources import data_dir
-    from readiness.render.headline import headline
-
-    example = data_dir("examples") / "support-copilot" / "readiness.yaml"
-    result = _report(example, ReportFormat.HTML, output, scoring_options(today, False, None), None)
-    print(f"Wrote {output} — the review report of the bundled example '{result.project.name}'.")
-    print(headline(result))
-    print(f"Open it in a browser; the example's assessment is {example}")
 
 
 TERMINAL_REPORT = Path("readiness-report.html")  # where `report` writes HTML when stdout is a terminal
