@@ -241,8 +241,11 @@ def _append_step_summary(result: Result, options: object) -> None:
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
     if not summary_file:
         return
+    from readiness.render.github import step_summary
+
     assert isinstance(options, RenderOptions)
-    text = renderer(Format.MARKDOWN)(result, options)
+    # The summary, then every annotation: GitHub displays only ten of each level on the files.
+    text = renderer(Format.MARKDOWN)(result, options) + step_summary(result)
     try:
         with open(summary_file, "a", encoding="utf-8") as stream:
             stream.write(text)
