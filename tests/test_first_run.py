@@ -98,8 +98,8 @@ def test_cost_on_a_fresh_file_says_what_to_add_then_projects_it(cli: CliRunner, 
     run = cli("cost", path)
     assert run.code == 2 and run.out == ""
     assert run.err == (
-        f"{path}: error: $: no cost model yet: uncomment the 'cost:' example that 'readiness init' wrote and put "
-        "in your own numbers, or let 'readiness assess' ask for them\n"
+        f"{path}: error: $: no cost model yet: add a 'cost:' section with your requests a day, tokens and prices "
+        "(the starter 'readiness init' writes has one to uncomment), or let 'readiness assess' ask for them\n"
     )
     cost = next(block for key, block in commented_units(text) if key == "cost")
     path.write_text(uncommented(text, cost), encoding="utf-8")

@@ -174,8 +174,8 @@ def projection(path: Path, display: str | None = None, root: Path | None = None)
     loaded = load(path, display, root=root)
     if loaded.assessment.cost is None:
         message = (
-            "no cost model yet: uncomment the 'cost:' example that 'readiness init' wrote and put in your own "
-            "numbers, or let 'readiness assess' ask for them"
+            "no cost model yet: add a 'cost:' section with your requests a day, tokens and prices (the starter "
+            "'readiness init' writes has one to uncomment), or let 'readiness assess' ask for them"
         )
         raise InputError([whole_file(loaded.document.file, message)])
     return loaded.assessment.project.name, cost.project(loaded.assessment.cost)
