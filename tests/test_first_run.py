@@ -213,7 +213,8 @@ def test_help_names_every_value_one_way(help_of: Callable[..., str]) -> None:
 
 def test_check_help_lists_the_exit_codes_and_schema_help_its_kinds(help_of: Callable[..., str]) -> None:
     codes = help_of("check").split("Exit codes", 1)[1]
-    assert [line.split()[0] for line in codes.splitlines()[1:] if line.strip()] == ["0", "1", "2", "3", "130"]
+    assert re.findall(r"^ +(\d+) ", codes, re.MULTILINE) == ["0", "1", "2", "3", "130"]
+    assert max(len(line) for line in codes.splitlines()) <= 80
     schema = help_of("schema")
     for kind in ("assessment", "checklist", "result"):
         assert re.search(rf"^  {kind}  +\S", schema, re.MULTILINE), kind

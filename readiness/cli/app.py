@@ -86,8 +86,9 @@ FORMATS_HELP = "text, json, markdown, sarif, junit or github; FORMAT:FILE writes
 CHECK_EXIT_CODES = """\b
 Exit codes, whatever the format:
   0    ready (or --warn-only)
-  1    not ready; with --fail-on-regression, also an item met in the baseline and not now
-  2    bad input or usage, each problem as FILE:LINE:COL: error: PATH: MESSAGE
+  1    not ready; or, with --fail-on-regression, an item met in the
+       baseline is not met now
+  2    bad input or usage: each problem as FILE:LINE:COL: error: ...
   3    internal error (--debug shows the traceback)
   130  interrupted"""
 
