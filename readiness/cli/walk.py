@@ -27,7 +27,7 @@ def init(
     file: Annotated[Path, typer.Argument(metavar="FILE", help="Where to write the assessment.")] = DEFAULT_FILE,
     name: Annotated[str | None, typer.Option(help="Project name [default: this folder's name].")] = None,
     description: Annotated[str | None, typer.Option(help="One line on what the system does.")] = None,
-    stage: Annotated[StageChoice | None, typer.Option(help="Where the project is now.")] = None,
+    stage: Annotated[StageChoice | None, typer.Option(help="Where the project is now [default: prototype].")] = None,
     target: Annotated[StageChoice | None, typer.Option(help="The stage to gate [default: production].")] = None,
     profile: Annotated[
         list[str] | None,
