@@ -24,8 +24,9 @@ from tests.conftest import Run, files_in, git
 
 CASES = Path(__file__).resolve().parent / "cases"
 TODAY_EPOCH = "1795219200"  # 2026-11-21T00:00:00Z
+# FILE:LINE:COL where the problem has a place in the file; FILE alone for one of the whole file (line 0 below).
 DIAGNOSTIC = re.compile(
-    r"^(?P<file>.+?):(?P<line>\d+):(?P<column>\d+): (?P<level>error|warning): (?P<path>\$\S*): (?P<message>.+)$"
+    r"^(?P<file>.+?)(?::(?P<line>\d+):(?P<column>\d+))?: (?P<level>error|warning): (?P<path>\$\S*): (?P<message>.+)$"
 )
 CASE_KEYS = {"about", "args", "exit", "expect", "errors", "setup", "env"}
 EXPECT_KEYS = {"line", "column", "file", "level", "path", "message", "shows"}
@@ -114,8 +115,8 @@ def shown(run: Run, entry: dict[str, Any]) -> bool:
             continue
         if (
             match["file"] == entry.get("file", "readiness.yaml")
-            and int(match["line"]) == entry["line"]
-            and ("column" not in entry or int(match["column"]) == entry["column"])
+            and int(match["line"] or 0) == entry["line"]
+            and ("column" not in entry or int(match["column"] or 0) == entry["column"])
             and match["level"] == entry.get("level", "error")
             and ("path" not in entry or match["path"] == entry["path"])
             and str(entry["message"]) in match["message"]

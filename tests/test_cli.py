@@ -59,7 +59,7 @@ def test_default_file_missing_says_what_to_do(cli: CliRunner, tmp_path: Path, mo
     run = cli("check")
     assert run.code == 2
     assert run.err == (
-        "readiness.yaml:1:1: error: $: no such file in this folder; pass the assessment's path, "
+        "readiness.yaml: error: $: no such file in this folder; pass the assessment's path, "
         "or run 'readiness init' to write one\n"
     )
 

@@ -181,7 +181,8 @@ def test_cost_command_without_a_cost_section(project: Callable[..., Project], cl
     run = cli("cost", made.file)
     assert run.code == 2
     assert run.err == (
-        f"{made.file}:1:1: error: $: there is no 'cost' section to project; add one (readiness schema assessment)\n"
+        f"{made.file}: error: $: no cost model yet: add a 'cost:' section with your requests a day, tokens and "
+        "prices (the starter 'readiness init' writes has one to uncomment), or let 'readiness assess' ask for them\n"
     )
 
 

@@ -434,7 +434,7 @@ def test_init_in_a_script_takes_flags_never_prompts_and_never_overwrites(tmp_pat
     first = file.read_text(encoding="utf-8")
     loaded = load(file)
     assert loaded.assessment.project.profile == {"llm": True, "risk": "medium"}
-    assert "# agentic: not answered yet" in first
+    assert "    # agentic: true" in first  # a commented example, to uncomment if it holds
     again = init("--name", "Other")
     assert again.returncode == 2 and "already exists; pass --force" in again.stderr
     assert file.read_text(encoding="utf-8") == first

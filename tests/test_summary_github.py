@@ -302,10 +302,10 @@ def parse(line: str) -> tuple[str, dict[str, str], str]:
 @pytest.mark.parametrize("path", EXAMPLES, ids=NAMES)
 def test_github_annotates_each_gap_at_its_answer_by_severity(path: Path) -> None:
     result = result_of(path)
-    lines = commands(result)
-    probed = [line for line in lines if " (" in parse(line)[1].get("title", "")]
-    assert len(lines) == len(result.gaps) + len(probed) + 1
-    # After the gaps, each failing probe finding is annotated on its artifact's own line.
+    lines = [line for line in commands(result) if line.startswith("::") and not line.startswith("::notice")]
+    gap_lines = [line for line in lines if " (" not in parse(line)[1].get("title", "")]
+    probed = [line for line in lines if line not in gap_lines]
+    # After the gaps of a severity, each failing probe finding is annotated on its artifact's own line.
     for line in probed:
         _, properties, message = parse(line)
         artifact = Path(properties["file"])
@@ -313,7 +313,9 @@ def test_github_annotates_each_gap_at_its_answer_by_severity(path: Path) -> None
         assert int(properties["line"]) <= len(artifact.read_text(encoding="utf-8").splitlines())
         assert "probe found:" in message
     yaml_lines = path.read_text(encoding="utf-8").splitlines()
-    for line, gap in zip(lines[: len(result.gaps)], result.gaps, strict=True):
+    annotated = {parse(line)[1]["title"] for line in gap_lines}
+    gaps = [gap for gap in result.gaps if f"readiness: {gap.item.id}" in annotated]
+    for line, gap in zip(gap_lines, gaps, strict=True):
         name, properties, message = parse(line)
         assert name == ("warning" if gap.severity.value == "minor" else "error")
         assert properties["title"] == f"readiness: {gap.item.id}"
@@ -326,6 +328,33 @@ def test_github_annotates_each_gap_at_its_answer_by_severity(path: Path) -> None
             assert written[column - 1 :].startswith(f"{gap.item.id}:")
         assert message.startswith(f"{gap.item.title} — {gap.severity.value} gap")
     assert sum(line.startswith("::warning ") for line in lines) == WARNINGS[path.parent.name]
+
+
+def test_github_shows_the_ten_most_important_errors_and_counts_the_rest(tmp_path: Path) -> None:
+    """GitHub displays 10 error annotations a step and drops the others silently: a fresh file has 70 gaps."""
+    path = tmp_path / "readiness.yaml"
+    path.write_text("version: 1\nproject: {name: Fresh, profile: {llm: true}}\n", encoding="utf-8")
+    result = result_of(path)
+    lines = commands(result)
+    errors = [parse(line) for line in lines if line.startswith("::error ")]
+    left = [line for line in lines if line.startswith("readiness: not annotated: ")]
+    blockers = [gap for gap in result.gaps if gap.severity.value == "blocker"]
+    assert len(errors) == 10 and len(blockers) > 10
+    # The ten shown are the first blockers of the remediation plan, not whatever came first.
+    assert [properties["title"] for _, properties, _ in errors] == [f"readiness: {g.item.id}" for g in blockers[:10]]
+    left_errors = [line for line in left if ": error: " in line]
+    notice = parse(lines[len(errors) + sum(line.startswith("::warning ") for line in lines)])
+    assert notice[0] == "notice"
+    assert notice[2].startswith(f"{len(left_errors)} more errors")
+    assert "GitHub shows 10 of each per step" in notice[2]
+    # Every gap is either annotated or a line of the log, once.
+    assert len(errors) + len(left_errors) == sum(gap.severity.value != "minor" for gap in result.gaps)
+    assert not any(line.startswith("::") for line in left)
+    summary_page = github.step_summary(result)
+    rows = [row for row in summary_page.splitlines() if re.match(r"\| \d+ \|", row)]
+    assert len(rows) == len(errors) + len(left) + sum(line.startswith("::warning ") for line in lines)
+    assert f"{len(left)} left out" in summary_page
+    assert sum("(left out)" in row for row in rows) == len(left)
 
 
 def test_github_ends_with_the_verdict_headline() -> None:

@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from readiness import __version__
+from readiness.cli.demo import demo
 from readiness.cli.errors import CannotRun, Exit, guarded, print_diagnostics
+from readiness.cli.helpform import Commands
 from readiness.cli.options import (
     DEFAULT_FILE,
     FailOn,
@@ -49,8 +51,11 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
+    cls=Commands,
 )
-checklists_app = typer.Typer(help="Browse the checklist packs and lint custom ones.", no_args_is_help=True)
+checklists_app = typer.Typer(
+    help="Browse the checklist packs and lint custom ones.", no_args_is_help=True, cls=Commands
+)
 app.add_typer(checklists_app, name="checklists")
 
 
@@ -77,22 +82,45 @@ def _root(
 
 
 FORMATS_HELP = "text, json, markdown, sarif, junit or github; FORMAT:FILE writes that format to FILE. Repeatable."
+# Shown under `check --help` as written (\b keeps click from joining the lines).
+CHECK_EXIT_CODES = """\b
+Exit codes, whatever the format:
+  0    ready (or --warn-only)
+  1    not ready; or, with --fail-on-regression, an item met in the
+       baseline is not met now
+  2    bad input or usage: each problem as FILE:LINE:COL: error: ...
+  3    internal error (--debug shows the traceback)
+  130  interrupted"""
 
 
-@app.command()
+@app.command(epilog=CHECK_EXIT_CODES)
 def check(
     file: FileArgument = DEFAULT_FILE,
     fmt: Annotated[
         list[str] | None, typer.Option("-f", "--format", metavar="FORMAT[:FILE]", help=f"Output: {FORMATS_HELP}")
     ] = None,
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write the one format to this file.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", metavar="FILE", help="Write the one format to this file.")
+    ] = None,
     min_score: Annotated[
         float | None,
-        typer.Option(min=0, max=100, callback=finite_score, help="Lowest overall score that passes [default: 70]."),
+        typer.Option(
+            min=0,
+            max=100,
+            metavar="SCORE",
+            callback=finite_score,
+            help="Lowest overall score that passes, 0 to 100 [default: 70].",
+        ),
     ] = None,
     min_category_score: Annotated[
         float | None,
-        typer.Option(min=0, max=100, callback=finite_score, help="Lowest score any category may have [default: 50]."),
+        typer.Option(
+            min=0,
+            max=100,
+            metavar="SCORE",
+            callback=finite_score,
+            help="Lowest score any category may have, 0 to 100 [default: 50].",
+        ),
     ] = None,
     fail_on: Annotated[
         FailOn | None,
@@ -116,7 +144,11 @@ def check(
     root: RootOption = None,
     today: TodayOption = None,
 ) -> None:
-    """Score the assessment against the policy; the exit code is the verdict."""
+    """Score the assessment; the exit code is the verdict.
+
+    Prints the verdict, the stage reached, the scores and the gaps in the order to fix them; -f writes them for
+    CI as JSON, Markdown, SARIF, JUnit or GitHub annotations.
+    """
     from readiness.load.yamlsource import file_problem
     from readiness.render.formats import RenderOptions, renderer
     from readiness.render.headline import headline
@@ -210,8 +242,11 @@ def _append_step_summary(result: Result, options: object) -> None:
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
     if not summary_file:
         return
+    from readiness.render.github import step_summary
+
     assert isinstance(options, RenderOptions)
-    text = renderer(Format.MARKDOWN)(result, options)
+    # The summary, then every annotation: GitHub displays only ten of each level on the files.
+    text = renderer(Format.MARKDOWN)(result, options) + step_summary(result)
     try:
         with open(summary_file, "a", encoding="utf-8") as stream:
             stream.write(text)
@@ -225,14 +260,20 @@ app.command()(assess)
 app.command()(diff)
 app.command("history")(history_command)
 app.command()(portfolio)
+app.command()(demo)
 
 
 @app.command()
 def validate(
-    files: Annotated[list[Path], typer.Argument(help="Assessments and checklist packs.")] = [DEFAULT_FILE],  # noqa: B006
+    files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="Assessments and checklist packs.")] = [  # noqa: B006
+        DEFAULT_FILE
+    ],
     root: RootOption = None,
 ) -> None:
-    """Check assessments and checklist packs against their schemas and references; report every error."""
+    """Check assessments and packs for errors; every error at once.
+
+    Schema, ids, team members, waivers and evidence paths are all checked in one run; nothing is scored.
+    """
     from readiness.score.validation import validate_file
 
     failed = False
@@ -264,7 +305,12 @@ def report(
     root: RootOption = None,
     today: TodayOption = None,
 ) -> None:
-    """Write the review document: verdict, scores, remediation plan, RACI, cost, risks, evidence, coverage."""
+    """Write the review document, as HTML or Markdown.
+
+    Verdict, scores, what to fix and who owns it, RACI, cost, accepted risks, evidence and framework coverage.
+    Without -o, HTML goes to readiness-report.html when standard output is a terminal (and is said so), and
+    to standard output when that is a file or a pipe.
+    """
     from readiness.load.yamlsource import file_problem
     from readiness.render.headline import headline
 
@@ -274,24 +320,7 @@ def report(
     print(headline(result), file=sys.stderr)
 
 
-@app.command()
-def demo(
-    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the report.")] = Path(
-        "readiness-demo.html"
-    ),
-    today: TodayOption = None,
-) -> None:
-    """Score the bundled support-copilot example and write its HTML report here, for a first look."""
-    from readiness.load.resources import data_dir
-    from readiness.render.headline import headline
-
-    example = data_dir("examples") / "support-copilot" / "readiness.yaml"
-    result = _report(example, ReportFormat.HTML, output, scoring_options(today, False, None), None)
-    print(f"Wrote {output} — the review report of the bundled example '{result.project.name}'.")
-    print(headline(result))
-    print(f"Open it in a browser; the example's assessment is {example}")
-
-
+TERMINAL_REPORT = Path("readiness-report.html")  # where `report` writes HTML when stdout is a terminal
 HISTORY_IN_REPORT = 24  # commits charted in the report: two years of monthly reviews
 
 
@@ -319,6 +348,10 @@ def _report(
         print_diagnostics(found.warnings)  # a shallow clone: the chart lacks the oldest versions
         points = found.points
     text = renderer(fmt)(evaluation.result, RenderOptions(history=points, full=full))
+    if output is None and fmt is ReportFormat.HTML and sys.stdout.isatty():
+        # A whole HTML page on the screen helps nobody: at a terminal it goes to a file, and we say which.
+        output = TERMINAL_REPORT
+        print(f"readiness: wrote {output}; open it in a browser (-o FILE writes elsewhere)", file=sys.stderr)
     if output is None:
         write_document(text)
     else:
@@ -337,7 +370,11 @@ def cost(
     fmt: Annotated[CostFormat, typer.Option("-f", "--format", help="Output format.")] = CostFormat.text,
     root: RootOption = None,
 ) -> None:
-    """Print the cost projection: every month, expected and worst case, against the budget."""
+    """Print the cost projection, month by month.
+
+    Every month of the horizon, expected and worst case, against the budget. --root matters here too: custom
+    packs and evidence are read while the file is loaded, and must stay inside it.
+    """
     from readiness.load.yamlsource import file_problem
     from readiness.render.costview import as_json, as_table
     from readiness.score.engine import projection
@@ -352,9 +389,21 @@ def cost(
 
 @app.command()
 def schema(
-    kind: Annotated[SchemaKind, typer.Argument(metavar="KIND", help="Which schema.")] = SchemaKind.assessment,
+    kind: Annotated[
+        SchemaKind,
+        typer.Argument(
+            metavar="KIND",
+            help="assessment (readiness.yaml), checklist (a pack) or result (check -f json).",
+        ),
+    ] = SchemaKind.assessment,
 ) -> None:
-    """Print a JSON Schema, for editors and other tools."""
+    """Print a JSON Schema: assessment, checklist or result.
+
+    \b
+    assessment  readiness.yaml, for your editor's completion and checks
+    checklist   a checklist pack, built-in or your own
+    result      what `readiness check -f json` writes
+    """
     from readiness.load.schemas import schema_text
 
     write_document(schema_text(kind.value))
@@ -378,7 +427,11 @@ def checklists_show(
         ),
     ] = None,
 ) -> None:
-    """Show a pack's items, one item in full, or which items cover a framework (--refs)."""
+    """Show a pack's items, one item, or a framework's items.
+
+    ID is a pack (observability) or an item (observability.output-drift-alerts); --refs TEXT lists the items
+    that cite a framework reference containing TEXT.
+    """
     from readiness.render.packview import UnknownId, refs_table, show
 
     try:
@@ -395,8 +448,13 @@ def checklists_show(
 
 
 @checklists_app.command("lint")
-def checklists_lint(files: Annotated[list[Path], typer.Argument(help="Custom packs, each linted on its own.")]) -> None:
-    """Check custom packs: schema, ids, references to the built-in packs, and style."""
+def checklists_lint(
+    files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="Custom packs, each linted on its own.")],
+) -> None:
+    """Check custom packs for errors and style.
+
+    Schema, ids, references to the built-in packs, and questions a tech lead can answer yes or no.
+    """
     from readiness.score.validation import lint_pack
 
     failed = False

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from readiness.cli.errors import CannotRun
+from readiness.load.diagnostics import NO_POSITION
 
 if TYPE_CHECKING:
     from readiness.score.scoring import Options
@@ -128,12 +129,13 @@ RootOption = Annotated[
 FileArgument = Annotated[Path, typer.Argument(metavar="FILE", help="The assessment.", show_default=True)]
 
 
-def require_default(file: Path, problem: Callable[[str, str], Exception]) -> None:
+def require_default(file: Path, problem: Callable[[str, str, int, int], Exception]) -> None:
+    """The default file must be here; said of the file at no line, since there is no file to have one."""
     # A link is left to the reader, which refuses one out of the project in the same words whether its target
     # exists or not.
     if file == DEFAULT_FILE and not (file.exists() or file.is_symlink()):
         message = "no such file in this folder; pass the assessment's path, or run 'readiness init' to write one"
-        raise problem(str(file), message)
+        raise problem(str(file), message, NO_POSITION, NO_POSITION)
 
 
 def checked_root(root: Path | None, file: Path) -> Path | None:

@@ -43,7 +43,10 @@ def diff(
     strict: Annotated[bool, typer.Option("--strict", help="Give unverified items no credit at all.")] = False,
     today: TodayOption = None,
 ) -> None:
-    """What got better or worse: score per category, items newly met, new gaps and regressions."""
+    """Show what got better or worse between two versions.
+
+    Score per category, items newly met, new gaps and regressions, between two files or git versions.
+    """
     from readiness.load.diagnostics import InputError
     from readiness.render.diffview import as_json, as_markdown, as_text
     from readiness.rollup.baseline import read_side
@@ -83,7 +86,10 @@ def history_command(
     root: RootOption = None,
     today: TodayOption = None,
 ) -> None:
-    """Score, verdict and stage at each commit that changed the file (from git), newest first."""
+    """Score, verdict and stage at each commit of the file.
+
+    Read from git, newest first, at each commit that changed the file.
+    """
     from readiness.cli.errors import print_diagnostics
     from readiness.load.yamlsource import file_problem
     from readiness.render.historyview import as_json, as_markdown, as_text
@@ -125,7 +131,10 @@ def portfolio(
     target: Annotated[StageChoice | None, typer.Option(help="Gate this stage instead of each project.target.")] = None,
     today: TodayOption = None,
 ) -> None:
-    """Roll up many assessments: verdicts and scores per pack, and the gaps most teams share."""
+    """Roll up many assessments into one view.
+
+    Verdicts and scores per pack for every readiness.yaml found, and the gaps most teams share.
+    """
     from readiness.render.output import write_atomic
     from readiness.render.portfolioview import as_html, as_json, as_markdown, as_text
     from readiness.rollup.portfolio import collect

@@ -27,7 +27,7 @@ def init(
     file: Annotated[Path, typer.Argument(metavar="FILE", help="Where to write the assessment.")] = DEFAULT_FILE,
     name: Annotated[str | None, typer.Option(help="Project name [default: this folder's name].")] = None,
     description: Annotated[str | None, typer.Option(help="One line on what the system does.")] = None,
-    stage: Annotated[StageChoice | None, typer.Option(help="Where the project is now.")] = None,
+    stage: Annotated[StageChoice | None, typer.Option(help="Where the project is now [default: prototype].")] = None,
     target: Annotated[StageChoice | None, typer.Option(help="The stage to gate [default: production].")] = None,
     profile: Annotated[
         list[str] | None,
@@ -44,7 +44,10 @@ def init(
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
 ) -> None:
-    """Write a commented starter readiness.yaml: asks at a terminal, takes flags in scripts."""
+    """Write a commented starter readiness.yaml.
+
+    Asks at a terminal; in a script it takes the flags and asks nothing.
+    """
     from readiness.core.catalog import build_catalog
     from readiness.edit.starter import Starter, starter_text
     from readiness.interactive.ask import Asker, is_terminal
@@ -150,7 +153,10 @@ def assess(
     root: RootOption = None,
     today: TodayOption = None,
 ) -> None:
-    """Walk the checklists at a terminal; every answer is saved to the file at once."""
+    """Walk the checklists at a terminal, saving every answer.
+
+    Open items first; each answer is written to the file the moment it is complete.
+    """
     from readiness.interactive.ask import Asker, is_terminal
 
     if not is_terminal():

@@ -17,6 +17,8 @@ from readiness.load.textsafe import visible
 MEMBER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 RISKS = ("low", "medium", "high")
 EU_AI_ACT_CLASSES = ("prohibited", "high", "limited", "minimal", "gpai")
+STARTING_STAGE = "prototype"  # where a project that has just been given an assessment stands, unless told
+WAIVER_EXAMPLE_ITEM = "cost.load-test"
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,11 @@ class ProfileQuestion:
     choices: tuple[str, ...] = ()  # empty: a yes/no question
     raises: str = "yes"  # the answer whose items `effect` counts
     only_if: str | None = None  # asked only when this yes/no key is yes
+
+    @property
+    def example(self) -> str:
+        """The value a commented key shows in the starter: what uncommenting it claims."""
+        return "true" if not self.choices else self.default({"llm": True})
 
     def default(self, profile: dict[str, object]) -> str:
         """The answer Enter keeps, for a choice: the middle of the harm scale; for the AI Act, what most systems
@@ -154,13 +161,15 @@ def _scalar(value: object) -> str:
 
 
 def starter_text(starter: Starter) -> str:
-    """The commented readiness.yaml for a new assessment."""
+    """The commented readiness.yaml for a new assessment. Every commented key or section can be uncommented on
+    its own (delete the `# ` before it) and the file stays valid: a test does exactly that for each one."""
     lines = [
         f"# Production-readiness assessment of {visible(starter.name)}.",  # a line break must not end the comment
         "#   readiness assess   walks the checklists and saves every answer here",
         "#   readiness check    scores it (the exit code is the verdict, for CI)",
         "#   readiness report   writes the review document",
         "# Every key is described by `readiness schema assessment`; comments you add here are kept.",
+        "# A commented line or section is an example: delete its `# ` to use it.",
         "version: 1",
         "",
         "project:",
@@ -168,28 +177,16 @@ def starter_text(starter: Starter) -> str:
     ]
     if starter.description:
         lines.append(f"  description: {_scalar(starter.description)}")
-    if starter.stage:
-        lines.append(f"  stage: {starter.stage}  # where it is now: prototype | pilot | production | scale")
+    lines.append(
+        f"  stage: {starter.stage or STARTING_STAGE}  # where it is now: prototype | pilot | production | scale"
+    )
     lines.append(f"  target: {starter.target}  # the stage this assessment gates")
-    lines.append("  # What the system is: it decides which checklist items apply.")
-    known = [q for q in PROFILE_QUESTIONS if q.key in starter.profile]
-    unknown = [q for q in PROFILE_QUESTIONS if q.key not in starter.profile]
-    if known:
-        lines.append("  profile:")
-        width = max(len(f"{q.key}: {_scalar(starter.profile[q.key])}") for q in known)
-        for q in known:
-            pair = f"{q.key}: {_scalar(starter.profile[q.key])}"
-            lines.append(f"    {pair:<{width}}  # {q.meaning}")
-    else:
-        lines.append("  profile: {}")
-    for q in unknown:
-        lines.append(f"    # {q.key}: not answered yet ({q.meaning})")
+    lines += _profile_lines(starter.profile)
     lines += [
         "",
         "# Every built-in pack is used unless you choose some; your own packs go under `extra`.",
         "# checklists:",
         "#   use: [ownership, data, compliance, cost, observability, reliability, evaluation, security]",
-        "#   extra: [checklists/our-rules.yaml]",
         "",
         "# The people answers, owners, the RACI matrix and waivers refer to, by id.",
     ]
@@ -200,14 +197,19 @@ def starter_text(starter: Starter) -> str:
             lines.append(f"  {member.id}: {{name: {_scalar(member.name)}{role}}}")
     else:
         lines += ["# team:", "#   alice: {name: Alice Chen, role: ML lead}"]
+    lines += ["", *_waiver_lines(starter.team)]
     lines += [
         "",
-        "# Accepted risks: an open item excused until a date, approved by the accountable person.",
-        "# waivers:",
-        "#   - item: cost.load-test",
-        "#     reason: Pilot capped at 20 users",
-        "#     approved_by: alice",
-        "#     expires: 2027-01-31",
+        "# The cost model `readiness cost` projects month by month (or let `readiness assess` ask for it):",
+        "# requests a day today, monthly growth, tokens per request, prices per million tokens, the budget.",
+        "# cost:",
+        "#   horizon_months: 12",
+        "#   requests_per_day: 4000",
+        "#   monthly_growth: 0.1",
+        "#   tokens: {input: 1800, output: 350}",
+        "#   price_per_million: {input: 3.0, output: 15.0}",
+        "#   fixed_monthly: 1200",
+        "#   budget_monthly: 6000",
         "",
         "# What production must hold: probes compare load tests, eval results and SLOs in the repo with these.",
         "# targets: {latency_p95_ms: 2500, error_rate: 0.01, peak_concurrency: 200, eval_pass_rate: 0.9}",
@@ -219,3 +221,39 @@ def starter_text(starter: Starter) -> str:
         "# `readiness assess` adds the RACI matrix, the cost model and one answer per item below.",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _profile_lines(profile: dict[str, object]) -> list[str]:
+    """The profile: what the user said, then every other key as a commented example. With nothing said, the
+    mapping is written in braces over several lines, so that it is an empty mapping as it stands and each
+    commented key can still be uncommented alone (a block `profile:` with only comments under it is null)."""
+    known = [q for q in PROFILE_QUESTIONS if q.key in profile]
+    unknown = [q for q in PROFILE_QUESTIONS if q.key not in profile]
+    comma = "" if known else ","
+    pairs = [(f"{q.key}: {_scalar(profile[q.key])}{comma}", q.meaning) for q in known]
+    pairs += [(f"# {q.key}: {q.example}{comma}", q.meaning) for q in unknown]
+    width = max(len(pair) for pair, _ in pairs)
+    body = [f"    {pair:<{width}}  # {meaning}" for pair, meaning in pairs]
+    lines = ["  # What the system is: it decides which checklist items apply. Uncomment each line that is true."]
+    if known:
+        return [*lines, "  profile:", *body]
+    return [*lines, "  profile: {", *body, "  }"]
+
+
+def _waiver_lines(team: Sequence[Member]) -> list[str]:
+    """An example waiver, approved by the first member; without a team, only what a waiver holds, since one
+    approved by nobody on the team would not be valid."""
+    heading = "# Accepted risks: an open item excused until a date, approved by the accountable person."
+    if not team:
+        return [
+            heading,
+            "# Under `waivers:`, each gives the item, a reason, who approved it (a team id) and `expires`.",
+        ]
+    return [
+        heading,
+        "# waivers:",
+        f"#   - item: {WAIVER_EXAMPLE_ITEM}",
+        "#     reason: Pilot capped at 20 users",
+        f"#     approved_by: {team[0].id}",
+        "#     expires: 2027-01-31",
+    ]

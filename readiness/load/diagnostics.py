@@ -21,18 +21,28 @@ class Level(str, Enum):
     WARNING = "warning"
 
 
+NO_POSITION = 0  # the line of a problem of the whole file (missing, or lacking a section): it has no place in it
+
+
 @dataclass(frozen=True, order=True)
 class Diagnostic:
     file: str
-    line: int  # 1-based
-    column: int  # 1-based
+    line: int  # 1-based; NO_POSITION for a problem of the whole file
+    column: int  # 1-based; NO_POSITION likewise
     level: Level
     path: str
     message: str
 
     def format(self) -> str:
-        """One line, whatever a file name or a quoted message from git or the system holds."""
-        return visible(f"{self.file}:{self.line}:{self.column}: {self.level.value}: {self.path}: {self.message}")
+        """One line, whatever a file name or a quoted message from git or the system holds. A problem with a
+        place is FILE:LINE:COL; one of the whole file names the file alone, rather than pretend it is at 1:1."""
+        where = self.file if self.line == NO_POSITION else f"{self.file}:{self.line}:{self.column}"
+        return visible(f"{where}: {self.level.value}: {self.path}: {self.message}")
+
+
+def whole_file(file: str, message: str, level: Level = Level.ERROR) -> Diagnostic:
+    """A problem of the file as a whole, at no line."""
+    return Diagnostic(file, NO_POSITION, NO_POSITION, level, "$", message)
 
 
 class InputError(Exception):

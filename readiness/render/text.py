@@ -127,11 +127,25 @@ def _baseline(options: RenderOptions) -> list[tuple[str, list[str]]]:
     return [(f"Since {comparison.old.label}", lines)]
 
 
+def _raci_lines(result: Result) -> list[str]:
+    """RACI findings at their lines; with no entry written at all, the missing ones have no line to point at,
+    so they are said once instead of one made-up line each."""
+    findings = list(result.raci.findings)
+    lines = []
+    if not any(row.written for row in result.raci.rows):
+        missing = [row.activity for row in result.raci.rows if row.required]
+        findings = [f for f in findings if f.activity not in missing or f.level != "error"]
+        if missing:
+            lines.append(
+                f"no RACI matrix yet: {len(missing)} activities have no entry ({', '.join(missing)}); "
+                "readiness assess asks for each"
+            )
+    return lines + [f"line {f.source.line}: {'' if f.level == 'error' else 'warning: '}{f.message}" for f in findings]
+
+
 def _sections(result: Result) -> list[tuple[str, list[str]]]:
     """Ownership, evidence, waivers and cost: each shown only when there is something to say."""
-    ownership = [
-        f"line {f.source.line}: {'' if f.level == 'error' else 'warning: '}{f.message}" for f in result.raci.findings
-    ]
+    ownership = _raci_lines(result)
     evidence = []
     for entry in result.evidence:
         if entry.check.kind == "auto":

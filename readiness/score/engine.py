@@ -18,7 +18,7 @@ from readiness.core.catalog import build_catalog, builtin_files
 from readiness.core.model import NOT_SCORED, Assessment, Catalog, CostProjection, Facts, Item, Result
 from readiness.load import schemas
 from readiness.load.containment import NOT_READ, Root
-from readiness.load.diagnostics import Diagnostic, InputError, has_errors
+from readiness.load.diagnostics import Diagnostic, InputError, has_errors, whole_file
 from readiness.load.salvage import salvage
 from readiness.load.yamlsource import Document, parse_document, read_text
 from readiness.score.scoring import Options, score
@@ -173,7 +173,9 @@ def projection(path: Path, display: str | None = None, root: Path | None = None)
     """The project's name and its cost projection; a missing cost section is an input error."""
     loaded = load(path, display, root=root)
     if loaded.assessment.cost is None:
-        raise InputError(
-            [loaded.document.diag((), "there is no 'cost' section to project; add one (readiness schema assessment)")]
+        message = (
+            "no cost model yet: add a 'cost:' section with your requests a day, tokens and prices (the starter "
+            "'readiness init' writes has one to uncomment), or let 'readiness assess' ask for them"
         )
+        raise InputError([whole_file(loaded.document.file, message)])
     return loaded.assessment.project.name, cost.project(loaded.assessment.cost)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 from readiness.core.catalog import assemble, builtin_files, read_pack
+from readiness.load import schemas
 from readiness.load.containment import Root
 from readiness.load.diagnostics import Diagnostic, InputError, Level, has_errors
 from readiness.load.yamlsource import Document, parse_document, read_text
@@ -39,11 +42,51 @@ def validate_file(path: Path, root: Path | None = None) -> tuple[str, list[Diagn
             options = Options(today=date(2000, 1, 1))
             return kind, list(evaluate(path, options, shown, root, document).warnings)
         except InputError as error:
-            return kind, list(error.diagnostics)
+            return kind, _with_references(error.diagnostics, document, path, root)
     if kind == "checklist":
         return kind, lint_pack(path)[0]
     message = "neither an assessment (it would have 'project') nor a checklist pack (it would have 'items')"
     return "unknown", [document.diag((), message)]
+
+
+def _with_references(
+    found: Sequence[Diagnostic], document: Document, path: Path, root: Path | None
+) -> list[Diagnostic]:
+    """`found`, and what a second reading finds when `version` or `project` is broken. Without them nothing else
+    can be checked, so the first reading stops at the schema; the second reads the file with `version: 1` and
+    the project's broken keys left out, so that an unknown item or team member is told in the same run."""
+    repaired = _repaired(document)
+    if repaired is None:
+        return list(found)
+    again: Sequence[Diagnostic]
+    try:
+        again = evaluate(path, Options(today=date(2000, 1, 1)), document.file, root, repaired).warnings
+    except InputError as error:
+        again = error.diagnostics
+    return sorted({*found, *again})
+
+
+_STAND_IN_NAME = "unnamed"  # a project's name, while the real one is reported as broken
+
+
+def _repaired(document: Document) -> Document | None:
+    """The document with a valid `version` and `project` (keeping every valid key of the project), or None when
+    both were valid already or the file is not a mapping."""
+    data = document.data
+    if not isinstance(data, dict):
+        return None
+    broken = schemas.invalid_paths(data, "assessment")
+    if not any(where[:1] in (("version",), ("project",)) or not where for where in broken):
+        return None
+    fixed = dict(data, version=1)
+    project = data.get("project")
+    kept = dict(project) if isinstance(project, dict) else {}
+    for where in broken:
+        if where[:1] == ("project",) and len(where) >= 2:
+            kept.pop(str(where[1]), None)
+    kept.setdefault("name", _STAND_IN_NAME)
+    fixed["project"] = kept
+    return replace(document, data=fixed)
 
 
 def lint_pack(path: Path) -> tuple[list[Diagnostic], str]:
