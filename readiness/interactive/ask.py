@@ -30,6 +30,13 @@ def required(text: str) -> str:
     return text.strip()
 
 
+def plain(text: str) -> str:
+    """Text from a file or a pack, escaped for Asker.markup: its brackets are shown, never read as markup."""
+    from rich.markup import escape
+
+    return escape(text)
+
+
 def is_terminal() -> bool:
     return sys.stdin.isatty()
 

@@ -8,7 +8,6 @@ stops it with the reader's diagnostics (exit 2); every answer saved before stays
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
@@ -18,9 +17,12 @@ from readiness.core.model import ItemResult, Result
 from readiness.edit import yamledit
 from readiness.edit.starter import member_problem
 from readiness.interactive import interview
-from readiness.interactive.ask import Asker, Closed, required
+from readiness.interactive.ask import Asker, Closed, plain, required
+from readiness.interactive.changed import answer_changes
+from readiness.interactive.costwalk import cost_walk
 from readiness.interactive.interview import KEYS, STATUS_OF_KEY, Stop
-from readiness.load import schemas
+from readiness.interactive.raciwalk import raci_walk
+from readiness.interactive.reloaded import Reloaded
 from readiness.load.diagnostics import InputError
 from readiness.render.headline import VERDICT_WORDS
 from readiness.score.engine import evaluate
@@ -32,10 +34,6 @@ CANDIDATES_OFFERED = 5  # paths a glob found, offered as evidence under the ques
 
 class UnknownCategory(ValueError):
     """--category names no pack in use."""
-
-
-class _Reloaded(Exception):
-    """The file changed on disk; it was read again and the current question must be asked again."""
 
 
 class Walk:
@@ -54,7 +52,7 @@ class Walk:
     def _evaluate(self) -> Result:
         return evaluate(self.path, self.options, display=str(self.path), root=self.root).result
 
-    def _save(self, edit: Callable[[yamledit.EditableAssessment], None]) -> None:
+    def save(self, edit: Callable[[yamledit.EditableAssessment], None]) -> None:
         """Apply one edit and write the file; if someone else changed it meanwhile, write nothing and reload."""
         edit(self.doc)
         try:
@@ -66,11 +64,11 @@ class Walk:
                 "It has been read again; please answer this once more.",
                 style="yellow",
             )
-            raise _Reloaded from None
+            raise Reloaded from None
         except yamledit.FileLocked as locked:
             self._reload()
             self.ask.say(f"{locked}. Please answer this once more, or press q to stop.", style="yellow")
-            raise _Reloaded from None
+            raise Reloaded from None
         self.result = self._evaluate()
 
     def _reload(self) -> None:
@@ -102,9 +100,9 @@ class Walk:
         self._header(stops)
         try:
             if category in (None, "ownership"):
-                self._raci_walk(revisit)
+                raci_walk(self, revisit)
             if category in (None, "cost") and "cost" in packs and (self.result.cost is None or revisit):
-                self._cost_walk()
+                cost_walk(self)
             self._items(stops)
         except (KeyboardInterrupt, Closed):
             self.ask.say("")
@@ -126,7 +124,7 @@ class Walk:
 
     def _header(self, stops: Sequence[Stop]) -> None:
         r = self.result
-        self.ask.markup(f"[bold]{_plain(r.project.name)}[/bold] · target {r.target.value}")
+        self.ask.markup(f"[bold]{plain(r.project.name)}[/bold] · target {r.target.value}")
         self.ask.say(f"Now: {VERDICT_WORDS[r.verdict]}, score {format_score(r.score)}. {len(stops)} item(s) to walk.")
         self.ask.say("Every answer is saved as soon as it is complete; press ? for the keys.")
 
@@ -153,7 +151,7 @@ class Walk:
             try:
                 if not self._answer(stop.item_id, STATUS_OF_KEY[key]):
                     continue
-            except _Reloaded:
+            except Reloaded:
                 continue
             index += 1
         if stops:
@@ -165,7 +163,7 @@ class Walk:
         item = r.item
         self.ask.say("")
         self.ask.rule(stop.progress)
-        self.ask.markup(f"[bold]{_plain(item.title)}[/bold]  [dim]{item.id}[/dim]")
+        self.ask.markup(f"[bold]{plain(item.title)}[/bold]  [dim]{item.id}[/dim]")
         effort = f"effort {item.effort.value}"
         self.ask.say(f"{r.severity.value} · {item.stage.value} · {effort}")
         self.ask.say(item.question)
@@ -196,26 +194,37 @@ class Walk:
         if status in ("done", "partial"):
             evidence = self._evidence(r)
             fields["evidence"] = evidence or None
-            if evidence:
+            was = list(current.evidence) if current else []
+            if evidence and evidence != was:
                 fields["reviewed"] = date.fromisoformat(self.result.today)  # the user just looked at it
-            elif status == "done" and r.item.evidence_required:
+            elif not evidence and status == "done" and r.item.evidence_required:
                 self.ask.say("  ! this item requires evidence: without it, done counts as unverified", style="yellow")
         note = self.ask.line("Note ('-' clears)", current.note if current else "")
         fields["note"] = None if note in ("-", "") else note
         new_members: list[tuple[str, str, str]] = []
         if status in ("todo", "partial"):
-            suggested = (current.owner if current else None) or (r.owner if r.owner != "unassigned" else "")
-            owner = self._member("Owner", suggested, new_members, optional=True)
+            # A new answer is offered the item's accountable person; a kept answer keeps its owner, or none.
+            accountable = r.owner if r.owner != "unassigned" else ""
+            suggested = (current.owner or "") if current else accountable
+            owner = self.member("Owner", suggested, new_members, optional=True)
             fields["owner"] = owner or None
             due = self.ask.valid("Due date, YYYY-MM-DD ('-' clears)", _due, (current.due or "") if current else "")
             fields["due"] = due
+        return self._write(item_id, answer_changes(current, fields), new_members)
+
+    def _write(self, item_id: str, fields: dict[str, Any], new_members: list[tuple[str, str, str]]) -> bool:
+        """Save the fields that changed; with none, write nothing and say so."""
+        if not fields and not new_members:
+            self.ask.say(f"  unchanged: {interview.answer_in_words(self._item(item_id))}")
+            return True
 
         def edit(doc: yamledit.EditableAssessment) -> None:
             for member_id, name, role in new_members:
                 yamledit.add_member(doc, member_id, name, role or None)
-            yamledit.set_answer(doc, item_id, fields)
+            if fields:
+                yamledit.set_answer(doc, item_id, fields)
 
-        self._save(edit)
+        self.save(edit)
         self.touched.append(item_id)
         self.ask.say(f"  saved: {interview.answer_in_words(self._item(item_id))}", style="green")
         return True
@@ -260,7 +269,7 @@ class Walk:
             if typed not in entries:
                 entries.append(typed)
 
-    def _member(self, prompt: str, default: str, new: list[tuple[str, str, str]], optional: bool) -> str:
+    def member(self, prompt: str, default: str, new: list[tuple[str, str, str]], optional: bool) -> str:
         """A team id, offering to add someone who is not on the team yet."""
         known = self.team + [m[0] for m in new]
         hint = ", ".join(known) if known else "no team yet"
@@ -268,11 +277,11 @@ class Walk:
             typed = self.ask.line(f"{prompt} ({hint}{'; - for none' if optional else ''})", default)
             if optional and typed in ("", "-"):
                 return ""
-            found = self._resolve(typed, new)
+            found = self.resolve(typed, new)
             if found is not None:
                 return found
 
-    def _resolve(self, typed: str, new: list[tuple[str, str, str]]) -> str | None:
+    def resolve(self, typed: str, new: list[tuple[str, str, str]]) -> str | None:
         """`typed` if it is on the team, or once the user has added them; None to ask again."""
         known = self.team + [m[0] for m in new]
         if typed in known:
@@ -287,100 +296,6 @@ class Walk:
         role = self.ask.line("  Role (optional)")
         new.append((typed, name, role))
         return typed
-
-    # --- RACI and cost ----------------------------------------------------------------------------------
-
-    def _raci_walk(self, revisit: bool) -> None:
-        activities = interview.open_activities(self.result, revisit)
-        if not activities:
-            return
-        count = len(activities)
-        self.ask.say("")
-        self.ask.say(f"Ownership: {count} activit{'y needs' if count == 1 else 'ies need'} an accountable person.")
-        if not self.ask.yes_no("Walk the RACI matrix now?", default=True):
-            return
-        for position, (activity, title) in enumerate(activities, 1):
-            while True:
-                try:
-                    self._raci_one(activity, title, position, count)
-                    break
-                except _Reloaded:
-                    continue
-
-    def _raci_one(self, activity: str, title: str, position: int, count: int) -> None:
-        row = next(row for row in self.result.raci.rows if row.activity == activity)
-        members = self.result.raci.members
-        now_a = [m for m, cell in zip(members, row.cells, strict=True) if "A" in cell]
-        now_r = [m for m, cell in zip(members, row.cells, strict=True) if "R" in cell]
-        self.ask.say("")
-        self.ask.rule(f"activity {position} of {count}")
-        self.ask.markup(f"[bold]{_plain(title)}[/bold]  [dim]{activity}[/dim]")
-        self.ask.say(f"Now: A {', '.join(now_a) or 'none'} · R {', '.join(now_r) or 'none'}")
-        new: list[tuple[str, str, str]] = []
-        accountable = self._member("Accountable: exactly one person", now_a[0] if len(now_a) == 1 else "", new, False)
-        responsible: list[str] = []
-        default = ",".join(now_r) or accountable
-        while not responsible:
-            typed = self.ask.line("Responsible: one or more, separated by commas", default)
-            wanted = [part.strip() for part in typed.split(",") if part.strip()]
-            resolved = [self._resolve(member_id, new) for member_id in wanted]
-            if not wanted:
-                self.ask.say("  name at least one person", style="red")
-            elif None not in resolved:
-                responsible = [member_id for member_id in resolved if member_id is not None]
-
-        def edit(doc: yamledit.EditableAssessment) -> None:
-            for member_id, name, role in new:
-                yamledit.add_member(doc, member_id, name, role or None)
-            yamledit.set_raci(doc, activity, list(dict.fromkeys(responsible)), accountable)
-
-        self._save(edit)
-        self.other_changes.append(f"RACI {activity}: A {accountable}, R {', '.join(dict.fromkeys(responsible))}")
-        self.ask.say("  saved", style="green")
-
-    def _cost_walk(self) -> None:
-        from readiness.render.costview import as_table
-        from readiness.verify import cost
-
-        existing: dict[str, Any] = dict(self._written_cost())
-        self.ask.say("")
-        missing = not existing
-        self.ask.say("Cost: there is no cost model yet." if missing else "Cost: the cost model can be revisited.")
-        if not self.ask.yes_no("Walk the cost model now?", default=missing):
-            return
-        model = dict(existing)
-        for key, prompt, convert, fallback in _COST_QUESTIONS:
-            group, _, leaf = key.partition(".")
-            holder = model.setdefault(group, {}) if leaf else model
-            name = leaf or group
-            default = fallback if holder.get(name) is None else str(holder[name])
-            value = self.ask.valid(prompt, convert, default)
-            if value is None:
-                holder.pop(name, None)
-            else:
-                holder[name] = value
-        projection = cost.project(model)
-        self.ask.say("")
-        self.ask.console.print(as_table(projection, self.result.project.name, 80, False), end="", markup=False)
-        if not self.ask.yes_no("Save this cost model?", default=True):
-            return
-        while True:
-            try:
-                self._save(lambda doc: yamledit.set_cost(doc, model))
-                break
-            except _Reloaded:
-                if not self.ask.yes_no("Save the same cost model into the file as it is now?", default=True):
-                    return
-        self.other_changes.append("cost model " + ("added" if missing else "updated"))
-        self.ask.say("  saved", style="green")
-
-    def _written_cost(self) -> dict[str, Any]:
-        """The cost section as written, plain data (numbers as numbers)."""
-        from readiness.load.yamlsource import read_document
-
-        data = read_document(self.path).data
-        found = data.get("cost") if isinstance(data, dict) else None
-        return dict(found) if isinstance(found, dict) else {}
 
     # --- the end ----------------------------------------------------------------------------------------
 
@@ -407,69 +322,7 @@ def _keys_line() -> str:
     return "[d]one [p]artial [t]odo [n]/a [s]kip [b]ack [q]uit [?]help"
 
 
-def _plain(text: str) -> str:
-    from rich.markup import escape
-
-    return escape(text)
-
-
 def _due(text: str) -> date | None:
     if text in ("", "-"):
         return None
     return interview.parse_due(text)
-
-
-def _number(key: str, *, optional: bool = False) -> Callable[[str], float | int | None]:
-    """A converter for one number of the cost model, held to the bounds the schema sets for `key` (dotted below
-    `cost`), so that the walk never saves a value the next `check` refuses."""
-    rule: dict[str, Any] = schemas.schema("assessment")["properties"]["cost"]
-    for name in key.split("."):
-        rule = rule["properties"][name]
-    whole = rule["type"] == "integer"
-
-    def convert(text: str) -> float | int | None:
-        if not text:
-            if optional:
-                return None
-            raise ValueError("a number is needed here")
-        try:
-            value: float | int = int(text) if whole else float(text)
-        except ValueError:
-            raise ValueError(f"'{text}' is not {'a whole number' if whole else 'a number'}") from None
-        if not math.isfinite(value):  # 'inf', 'nan' and '1e999' are floats to Python, and no cost
-            raise ValueError(f"'{text}' is not a finite number")
-        if not whole and value == int(value) and "." not in text and "e" not in text.lower():
-            value = int(value)
-        if "exclusiveMinimum" in rule and value <= rule["exclusiveMinimum"]:
-            raise ValueError(f"it must be above {_shown(rule['exclusiveMinimum'])}")
-        if "minimum" in rule and value < rule["minimum"]:
-            raise ValueError(f"it must be at least {_shown(rule['minimum'])}")
-        if "maximum" in rule and value > rule["maximum"]:
-            raise ValueError(f"it must be at most {_shown(rule['maximum'])}")
-        return value
-
-    return convert
-
-
-def _shown(bound: float) -> str:
-    return f"{int(bound):,}" if float(bound).is_integer() else f"{bound:g}"
-
-
-# (key, question, converter, default when the file has none): the numbers of DESIGN §3.4 a team knows.
-_COST_QUESTIONS: tuple[tuple[str, str, Callable[[str], Any], str], ...] = (
-    ("requests_per_day", "Requests per day today", _number("requests_per_day"), ""),
-    ("monthly_growth", "Growth of requests each month (0.25 for 25 %)", _number("monthly_growth"), "0"),
-    ("tokens.input", "Input tokens per request", _number("tokens.input"), ""),
-    ("tokens.output", "Output tokens per request", _number("tokens.output"), ""),
-    ("price_per_million.input", "Price per million input tokens", _number("price_per_million.input"), ""),
-    ("price_per_million.output", "Price per million output tokens", _number("price_per_million.output"), ""),
-    (
-        "cache_hit_rate",
-        "Share of input tokens served from the prompt cache, 0 to 1",
-        _number("cache_hit_rate"),
-        "0",
-    ),
-    ("fixed_monthly", "Fixed costs a month (hosting, vector store)", _number("fixed_monthly"), "0"),
-    ("budget_monthly", "Monthly budget (Enter alone: none)", _number("budget_monthly", optional=True), ""),
-    ("horizon_months", "Months to project", _number("horizon_months"), "3"),
-)
