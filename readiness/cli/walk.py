@@ -23,6 +23,9 @@ from readiness.cli.options import (
 )
 
 
+WALK_WIDTH_MAX = 160  # past this, a line of the item's text is too long to read in one glance
+
+
 def init(
     file: Annotated[Path, typer.Argument(metavar="FILE", help="Where to write the assessment.")] = DEFAULT_FILE,
     name: Annotated[str | None, typer.Option(help="Project name [default: this folder's name].")] = None,
@@ -71,6 +74,15 @@ def init(
         given = interview(given, asked, Asker(console(sys.stdout, width(), use_color())), catalog)
     write_atomic(file, starter_text(given))
     print(f"Wrote {file}. Next: readiness assess {file}")
+
+
+def _walk_width() -> int:
+    """The walk uses the terminal's whole width (the reports keep to 80 columns), up to what still reads well."""
+    import shutil
+
+    from readiness.cli.options import MIN_WIDTH
+
+    return max(MIN_WIDTH, min(WALK_WIDTH_MAX, shutil.get_terminal_size((80, 24)).columns))
 
 
 def _one_line(value: str | None, option: str) -> None:
@@ -160,7 +172,7 @@ def assess(
     from readiness.render.terminal import console
 
     require_default(file, file_problem)
-    asker = Asker(console(sys.stdout, width(), use_color()))
+    asker = Asker(console(sys.stdout, _walk_width(), use_color()))
     walk = Walk(file, scoring_options(today, False, None), checked_root(root, file), asker)
     try:
         code = walk.run(category, revisit)

@@ -106,6 +106,8 @@ def answer_in_words(result: ItemResult) -> str:
     if answer is None:
         if result.outcome is Outcome.MET:
             return "unanswered, but verified by its probe or check"
+        if result.outcome is Outcome.WAIVED:
+            return "unanswered, waived"
         return "unanswered"
     parts = [answer.status.value]
     if result.unverified:
@@ -120,6 +122,8 @@ def answer_in_words(result: ItemResult) -> str:
         parts.append(f"owner {answer.owner}")
     if answer.due:
         parts.append(f"due {answer.due}")
+    if answer.reviewed:
+        parts.append(f"reviewed {answer.reviewed}")
     return " · ".join(parts)
 
 

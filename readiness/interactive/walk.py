@@ -20,6 +20,7 @@ from readiness.interactive import interview
 from readiness.interactive.ask import Asker, Closed, plain, required
 from readiness.interactive.changed import answer_changes
 from readiness.interactive.costwalk import cost_walk
+from readiness.interactive.itemview import item_lines, plural
 from readiness.interactive.interview import KEYS, STATUS_OF_KEY, Stop
 from readiness.interactive.raciwalk import raci_walk
 from readiness.interactive.reloaded import Reloaded
@@ -125,7 +126,8 @@ class Walk:
     def _header(self, stops: Sequence[Stop]) -> None:
         r = self.result
         self.ask.markup(f"[bold]{plain(r.project.name)}[/bold] · target {r.target.value}")
-        self.ask.say(f"Now: {VERDICT_WORDS[r.verdict]}, score {format_score(r.score)}. {len(stops)} item(s) to walk.")
+        walked = plural(len(stops), "item")
+        self.ask.say(f"Now: {VERDICT_WORDS[r.verdict]}, score {format_score(r.score)}. {walked} to walk.")
         self.ask.say("Every answer is saved as soon as it is complete; press ? for the keys.")
 
     def _items(self, stops: Sequence[Stop]) -> None:
@@ -160,19 +162,10 @@ class Walk:
 
     def _show(self, stop: Stop) -> None:
         r = self._item(stop.item_id)
-        item = r.item
         self.ask.say("")
         self.ask.rule(stop.progress)
-        self.ask.markup(f"[bold]{plain(item.title)}[/bold]  [dim]{item.id}[/dim]")
-        effort = f"effort {item.effort.value}"
-        self.ask.say(f"{r.severity.value} · {item.stage.value} · {effort}")
-        self.ask.say(item.question)
-        self.ask.say(f"Why: {item.why}")
-        self.ask.say(f"Verify: {item.verify}")
-        self.ask.say(f"Now: {interview.answer_in_words(r)}")
-        for reason in r.unverified_reasons:
-            self.ask.say(f"  ! {reason}", style="yellow")
-        for line, style in interview.probe_lines(r):
+        self.ask.markup(f"[bold]{plain(r.item.title)}[/bold]  [dim]{r.item.id}[/dim]")
+        for line, style in item_lines(r, self.result):
             self.ask.say(line, style=style)
 
     # --- one answer -------------------------------------------------------------------------------------
