@@ -22,7 +22,6 @@ from readiness.cli.options import (
     width,
 )
 
-
 WALK_WIDTH_MAX = 160  # past this, a line of the item's text is too long to read in one glance
 
 

@@ -20,8 +20,8 @@ from readiness.interactive import interview
 from readiness.interactive.ask import Asker, Closed, plain, required
 from readiness.interactive.changed import answer_changes
 from readiness.interactive.costwalk import cost_walk
-from readiness.interactive.itemview import item_lines, plural
 from readiness.interactive.interview import KEYS, STATUS_OF_KEY, Stop
+from readiness.interactive.itemview import item_lines, plural
 from readiness.interactive.raciwalk import raci_walk
 from readiness.interactive.reloaded import Reloaded
 from readiness.load.diagnostics import InputError
