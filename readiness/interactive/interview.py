@@ -20,6 +20,9 @@ KEYS = {
     "n": "n/a: does not apply to this system (a reason is required)",
     "s": "skip: leave it open and go on",
     "b": "back: the previous item",
+    "l": "list: every item with its state; filter, search, go to one",
+    "g": "go to an item by its id (or the start of it) or its number in the list",
+    "/": "find: the items whose id, title or question holds a text",
     "q": "quit: stop here (every answer so far is saved)",
     "?": "help: this list",
 }
@@ -52,7 +55,7 @@ def route(result: Result, category: str | None = None, revisit: bool = False) ->
     applicable item, open ones first within each pack. Items that are not scored (next stage, not applicable,
     disabled) are never asked about.
     """
-    chosen: list[tuple[str, str, list[ItemResult]]] = []
+    chosen: list[str] = []
     for category_score in result.categories:
         pack = category_score.pack
         if category is not None and pack.id != category:
@@ -60,14 +63,50 @@ def route(result: Result, category: str | None = None, revisit: bool = False) ->
         applicable = [r for r in result.items if r.item.pack == pack.id and r.outcome not in NOT_SCORED]
         open_items = [r for r in applicable if is_open(r)]
         settled = [r for r in applicable if not is_open(r)] if revisit else []
-        if open_items or settled:
-            chosen.append((pack.id, pack.title, open_items + settled))
-    total = sum(len(items) for _, _, items in chosen)
+        chosen += [r.item.id for r in open_items + settled]
+    return stops_of(result, chosen)
+
+
+def stops_of(result: Result, item_ids: Sequence[str]) -> list[Stop]:
+    """Stops for these items in this order, numbered over the whole route and within each pack."""
+    titles = {c.pack.id: c.pack.title for c in result.categories}
+    pack_of = {r.item.id: r.item.pack for r in result.items}
+    per_pack: dict[str, int] = {}
+    for item_id in item_ids:
+        per_pack[pack_of[item_id]] = per_pack.get(pack_of[item_id], 0) + 1
+    seen: dict[str, int] = {}
     stops: list[Stop] = []
-    for _, title, items in chosen:
-        for index, item_result in enumerate(items, 1):
-            stops.append(Stop(item_result.item.id, len(stops) + 1, total, title, index, len(items)))
+    for item_id in item_ids:
+        pack = pack_of[item_id]
+        seen[pack] = seen.get(pack, 0) + 1
+        stops.append(Stop(item_id, len(stops) + 1, len(item_ids), titles.get(pack, pack), seen[pack], per_pack[pack]))
     return stops
+
+
+def place(result: Result, stops: Sequence[Stop], item_id: str, index: int) -> tuple[list[Stop], int]:
+    """The route and the position at which `item_id` is shown: where it is on the route, or, for an item the
+    route does not visit (a settled one), inserted at `index` so that the walk goes on from there after it."""
+    ids = [stop.item_id for stop in stops]
+    if item_id in ids:
+        return list(stops), ids.index(item_id)
+    index = max(0, min(index, len(ids)))
+    ids.insert(index, item_id)
+    return stops_of(result, ids), index
+
+
+def resume_index(result: Result, stops: Sequence[Stop], saved: str | None) -> int | None:
+    """Where a walk resumes: the saved item, or, if that one is settled since, the first stop after it in the
+    packs' order; None when nothing usable was saved (an unknown id: the walk starts at its first item)."""
+    if saved is None:
+        return None
+    order = {r.item.id: index for index, r in enumerate(result.items)}
+    if saved not in order:
+        return None
+    ids = [stop.item_id for stop in stops]
+    if saved in ids:
+        return ids.index(saved)
+    later = [i for i, item_id in enumerate(ids) if order.get(item_id, -1) > order[saved]]
+    return later[0] if later else None
 
 
 def open_activities(result: Result, revisit: bool = False) -> list[tuple[str, str]]:

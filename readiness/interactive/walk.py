@@ -8,7 +8,9 @@ stops it with the reader's diagnostics (exit 2); every answer saved before stays
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -16,7 +18,7 @@ from typing import Any
 from readiness.core.model import ItemResult, Result
 from readiness.edit import yamledit
 from readiness.edit.starter import member_problem
-from readiness.interactive import interview
+from readiness.interactive import interview, overview, overviewscreen, position
 from readiness.interactive.ask import Asker, Closed, plain, required
 from readiness.interactive.changed import answer_changes
 from readiness.interactive.costwalk import cost_walk
@@ -37,9 +39,25 @@ class UnknownCategory(ValueError):
     """--category names no pack in use."""
 
 
+class UnknownItem(ValueError):
+    """--item, --from or `g` names no item of the walk."""
+
+
+@dataclass(frozen=True)
+class Start:
+    """Where the walk begins instead of where the last sitting stopped: --item ID (that item alone) or --from ID."""
+
+    item_id: str
+    only: bool
+
+
 class Walk:
-    def __init__(self, path: Path, options: Options, root: Path | None, asker: Asker) -> None:
+    def __init__(
+        self, path: Path, options: Options, root: Path | None, asker: Asker, positions: Path | None = None
+    ) -> None:
         self.path = path
+        self.positions = positions  # the folder that keeps where each sitting stopped (position.py)
+        self.category: str | None = None
         self.options = options
         self.root = root
         self.ask = asker
@@ -90,25 +108,34 @@ class Walk:
 
     # --- the walk ---------------------------------------------------------------------------------------
 
-    def run(self, category: str | None, revisit: bool) -> int:
+    def run(self, category: str | None, revisit: bool, start: Start | None = None) -> int:
         packs = [c.pack.id for c in self.result.categories]
         if category is not None and category not in packs:
             raise UnknownCategory(
                 f"'{category}' is not a category of this assessment; choose one of {', '.join(packs)}"
             )
+        self.category = category
         before = self.result
-        stops = interview.route(before, category, revisit)
+        stops, index = self._start(interview.route(before, category, revisit), start)
         self._header(stops)
         try:
-            if category in (None, "ownership"):
+            if start is None and category in (None, "ownership"):
                 raci_walk(self, revisit)
-            if category in (None, "cost") and "cost" in packs and (self.result.cost is None or revisit):
+            if start is None and category in (None, "cost") and "cost" in packs and (before.cost is None or revisit):
                 cost_walk(self)
-            self._items(stops)
+            if index is not None and start is None:
+                self.ask.say("")
+                self.ask.say(
+                    f"Resuming at {stops[index].item_id}, where the last sitting stopped "
+                    "(b goes back, l lists every item).",
+                    style="cyan",
+                )
+            self._items(stops, index or 0)
         except (KeyboardInterrupt, Closed):
             self.ask.say("")
             self.ask.say(f"Stopped. Every answer given before this one is saved in {self.path}.")
-            self.ask.say(f"Run `readiness assess {self.path}` to go on from the first open item.")
+            self._summary(before)
+            self.ask.say(f"Run `readiness assess {self.path}` to go on from this item.")
             raise KeyboardInterrupt from None
         except InputError:
             # Someone broke the file during the walk: nothing more can be saved into it. The diagnostics follow.
@@ -123,6 +150,25 @@ class Walk:
         self._summary(before)
         return 0
 
+    def _start(self, stops: list[Stop], start: Start | None) -> tuple[list[Stop], int | None]:
+        """The route and where it begins: --item alone, --from onwards, or where the last sitting stopped."""
+        if start is None:
+            return stops, interview.resume_index(self.result, stops, position.read(self.positions, self.path))
+        item_id = self._known(start.item_id)
+        if start.only:
+            return interview.stops_of(self.result, [item_id]), 0
+        return interview.place(self.result, stops, item_id, 0)
+
+    def _known(self, typed: str) -> str:
+        rows = overview.rows(overview.applicable(self.result, self.category))
+        row = overview.find(rows, typed)
+        if row is not None:
+            return row.result.item.id
+        ids = [r.result.item.id for r in rows]
+        close = difflib.get_close_matches(typed, ids, n=3)
+        hint = f"; did you mean {' or '.join(close)}?" if close else "; the overview (key l) lists them"
+        raise UnknownItem(f"'{typed}' is not an item this walk can show{hint}")
+
     def _header(self, stops: Sequence[Stop]) -> None:
         r = self.result
         self.ask.markup(f"[bold]{plain(r.project.name)}[/bold] · target {r.target.value}")
@@ -130,10 +176,10 @@ class Walk:
         self.ask.say(f"Now: {VERDICT_WORDS[r.verdict]}, score {format_score(r.score)}. {walked} to walk.")
         self.ask.say("Every answer is saved as soon as it is complete; press ? for the keys.")
 
-    def _items(self, stops: Sequence[Stop]) -> None:
-        index = 0
+    def _items(self, stops: list[Stop], index: int) -> None:
         while 0 <= index < len(stops):
             stop = stops[index]
+            position.write(self.positions, self.path, stop.item_id)
             self._show(stop)
             key = self.ask.key(_keys_line(), list(KEYS))
             while key == "?":
@@ -150,6 +196,11 @@ class Walk:
             if key == "s":
                 index += 1
                 continue
+            if key in ("l", "/", "g"):
+                target = self._jump(key, stop.item_id)
+                if target is not None:
+                    stops, index = interview.place(self.result, stops, target, index)
+                continue
             try:
                 if not self._answer(stop.item_id, STATUS_OF_KEY[key]):
                     continue
@@ -157,8 +208,25 @@ class Walk:
                 continue
             index += 1
         if stops:
+            position.write(self.positions, self.path, None)
             self.ask.say("")
             self.ask.say("That was the last item of this walk.")
+
+    def _jump(self, key: str, current: str) -> str | None:
+        """The item `l` (the overview), `/` (a search) or `g` (an id) leads to; None to stay."""
+        if key == "l":
+            return overviewscreen.choose(self, self.category, current)
+        if key == "/":
+            text = self.ask.line("Find (id, title or question; Enter alone: back)")
+            return overviewscreen.choose(self, self.category, current, f"/{text}") if text else None
+        typed = self.ask.line("Go to (an id, the start of one, or a number from the list; Enter alone: back)")
+        if not typed:
+            return None
+        try:
+            return self._known(typed)
+        except UnknownItem as unknown:
+            self.ask.say(f"  {unknown}", style="yellow")
+            return None
 
     def _show(self, stop: Stop) -> None:
         r = self._item(stop.item_id)
@@ -312,7 +380,7 @@ class Walk:
 
 
 def _keys_line() -> str:
-    return "[d]one [p]artial [t]odo [n]/a [s]kip [b]ack [q]uit [?]help"
+    return "[d]one [p]artial [t]odo [n]/a [s]kip [b]ack [l]ist [g]o [/]find [q]uit [?]help"
 
 
 def _due(text: str) -> date | None:
