@@ -28,7 +28,7 @@ def test_the_overview_lists_filters_searches_and_jumps(tmp_path: Path) -> None:
     file = _project(tmp_path, ANSWERED)
     child = assess(file)
     child.expect_exact("item 1 of 3")
-    child.expect_exact("[?]help")
+    child.expect_exact("[?]")
     child.send("l")
     child.expect_exact("overview · 4 items")
     child.expect_exact("1 met · 1 todo · 2 unanswered")
@@ -49,15 +49,15 @@ def test_the_overview_lists_filters_searches_and_jumps(tmp_path: Path) -> None:
     child.sendline("1")  # a number goes to that item: a settled one the walk would not visit
     child.expect_exact("Runbook for the feature")
     child.expect_exact("Now: done")
-    child.expect_exact("[?]help")
+    child.expect_exact("[?]")
     child.send("s")  # and the walk goes on from where it was
     child.expect_exact("Kill switch")
-    child.expect_exact("[?]help")
+    child.expect_exact("[?]")
     child.send("g")
     child.expect_exact("Go to")
     child.sendline("data")  # the start of an id, without its pack
     child.expect_exact("Data map")
-    child.expect_exact("[?]help")
+    child.expect_exact("[?]")
     child.send("/")
     child.expect_exact("Find")
     child.sendline("switched off")
@@ -65,7 +65,7 @@ def test_the_overview_lists_filters_searches_and_jumps(tmp_path: Path) -> None:
     child.expect_exact("Enter alone: back")
     child.sendline("g kill")
     child.expect_exact("Kill switch")
-    child.expect_exact("[?]help")
+    child.expect_exact("[?]")
     child.send("q")
     child.expect_exact("Nothing changed in this session.")
     assert ended(child) == 0
@@ -75,10 +75,10 @@ def test_a_plain_assess_resumes_where_the_last_sitting_stopped_and_says_so(tmp_p
     file = _project(tmp_path, ANSWERED)
     child = assess(file)
     for _ in range(2):
-        child.expect_exact("[?]help")
+        child.expect_exact("[?]")
         child.send("s")
     child.expect_exact("Data map")
-    child.expect_exact("[?]help")
+    child.expect_exact("[?]")
     child.send("q")
     assert ended(child) == 0
     assert "data-map" not in file.read_text(encoding="utf-8").split("answers:")[0]
@@ -88,14 +88,14 @@ def test_a_plain_assess_resumes_where_the_last_sitting_stopped_and_says_so(tmp_p
     child.expect_exact("Resuming at ops.data-map, where the last sitting stopped")
     child.expect_exact("item 3 of 3")
     child.expect_exact("Data map")
-    child.expect_exact("[?]help")
+    child.expect_exact("[?]")
     child.send("s")  # the end of the walk: the next sitting starts at the beginning again
     child.expect_exact("That was the last item of this walk.")
     assert ended(child) == 0
     child = assess(file)
     child.expect_exact("item 1 of 3")
     assert "Resuming" not in str(child.before)
-    child.expect_exact("[?]help")
+    child.expect_exact("[?]")
     child.send("q")
     assert ended(child) == 0
 
@@ -132,7 +132,7 @@ def test_a_hostile_position_file_starts_at_the_first_open_item(tmp_path: Path, c
     child.expect_exact("item 1 of 3")
     child.expect_exact("Kill switch")
     assert "Resuming" not in str(child.before) and "Traceback" not in str(child.before)
-    child.expect_exact("[?]help")
+    child.expect_exact("[?]")
     child.send("q")
     assert ended(child) == 0
 
@@ -142,14 +142,14 @@ def test_item_shows_one_item_and_from_starts_at_one(tmp_path: Path) -> None:
     child = assess(file, "--item", "ops.runbook")
     child.expect_exact("1 item to walk.")
     child.expect_exact("Runbook for the feature")
-    child.expect_exact("[?]help")
+    child.expect_exact("[?]")
     child.send("s")
     child.expect_exact("That was the last item of this walk.")
     assert ended(child) == 0
     child = assess(file, "--from", "dashboards")
     child.expect_exact("item 2 of 3")
     child.expect_exact("Dashboards")
-    child.expect_exact("[?]help")
+    child.expect_exact("[?]")
     child.send("q")
     assert ended(child) == 0
     child = assess(file, "--item", "ops.kill-swich")

@@ -15,7 +15,7 @@ import pexpect
 
 from tests.conftest import TODAY
 
-KEY_LINE = r"\[d\]one[^\r\n]*\[\?\]help"
+KEY_LINE = r"\[d\]one[^\r\n]*\[\?\]"
 YES_NO = r"\((?:Y/n|y/N|y/n)\): ?\Z"
 
 

@@ -55,7 +55,7 @@ def cost_walk(walk: Walk) -> None:
         return
     while True:
         try:
-            walk.save(lambda doc: yamledit.set_cost(doc, model))
+            walk.save(lambda doc: yamledit.set_cost(doc, model), "the cost model")
             break
         except Reloaded:
             if not walk.ask.yes_no("Save the same cost model into the file as it is now?", default=True):

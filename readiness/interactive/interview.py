@@ -20,6 +20,8 @@ KEYS = {
     "n": "n/a: does not apply to this system (a reason is required)",
     "s": "skip: leave it open and go on",
     "b": "back: the previous item",
+    "e": "edit one field of the answer: status, evidence, note, owner, due or reviewed",
+    "u": "undo: put the file back as it was before this sitting's last save",
     "l": "list: every item with its state; filter, search, go to one",
     "g": "go to an item by its id (or the start of it) or its number in the list",
     "/": "find: the items whose id, title or question holds a text",

@@ -106,7 +106,7 @@ def _one(walk: Walk, activity: str, title: str, position: int, count: int) -> No
             yamledit.add_member(doc, member_id, name, role or None)
         yamledit.set_raci(doc, activity, responsible, accountable)
 
-    walk.save(edit)
+    walk.save(edit, f"the RACI row of {activity}")
     walk.other_changes.append(f"RACI {activity}: A {accountable}, R {', '.join(responsible)}")
     walk.ask.say("  saved", style="green")
 

@@ -8,6 +8,7 @@ stops it with the reader's diagnostics (exit 2); every answer saved before stays
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from readiness.interactive import interview, overview, overviewscreen, position
 from readiness.interactive.ask import Asker, Closed, plain, required
 from readiness.interactive.changed import answer_changes
 from readiness.interactive.costwalk import cost_walk
+from readiness.interactive.fieldedit import edit_field
 from readiness.interactive.interview import KEYS, STATUS_OF_KEY, Stop
 from readiness.interactive.itemview import item_lines, plural
 from readiness.interactive.raciwalk import raci_walk
@@ -41,6 +43,16 @@ class UnknownCategory(ValueError):
 
 class UnknownItem(ValueError):
     """--item, --from or `g` names no item of the walk."""
+
+
+@dataclass(frozen=True)
+class Undo:
+    """What a save replaced: the file's exact bytes before it, and the summary's lines until then."""
+
+    before: bytes
+    what: str
+    touched: int
+    other_changes: int
 
 
 @dataclass(frozen=True)
@@ -65,15 +77,18 @@ class Walk:
         self.doc = yamledit.open_assessment(path)
         self.touched: list[str] = []
         self.other_changes: list[str] = []
+        self.undo: list[Undo] = []  # the saves of this sitting, the last one last
 
     # --- state ------------------------------------------------------------------------------------------
 
     def _evaluate(self) -> Result:
         return evaluate(self.path, self.options, display=str(self.path), root=self.root).result
 
-    def save(self, edit: Callable[[yamledit.EditableAssessment], None]) -> None:
-        """Apply one edit and write the file; if someone else changed it meanwhile, write nothing and reload."""
+    def save(self, edit: Callable[[yamledit.EditableAssessment], None], what: str = "") -> None:
+        """Apply one edit and write the file; if someone else changed it meanwhile, write nothing and reload.
+        The bytes before a save that changed the file are kept, so that `u` can put them back."""
         edit(self.doc)
+        previous = self.doc.baseline
         try:
             yamledit.save(self.doc, waiting=self._waiting)
         except yamledit.FileChanged:
@@ -88,6 +103,8 @@ class Walk:
             self._reload()
             self.ask.say(f"{locked}. Please answer this once more, or press q to stop.", style="yellow")
             raise Reloaded from None
+        if self.doc.baseline != previous:
+            self.undo.append(Undo(previous, what or "the last answer", len(self.touched), len(self.other_changes)))
         self.result = self._evaluate()
 
     def _reload(self) -> None:
@@ -99,7 +116,7 @@ class Walk:
     def _waiting(self, lock_file: Path) -> None:
         self.ask.say(f"  waiting: another program is saving {self.path} (it holds {lock_file.name})", style="yellow")
 
-    def _item(self, item_id: str) -> ItemResult:
+    def item(self, item_id: str) -> ItemResult:
         return next(r for r in self.result.items if r.item.id == item_id)
 
     @property
@@ -196,6 +213,13 @@ class Walk:
             if key == "s":
                 index += 1
                 continue
+            if key == "e":
+                with contextlib.suppress(Reloaded):
+                    edit_field(self, stop.item_id)
+                continue
+            if key == "u":
+                self._undo()
+                continue
             if key in ("l", "/", "g"):
                 target = self._jump(key, stop.item_id)
                 if target is not None:
@@ -211,6 +235,27 @@ class Walk:
             position.write(self.positions, self.path, None)
             self.ask.say("")
             self.ask.say("That was the last item of this walk.")
+
+    def _undo(self) -> None:
+        """Put the file back as it was before this sitting's last save, byte for byte."""
+        if not self.undo:
+            self.ask.say("  nothing to undo: this sitting has saved nothing yet", style="yellow")
+            return
+        last = self.undo[-1]
+        if not self.ask.yes_no(f"Undo {last.what}?", default=True):
+            return
+        try:
+            yamledit.restore(self.doc, last.before)
+        except (yamledit.FileChanged, yamledit.FileLocked) as refused:
+            self.ask.say(f"  {refused}", style="yellow")
+            self._reload()
+            self.undo.clear()  # what they would put back is no longer under the file
+            return
+        self.undo.pop()
+        del self.touched[last.touched :]
+        del self.other_changes[last.other_changes :]
+        self._reload()
+        self.ask.say(f"  undone: {self.path} is as it was before {last.what}", style="green")
 
     def _jump(self, key: str, current: str) -> str | None:
         """The item `l` (the overview), `/` (a search) or `g` (an id) leads to; None to stay."""
@@ -229,7 +274,7 @@ class Walk:
             return None
 
     def _show(self, stop: Stop) -> None:
-        r = self._item(stop.item_id)
+        r = self.item(stop.item_id)
         self.ask.say("")
         self.ask.rule(stop.progress)
         self.ask.markup(f"[bold]{plain(r.item.title)}[/bold]  [dim]{r.item.id}[/dim]")
@@ -240,7 +285,7 @@ class Walk:
 
     def _answer(self, item_id: str, status: str) -> bool:
         """Ask what goes with the status and save; False when the status cannot be used here."""
-        r = self._item(item_id)
+        r = self.item(item_id)
         current = r.answer
         fields: dict[str, Any] = {"status": status}
         if status == "na":
@@ -269,14 +314,13 @@ class Walk:
             suggested = (current.owner or "") if current else accountable
             owner = self.member("Owner", suggested, new_members, optional=True)
             fields["owner"] = owner or None
-            due = self.ask.valid("Due date, YYYY-MM-DD ('-' clears)", _due, (current.due or "") if current else "")
-            fields["due"] = due
-        return self._write(item_id, answer_changes(current, fields), new_members)
+            fields["due"] = self.ask_date("due", current.due if current else None)
+        return self.write(item_id, answer_changes(current, fields), new_members)
 
-    def _write(self, item_id: str, fields: dict[str, Any], new_members: list[tuple[str, str, str]]) -> bool:
+    def write(self, item_id: str, fields: dict[str, Any], new_members: list[tuple[str, str, str]]) -> bool:
         """Save the fields that changed; with none, write nothing and say so."""
         if not fields and not new_members:
-            self.ask.say(f"  unchanged: {interview.answer_in_words(self._item(item_id))}")
+            self.ask.say(f"  unchanged: {interview.answer_in_words(self.item(item_id))}")
             return True
 
         def edit(doc: yamledit.EditableAssessment) -> None:
@@ -285,9 +329,9 @@ class Walk:
             if fields:
                 yamledit.set_answer(doc, item_id, fields)
 
-        self.save(edit)
+        self.save(edit, f"the answer to {item_id}")
         self.touched.append(item_id)
-        self.ask.say(f"  saved: {interview.answer_in_words(self._item(item_id))}", style="green")
+        self.ask.say(f"  saved: {interview.answer_in_words(self.item(item_id))}", style="green")
         return True
 
     def _evidence(self, r: ItemResult) -> list[str]:
@@ -312,23 +356,32 @@ class Walk:
                 entries += [path for path in offered if path not in entries]
                 self.ask.say(f"  added {', '.join(offered)}", style="green")
                 continue
-            try:
-                check = check_one(self.path, typed, self.root)
-            except EvidenceRejected as rejected:
-                self.ask.say(f"  ✗ {rejected}", style="red")
-                continue
-            if check.kind == "url":
-                self.ask.say("  link noted (readiness never opens the network to check it)")
-            elif check.found:
-                shown = "" if check.kind == "path" else f": {', '.join(check.matches[:3])}"
-                self.ask.say(f"  ✓ found{shown}", style="green")
-            else:
-                self.ask.say(
-                    f"  ! {typed} is not there yet; kept, but the answer counts as unverified until it exists",
-                    style="yellow",
-                )
-            if typed not in entries:
+            if self.checked(typed) and typed not in entries:
                 entries.append(typed)
+
+    def ask_date(self, field: str, current: str | None) -> date | None:
+        """The due date or the reviewed date, with the current one as the default; '-' clears it."""
+        prompt = "Due date, YYYY-MM-DD ('-' clears)" if field == "due" else "Reviewed on, YYYY-MM-DD ('-' clears)"
+        return self.ask.valid(prompt, _due, current or "")
+
+    def checked(self, typed: str) -> bool:
+        """Say what the file system holds for one evidence entry; False for one that may not be used at all."""
+        try:
+            check = check_one(self.path, typed, self.root)
+        except EvidenceRejected as rejected:
+            self.ask.say(f"  ✗ {rejected}", style="red")
+            return False
+        if check.kind == "url":
+            self.ask.say("  link noted (readiness never opens the network to check it)")
+        elif check.found:
+            shown = "" if check.kind == "path" else f": {', '.join(check.matches[:3])}"
+            self.ask.say(f"  ✓ found{shown}", style="green")
+        else:
+            self.ask.say(
+                f"  ! {typed} is not there yet; kept, but the answer counts as unverified until it exists",
+                style="yellow",
+            )
+        return True
 
     def member(self, prompt: str, default: str, new: list[tuple[str, str, str]], optional: bool) -> str:
         """A team id, offering to add someone who is not on the team yet."""
@@ -380,7 +433,7 @@ class Walk:
 
 
 def _keys_line() -> str:
-    return "[d]one [p]artial [t]odo [n]/a [s]kip [b]ack [l]ist [g]o [/]find [q]uit [?]help"
+    return "[d]one [p]artial [t]odo [n]/a [s]kip [b]ack [e]dit [u]ndo [l]ist [g]o [q]uit [?]"
 
 
 def _due(text: str) -> date | None:
