@@ -225,6 +225,7 @@ def test_killing_the_walk_mid_answer_loses_only_that_answer(tmp_path: Path, how:
     child.send("d")
     child.expect_exact("evidence:")
     child.send("flags/kill-switch.ya")  # typing, not finished
+    child.expect_exact("kill-switch.ya")  # and seen on the screen, as a person would before pressing Ctrl-C
     if how == "sigint":
         child.sendintr()
         child.expect_exact("Stopped. Every answer given before this one is saved")

@@ -132,8 +132,9 @@ class Asker:
     def rule(self, title: str) -> None:
         self.console.rule(visible(title), style="dim")
 
-    def line(self, prompt: str, default: str = "") -> str:
-        """A line of text; Enter alone gives `default` (shown in brackets).
+    def line(self, prompt: str, default: str = "", complete: Callable[[str], list[str]] | None = None) -> str:
+        """A line of text; Enter alone gives `default` (shown in brackets). With `complete`, Tab completes what
+        is typed so far (`complete(text)` gives the whole lines it may become).
 
         Every answer may end up in readiness.yaml, so a line the file cannot hold (a control character, a line
         separator, bytes that are not UTF-8) is refused here, by the reader's own rule, and asked again.
@@ -141,7 +142,7 @@ class Asker:
         shown = f"{prompt} [{visible(default)}]: " if default else f"{prompt}: "
         while True:
             try:
-                typed = self.console.input(shown, markup=False, emoji=False)
+                typed = self._read_line(shown, complete)
             except EOFError:
                 raise Closed from None
             except UnicodeDecodeError as error:  # a stdin that decodes strictly (Windows, PYTHONIOENCODING)
@@ -153,14 +154,30 @@ class Asker:
                 return typed if typed else default
             self.say(f"  {problem}; type it again", style="red")
 
-    def valid(self, prompt: str, convert: Callable[[str], T], default: str = "") -> T:
-        """A line converted by `convert`; its ValueError message is shown and the question asked again."""
+    def _read_line(self, shown: str, complete: Callable[[str], list[str]] | None) -> str:
+        from readiness.interactive import completion
+
+        if complete is None or not completion.ready():
+            return self.console.input(shown, markup=False, emoji=False)
+        self.console.file.flush()
+        with completion.completing(complete):
+            return input(visible(shown))  # readline draws the prompt itself, to redraw it after a list of matches
+
+    def valid(
+        self, prompt: str, convert: Callable[[str], T], default: str = "", echo: Callable[[T], str] | None = None
+    ) -> T:
+        """A line converted by `convert`; its ValueError message is shown and the question asked again. With
+        `echo`, the value as it will be stored is said back when it is not what was typed ('20 %' = 0.2)."""
         while True:
             typed = self.line(prompt, default)
             try:
-                return convert(typed)
+                value = convert(typed)
             except ValueError as problem:
                 self.say(f"  {problem}", style="red")
+                continue
+            if echo is not None and typed != default and echo(value) != typed:
+                self.say(f"  = {echo(value)}", style="cyan")
+            return value
 
     def yes_no(self, prompt: str, default: bool | None = None) -> bool:
         hint = {True: "Y/n", False: "y/N", None: "y/n"}[default]

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from readiness.edit import yamledit
 from readiness.interactive.changed import plain
 from readiness.interactive.reloaded import Reloaded
+from readiness.interactive.typed import number_text
 from readiness.load import schemas
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ def cost_walk(walk: Walk) -> None:
         holder = model.setdefault(group, {}) if leaf else model
         name = leaf or group
         default = fallback if holder.get(name) is None else str(holder[name])
-        value = walk.ask.valid(prompt, convert, default)
+        value = walk.ask.valid(prompt, convert, default, echo=_echo)
         if holder.get(name) is None and not missing and fallback and value == convert(fallback):
             value = None  # a number the file leaves out, kept at the walk's own default: still left out
         if value is None:
@@ -86,6 +87,7 @@ def number(key: str, *, optional: bool = False) -> Callable[[str], float | int |
             if optional:
                 return None
             raise ValueError("a number is needed here")
+        text = number_text(text, share=key in SHARES)
         try:
             value: float | int = int(text) if whole else float(text)
         except ValueError:
@@ -105,9 +107,15 @@ def number(key: str, *, optional: bool = False) -> Callable[[str], float | int |
     return convert
 
 
+def _echo(value: float | None) -> str:
+    return "none" if value is None else repr(value)
+
+
 def _shown(bound: float) -> str:
     return f"{int(bound):,}" if float(bound).is_integer() else f"{bound:g}"
 
+
+SHARES = ("monthly_growth", "cache_hit_rate")  # fractions of 1, where '20 %' means 0.2
 
 # (key, question, converter, default when the file has none): the numbers of DESIGN §3.4 a team knows.
 COST_QUESTIONS: tuple[tuple[str, str, Callable[[str], Any], str], ...] = (

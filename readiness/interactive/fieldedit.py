@@ -75,10 +75,14 @@ def _evidence(walk: Walk, entries: list[str]) -> list[str]:
             walk.ask.say(f"  {number}. {entry}")
         if not entries:
             walk.ask.say("  (no evidence)")
-        typed = walk.ask.line("A number removes that entry, a path or link adds one; Enter alone when done")
+        typed = walk.ask.line(
+            "A number removes that entry, a path or link adds one; Enter alone when done", complete=walk.complete_path
+        )
         if not typed:
             return entries
         if typed.isdigit() and 1 <= int(typed) <= len(entries):
             walk.ask.say(f"  removed {entries.pop(int(typed) - 1)}")
-        elif typed not in entries and walk.checked(typed):
-            entries.append(typed)
+        elif typed not in entries:
+            kept = walk.checked(typed)
+            if kept and kept not in entries:
+                entries.append(kept)

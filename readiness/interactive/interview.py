@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 
 from readiness.core.model import NOT_SCORED, ItemResult, Outcome, ProbeOutcome, Result
 
@@ -202,11 +201,3 @@ def _content(result: ItemResult) -> tuple[object, ...]:
     """An answer without its position: saving one answer moves the lines of the others."""
     a = result.answer
     return () if a is None else (a.status, a.evidence, a.note, a.owner, a.due, a.reviewed, a.reason)
-
-
-def parse_due(text: str) -> date:
-    """A due date as the user typed it; ValueError with a message that says what is expected."""
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise ValueError(f"'{text.strip()}' is not a date; type it as YYYY-MM-DD, e.g. 2027-01-31") from None

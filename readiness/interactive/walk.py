@@ -19,7 +19,7 @@ from typing import Any
 from readiness.core.model import ItemResult, Result
 from readiness.edit import yamledit
 from readiness.edit.starter import member_problem
-from readiness.interactive import interview, overview, overviewscreen, position
+from readiness.interactive import interview, overview, overviewscreen, paths, position
 from readiness.interactive.ask import Asker, Closed, plain, required
 from readiness.interactive.changed import answer_changes
 from readiness.interactive.costwalk import cost_walk
@@ -28,6 +28,8 @@ from readiness.interactive.interview import KEYS, STATUS_OF_KEY, Stop
 from readiness.interactive.itemview import item_lines, plural
 from readiness.interactive.raciwalk import raci_walk
 from readiness.interactive.reloaded import Reloaded
+from readiness.interactive.typed import parse_date
+from readiness.load.containment import Root
 from readiness.load.diagnostics import InputError
 from readiness.render.headline import VERDICT_WORDS
 from readiness.score.engine import evaluate
@@ -345,7 +347,7 @@ class Walk:
         else:
             self.ask.say("  Enter alone when there is no more.")
         while True:
-            typed = self.ask.line("  evidence")
+            typed = self.ask.line("  evidence", complete=self.complete_path)
             if not typed:
                 return entries
             if typed == "-":
@@ -356,32 +358,66 @@ class Walk:
                 entries += [path for path in offered if path not in entries]
                 self.ask.say(f"  added {', '.join(offered)}", style="green")
                 continue
-            if self.checked(typed) and typed not in entries:
+            typed = self.checked(typed)
+            if typed and typed not in entries:
                 entries.append(typed)
 
-    def ask_date(self, field: str, current: str | None) -> date | None:
-        """The due date or the reviewed date, with the current one as the default; '-' clears it."""
-        prompt = "Due date, YYYY-MM-DD ('-' clears)" if field == "due" else "Reviewed on, YYYY-MM-DD ('-' clears)"
-        return self.ask.valid(prompt, _due, current or "")
+    def complete_path(self, typed: str) -> list[str]:
+        return paths.completions(self.path, Root.of(self.path, self.root), typed)
 
-    def checked(self, typed: str) -> bool:
-        """Say what the file system holds for one evidence entry; False for one that may not be used at all."""
+    def ask_date(self, field: str, current: str | None) -> date | None:
+        """The due date or the reviewed date, with the current one as the default; '-' clears it. A due date in
+        the past is confirmed first."""
+        prompt = "Due date ('-' clears)" if field == "due" else "Reviewed on ('-' clears)"
+        today = date.fromisoformat(self.result.today)
+
+        def convert(text: str) -> date | None:
+            return None if text in ("", "-") else parse_date(text, today)
+
+        while True:
+            value = self.ask.valid(
+                f"{prompt}: 2027-01-31, +2w, in 10 days, next friday", convert, current or "", echo=_shown_date
+            )
+            if field != "due" or value is None or value >= today or value.isoformat() == current:
+                return value
+            days = plural((today - value).days, "day")
+            if self.ask.yes_no(f"  {value.isoformat()} is {days} in the past. Keep it as the due date?", default=False):
+                return value
+
+    def checked(self, typed: str) -> str:
+        """Say what the file system holds for one evidence entry; the entry to keep ('' for none): what was
+        typed, or the path it was close to if the user takes that."""
         try:
             check = check_one(self.path, typed, self.root)
         except EvidenceRejected as rejected:
             self.ask.say(f"  ✗ {rejected}", style="red")
-            return False
+            return ""
         if check.kind == "url":
             self.ask.say("  link noted (readiness never opens the network to check it)")
         elif check.found:
             shown = "" if check.kind == "path" else f": {', '.join(check.matches[:3])}"
             self.ask.say(f"  ✓ found{shown}", style="green")
         else:
+            for near in self._near(typed, check.kind):
+                if self.ask.yes_no(f"  {typed} is not there. Did you mean {near}?", default=True):
+                    self.ask.say(f"  ✓ found {near}", style="green")
+                    return near
             self.ask.say(
                 f"  ! {typed} is not there yet; kept, but the answer counts as unverified until it exists",
                 style="yellow",
             )
-        return True
+        return typed
+
+    def _near(self, typed: str, kind: str) -> list[str]:
+        """A path that exists and is close to a missing one (a glob that matches nothing is left alone)."""
+        if kind != "path":
+            return []
+        found = []
+        for near in paths.close_to(self.path, Root.of(self.path, self.root), typed):
+            with contextlib.suppress(EvidenceRejected):
+                if check_one(self.path, near, self.root).found:
+                    found.append(near)
+        return found[:1]
 
     def member(self, prompt: str, default: str, new: list[tuple[str, str, str]], optional: bool) -> str:
         """A team id, offering to add someone who is not on the team yet."""
@@ -436,7 +472,5 @@ def _keys_line() -> str:
     return "[d]one [p]artial [t]odo [n]/a [s]kip [b]ack [e]dit [u]ndo [l]ist [g]o [q]uit [?]"
 
 
-def _due(text: str) -> date | None:
-    if text in ("", "-"):
-        return None
-    return interview.parse_due(text)
+def _shown_date(value: date | None) -> str:
+    return "none" if value is None else f"{value.isoformat()} ({value.strftime('%A')})"
