@@ -85,9 +85,9 @@ def test_a_plain_assess_resumes_where_the_last_sitting_stopped_and_says_so(tmp_p
     assert _positions(file).is_file()  # beside the user's state, not in the assessment's folder
     assert sorted(p.name for p in file.parent.iterdir()) == ["docs", "ops.yaml", "readiness.yaml"]
     child = assess(file)
-    child.expect_exact("Resuming at ops.data-map, where the last sitting stopped")
     child.expect_exact("item 3 of 3")
     child.expect_exact("Data map")
+    child.expect_exact("Resuming at ops.data-map, where the last sitting stopped")
     child.expect_exact("[?]")
     child.send("s")  # the end of the walk: the next sitting starts at the beginning again
     child.expect_exact("That was the last item of this walk.")

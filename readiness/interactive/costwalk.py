@@ -26,7 +26,7 @@ def cost_walk(walk: Walk) -> None:
     from readiness.verify import cost
 
     existing: dict[str, Any] = written_cost(walk)
-    walk.ask.say("")
+    walk.screen.page()
     missing = not existing
     walk.ask.say("Cost: there is no cost model yet." if missing else "Cost: the cost model can be revisited.")
     if not walk.ask.yes_no("Walk the cost model now?", default=missing):

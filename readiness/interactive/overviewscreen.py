@@ -59,7 +59,7 @@ def _draw(
     current: str | None,
 ) -> None:
     counts = Counter(row.state for row in all_rows)
-    walk.ask.say("")
+    walk.screen.page()
     heading = f"overview · {plural(len(all_rows), 'item')}" + (f" · {title}: {len(shown):,}" if title else "")
     walk.ask.rule(heading)
     walk.ask.say(" · ".join(f"{counts[state]} {state}" for state in overview.STATES if counts[state]))

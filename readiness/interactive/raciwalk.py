@@ -52,7 +52,7 @@ def raci_walk(walk: Walk, revisit: bool) -> None:
         return
     required = sum(1 for row in result.raci.rows if row.required)
     open_count = len(interview.open_activities(result, False))
-    walk.ask.say("")
+    walk.screen.page()
     walk.ask.say(banner(required, open_count))
     if not walk.ask.yes_no("Walk the RACI matrix now?", default=True):
         return
@@ -67,7 +67,7 @@ def raci_walk(walk: Walk, revisit: bool) -> None:
 
 def _one(walk: Walk, activity: str, title: str, position: int, count: int) -> None:
     row = written_row(walk.doc.data, activity)
-    walk.ask.say("")
+    walk.screen.page()
     walk.ask.rule(f"activity {position} of {count}")
     walk.ask.markup(f"[bold]{plain(title)}[/bold]  [dim]{activity}[/dim]")
     owned = [r.item.title for r in walk.result.items if r.item.activity == activity]

@@ -25,9 +25,10 @@ from readiness.interactive.changed import answer_changes
 from readiness.interactive.costwalk import cost_walk
 from readiness.interactive.fieldedit import edit_field
 from readiness.interactive.interview import KEYS, STATUS_OF_KEY, Stop
-from readiness.interactive.itemview import item_lines, plural
+from readiness.interactive.itemview import fit, item_lines, plural, recap
 from readiness.interactive.raciwalk import raci_walk
 from readiness.interactive.reloaded import Reloaded
+from readiness.interactive.screen import Screen
 from readiness.interactive.typed import parse_date
 from readiness.load.containment import Root
 from readiness.load.diagnostics import InputError
@@ -80,6 +81,8 @@ class Walk:
         self.touched: list[str] = []
         self.other_changes: list[str] = []
         self.undo: list[Undo] = []  # the saves of this sitting, the last one last
+        self.notices: list[tuple[str, str | None]] = []  # said at the top of the next screen, then forgotten
+        self.screen = Screen(asker.console, Screen.usable(asker.console))
 
     # --- state ------------------------------------------------------------------------------------------
 
@@ -137,19 +140,27 @@ class Walk:
         before = self.result
         stops, index = self._start(interview.route(before, category, revisit), start)
         self._header(stops)
-        try:
-            if start is None and category in (None, "ownership"):
-                raci_walk(self, revisit)
-            if start is None and category in (None, "cost") and "cost" in packs and (before.cost is None or revisit):
-                cost_walk(self)
-            if index is not None and start is None:
-                self.ask.say("")
-                self.ask.say(
+        if index is not None and start is None:
+            self.notices.append(
+                (
                     f"Resuming at {stops[index].item_id}, where the last sitting stopped "
                     "(b goes back, l lists every item).",
-                    style="cyan",
+                    "cyan",
                 )
-            self._items(stops, index or 0)
+            )
+        finished = False
+        try:
+            with self.screen.session():
+                if start is None and category in (None, "ownership"):
+                    raci_walk(self, revisit)
+                if (
+                    start is None
+                    and category in (None, "cost")
+                    and "cost" in packs
+                    and (before.cost is None or revisit)
+                ):
+                    cost_walk(self)
+                finished = self._items(stops, index or 0)
         except (KeyboardInterrupt, Closed):
             self.ask.say("")
             self.ask.say(f"Stopped. Every answer given before this one is saved in {self.path}.")
@@ -166,6 +177,9 @@ class Walk:
             )
             self.ask.say(f"Fix what is reported below, then run `readiness assess {self.path}` to go on.")
             raise
+        if finished:
+            self.ask.say("")
+            self.ask.say("That was the last item of this walk.")
         self._summary(before)
         return 0
 
@@ -195,7 +209,8 @@ class Walk:
         self.ask.say(f"Now: {VERDICT_WORDS[r.verdict]}, score {format_score(r.score)}. {walked} to walk.")
         self.ask.say("Every answer is saved as soon as it is complete; press ? for the keys.")
 
-    def _items(self, stops: list[Stop], index: int) -> None:
+    def _items(self, stops: list[Stop], index: int) -> bool:
+        """Walk the stops from `index`; True when the walk went past the last one, False when the user quit."""
         while 0 <= index < len(stops):
             stop = stops[index]
             position.write(self.positions, self.path, stop.item_id)
@@ -206,7 +221,7 @@ class Walk:
                     self.ask.say(f"  {letter}  {meaning}")
                 key = self.ask.key(_keys_line(), list(KEYS))
             if key == "q":
-                return
+                return False
             if key == "b":
                 if index == 0:
                     self.ask.say("  this is the first item")
@@ -214,6 +229,7 @@ class Walk:
                 continue
             if key == "s":
                 index += 1
+                self._recap(stops, index)
                 continue
             if key == "e":
                 with contextlib.suppress(Reloaded):
@@ -233,10 +249,20 @@ class Walk:
             except Reloaded:
                 continue
             index += 1
+            self._recap(stops, index)
         if stops:
             position.write(self.positions, self.path, None)
-            self.ask.say("")
-            self.ask.say("That was the last item of this walk.")
+        return bool(stops)
+
+    def _recap(self, stops: list[Stop], index: int) -> None:
+        """When the walk leaves a pack for good (its last stop passed), how that pack stands now."""
+        done = stops[index - 1]
+        if index < len(stops) and stops[index].pack_title == done.pack_title:
+            return
+        if done.pack_position != done.pack_total:
+            return
+        pack = self.item(done.item_id).item.pack
+        self.notices.append((recap(self.result, pack), "cyan"))
 
     def _undo(self) -> None:
         """Put the file back as it was before this sitting's last save, byte for byte."""
@@ -277,11 +303,29 @@ class Walk:
 
     def _show(self, stop: Stop) -> None:
         r = self.item(stop.item_id)
-        self.ask.say("")
+        self.screen.page()
         self.ask.rule(stop.progress)
+        title = f"{r.item.title}  {r.item.id}"
         self.ask.markup(f"[bold]{plain(r.item.title)}[/bold]  [dim]{r.item.id}[/dim]")
-        for line, style in item_lines(r, self.result):
+        self.screen.pin(1 + self._height(title))
+        notices, self.notices = self.notices, []
+        for line, style in notices:
             self.ask.say(line, style=style)
+        room = self.screen.rows - 2 - self._height(title) - sum(self._height(text) for text, _ in notices) - 2
+        lines = item_lines(r, self.result)
+        shown = fit(lines, [self._height(text) for text, _ in lines], room) if self.screen.active else lines
+        for line, style in shown:
+            self.ask.say(line, style=style)
+        if len(shown) < len(lines):
+            self.ask.say(
+                f"  … {plural(len(lines) - len(shown), 'more line')}: a taller terminal shows them", style="dim"
+            )
+
+    def _height(self, text: str) -> int:
+        """Lines `text` takes on the screen at the console's width."""
+        from rich.cells import cell_len
+
+        return max(1, -(-cell_len(text) // max(1, self.ask.console.width)))
 
     # --- one answer -------------------------------------------------------------------------------------
 
@@ -333,7 +377,9 @@ class Walk:
 
         self.save(edit, f"the answer to {item_id}")
         self.touched.append(item_id)
-        self.ask.say(f"  saved: {interview.answer_in_words(self.item(item_id))}", style="green")
+        saved = f"saved: {interview.answer_in_words(self.item(item_id))}"
+        self.ask.say(f"  {saved}", style="green")
+        self.notices.append((f"{item_id} {saved}", "green"))
         return True
 
     def _evidence(self, r: ItemResult) -> list[str]:
