@@ -6,9 +6,12 @@ terminal (end of input) surfaces as `Closed`, so the walk can stop cleanly with 
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import sys
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
 from rich.console import Console
@@ -114,6 +117,29 @@ def _waiting(descriptor: int) -> bool:
     return bool(ready)
 
 
+_TICK = 0.1  # seconds between the wake-ups that let a Ctrl-C through while a line is read
+
+
+@contextlib.contextmanager
+def _interruptible() -> Iterator[None]:
+    """Ctrl-C stops a line being read, whenever it comes.
+
+    Python's input() checks for a signal only when its wait for a key is interrupted; a Ctrl-C that lands just
+    before that wait begins (readline setting up the line, say) would only be seen after the next Enter. A timer
+    interrupts the wait a few times a second, so a Ctrl-C already received is acted on.
+    """
+    if sys.platform == "win32" or threading.current_thread() is not threading.main_thread():  # pragma: no cover
+        yield
+        return
+    previous = signal.signal(signal.SIGALRM, lambda *_: None)
+    signal.setitimer(signal.ITIMER_REAL, _TICK, _TICK)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 class Asker:
     """Asks on one rich console. Every answer is checked before it is returned; a bad one is asked again."""
 
@@ -155,13 +181,22 @@ class Asker:
             self.say(f"  {problem}; type it again", style="red")
 
     def _read_line(self, shown: str, complete: Callable[[str], list[str]] | None) -> str:
+        with _interruptible():
+            return self._read_line_now(shown, complete)
+
+    def _read_line_now(self, shown: str, complete: Callable[[str], list[str]] | None) -> str:
         from readiness.interactive import completion
 
-        if complete is None or not completion.ready():
-            return self.console.input(shown, markup=False, emoji=False)
-        self.console.file.flush()
-        with completion.completing(complete):
-            return input(visible(shown))  # readline draws the prompt itself, to redraw it after a list of matches
+        if complete is not None and completion.ready():
+            self.console.file.flush()
+            with completion.completing(complete):
+                return input(visible(shown))  # readline draws the prompt itself, to redraw it after a list of matches
+        if "readline" in sys.modules:
+            # Once loaded, readline reads every line, and must know the prompt: a prompt it did not draw looks to
+            # it like an empty line, and Enter alone would then not move to the next line.
+            self.console.file.flush()
+            return input(visible(shown))
+        return self.console.input(shown, markup=False, emoji=False)
 
     def valid(
         self, prompt: str, convert: Callable[[str], T], default: str = "", echo: Callable[[T], str] | None = None

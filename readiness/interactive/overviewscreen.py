@@ -16,7 +16,7 @@ from readiness.interactive.itemview import plural
 if TYPE_CHECKING:
     from readiness.interactive.walk import Walk
 
-PROMPT = "Number or id to go there · a state or /text to filter · + - to page · Enter alone: back"
+PROMPT = "Number or id: go there · a state or /text: filter · + -: page · Enter: back"
 
 
 def choose(walk: Walk, category: str | None, current: str | None, query: str = "") -> str | None:
