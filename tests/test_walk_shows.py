@@ -76,3 +76,29 @@ def test_one_item_is_one_item(tmp_path: Path) -> None:
     child.expect_exact("1 item to walk.")
     child.send("q")
     assert ended(child) == 0
+
+
+def test_the_raci_walk_has_help_skip_and_keep_all(tmp_path: Path) -> None:
+    file = _project(tmp_path, ANSWERED)
+    before = file.read_bytes()
+    child = assess(file, "--all", columns=120)
+    child.expect_exact("Walk the RACI matrix now?")
+    child.sendline("")
+    child.expect_exact("activity 1 of 2")
+    child.expect_exact("Accountable")
+    child.sendline("?")
+    child.expect_exact("/skip (or /s) leaves this activity as it is")
+    child.expect_exact("Accountable")
+    child.sendline("bo")  # a change begun, then skipped: nothing of it is written
+    child.expect_exact("Responsible")
+    child.sendline("/skip")
+    child.expect_exact("skipped: left as it is")
+    child.expect_exact("activity 2 of 2")
+    child.expect_exact("Accountable")
+    child.sendline("/k")
+    child.expect_exact("kept as they are: 1 activity")
+    child.expect_exact("[d]one")
+    child.send("q")
+    child.expect_exact("Nothing changed in this session.")
+    assert ended(child) == 0
+    assert file.read_bytes() == before

@@ -13,6 +13,7 @@ from readiness.edit import yamledit
 from readiness.interactive import interview
 from readiness.interactive.ask import plain
 from readiness.interactive.changed import same_people
+from readiness.interactive.itemview import plural
 from readiness.interactive.reloaded import Reloaded
 
 if TYPE_CHECKING:
@@ -63,6 +64,46 @@ def raci_walk(walk: Walk, revisit: bool) -> None:
                 break
             except Reloaded:
                 continue
+            except _Skip:
+                walk.ask.say("  skipped: left as it is")
+                break
+            except _KeepAll:
+                kept = plural(len(activities) - position + 1, "activity", "activities")
+                walk.ask.say(f"  kept as they are: {kept}")
+                walk.notices.append((f"RACI: {kept} kept as they are", None))
+                return
+
+
+class _Skip(Exception):
+    """`/skip`: this activity stays as the file has it."""
+
+
+class _KeepAll(Exception):
+    """`/keep`: this activity and every one after it stay as the file has them."""
+
+
+# Team ids are letters, digits, '_', '.' and '-' (starter.MEMBER_ID, and the schema's): no id can be '?' or start
+# with '/', so these never hide a person.
+HELP = (
+    "Type a team id (a new one offers to add that person), or several for R, separated by commas.",
+    "Enter alone keeps what is shown in brackets, or leaves an activity with none as it is.",
+    "/skip (or /s) leaves this activity as it is; /keep (or /k) keeps it and all the others after it.",
+)
+
+
+def _typed(walk: Walk, prompt: str, default: str) -> str:
+    """A line for the RACI walk, with its commands: ? for help, /skip, /keep."""
+    while True:
+        typed = walk.ask.line(f"{prompt}; ? for help", default)
+        if typed == "?":
+            for line in HELP:
+                walk.ask.say(f"  {line}")
+            continue
+        if typed in ("/s", "/skip"):
+            raise _Skip
+        if typed in ("/k", "/keep"):
+            raise _KeepAll
+        return typed
 
 
 def _one(walk: Walk, activity: str, title: str, position: int, count: int) -> None:
@@ -85,7 +126,7 @@ def _one(walk: Walk, activity: str, title: str, position: int, count: int) -> No
     # With no R written, the new A is suggested; a kept A with no R is left so by Enter alone.
     default = ", ".join(row["R"]) or ("" if kept_a else accountable)
     while not responsible:
-        typed = walk.ask.line("Responsible: one or more, separated by commas", default)
+        typed = _typed(walk, "Responsible: one or more, separated by commas", default)
         wanted = [part.strip() for part in typed.split(",") if part.strip()]
         resolved = [walk.resolve(member_id, new) for member_id in wanted]
         if not wanted and kept_a:
@@ -116,7 +157,7 @@ def _accountable(walk: Walk, default: str, new: list[tuple[str, str, str]]) -> s
     known = ", ".join(walk.team) or "no team yet"
     skip = "" if default else "; Enter alone skips"
     while True:
-        typed = walk.ask.line(f"Accountable: exactly one person ({known}{skip})", default)
+        typed = _typed(walk, f"Accountable: exactly one person ({known}{skip})", default)
         if not typed:
             return None
         found = walk.resolve(typed, new)
