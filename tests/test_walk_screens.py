@@ -99,3 +99,19 @@ def test_an_item_keeps_its_title_and_progress_in_sight_while_it_is_answered(
     assert ended(child) == 0
     lines = _capture(screen, f"after-{size}")  # the normal screen again: the summary, no item left over
     assert any("summary" in line for line in lines) and not any(line.startswith("[d]one") for line in lines)
+
+
+def test_a_terminal_resized_during_the_walk_is_used_at_its_new_size(tmp_path: Path) -> None:
+    child, screen = _walk(tmp_path, 24, 80)
+    child.expect(KEY_LINE)
+    assert len(screen.terminal.screen()[0]) == 80
+    child.setwinsize(30, 120)
+    screen.terminal = Terminal(30, 120)  # the emulator resized with it; the walk redraws the whole screen
+    child.send("s")
+    child.expect(r"item 2 of \d+")
+    child.expect(KEY_LINE)
+    lines = _capture(screen, "resized-120x30")
+    assert len(lines[0]) == 120 and lines[0].startswith("─") and "item 2 of" in lines[0]
+    assert ITEM_ID.search(lines[1])
+    child.send("q")
+    assert ended(child) == 0

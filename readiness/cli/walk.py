@@ -22,8 +22,6 @@ from readiness.cli.options import (
     width,
 )
 
-WALK_WIDTH_MAX = 160  # past this, a line of the item's text is too long to read in one glance
-
 
 def init(
     file: Annotated[Path, typer.Argument(metavar="FILE", help="Where to write the assessment.")] = DEFAULT_FILE,
@@ -79,9 +77,9 @@ def _walk_width() -> int:
     """The walk uses the terminal's whole width (the reports keep to 80 columns), up to what still reads well."""
     import shutil
 
-    from readiness.cli.options import MIN_WIDTH
+    from readiness.interactive.screen import MAX_COLUMNS, MIN_COLUMNS
 
-    return max(MIN_WIDTH, min(WALK_WIDTH_MAX, shutil.get_terminal_size((80, 24)).columns))
+    return max(MIN_COLUMNS, min(MAX_COLUMNS, shutil.get_terminal_size((80, 24)).columns))
 
 
 def _one_line(value: str | None, option: str) -> None:

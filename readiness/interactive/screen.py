@@ -44,7 +44,10 @@ class Screen:
 
     def measure(self) -> None:
         """The terminal's size now: the console wraps at its width, the item fits its height."""
-        columns, self.rows = shutil.get_terminal_size((self.console.width, 24))
+        try:  # the terminal itself first: COLUMNS and LINES, if exported, still hold its size at start-up
+            columns, self.rows = os.get_terminal_size(self.console.file.fileno())
+        except (OSError, ValueError, AttributeError):
+            columns, self.rows = shutil.get_terminal_size((self.console.width, 24))
         if self.active:
             self.console.width = max(MIN_COLUMNS, min(MAX_COLUMNS, columns))
             self.console.height = self.rows
