@@ -91,6 +91,8 @@ def test_a_plain_assess_resumes_where_the_last_sitting_stopped_and_says_so(tmp_p
     child.expect_exact("[?]")
     child.send("s")  # the end of the walk: the next sitting starts at the beginning again
     child.expect_exact("That was the last item of this walk.")
+    child.expect_exact("Packs walked to the end:")
+    child.expect_exact("Operations, for now: 1 met · 1 todo · 2 unanswered; score 25.0")
     assert ended(child) == 0
     child = assess(file)
     child.expect_exact("item 1 of 3")

@@ -82,6 +82,7 @@ class Walk:
         self.other_changes: list[str] = []
         self.undo: list[Undo] = []  # the saves of this sitting, the last one last
         self.notices: list[tuple[str, str | None]] = []  # said at the top of the next screen, then forgotten
+        self.finished: list[str] = []  # packs whose last item this sitting went past, for the summary's recap
         self.screen = Screen(asker.console, Screen.usable(asker.console))
 
     # --- state ------------------------------------------------------------------------------------------
@@ -263,6 +264,7 @@ class Walk:
             return
         pack = self.item(done.item_id).item.pack
         self.notices.append((recap(self.result, pack), "cyan"))
+        self.finished = [*(p for p in self.finished if p != pack), pack]
 
     def _undo(self) -> None:
         """Put the file back as it was before this sitting's last save, byte for byte."""
@@ -510,6 +512,10 @@ class Walk:
                 self.ask.say(f"  {line}")
         else:
             self.ask.say("Nothing changed in this session.")
+        if self.finished:
+            self.ask.say("Packs walked to the end:")
+            for pack in self.finished:
+                self.ask.say(f"  {recap(after, pack)}")
         self.ask.say(f"Open items left: {sum(1 for r in after.items if interview.is_open(r))}")
         self.ask.say(f"Next: readiness report {self.path} -o readiness-report.html")
 
