@@ -32,6 +32,7 @@ def test_the_overview_lists_filters_searches_and_jumps(tmp_path: Path) -> None:
     child.send("l")
     child.expect_exact("overview · 4 items")
     child.expect_exact("1 met · 1 todo · 2 unanswered")
+    child.expect_exact("Left to do: 3 items, by effort 1 low · 2 medium")
     child.expect(r"1 met +major +prototype +ops\.runbook  Runbook for the feature")
     child.expect(r"▸ *2 unanswered blocker +prototype +ops\.kill-switch")  # where the walk stands
     child.expect(r"4 todo +major +prototype +ops\.data-map")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from readiness.core.model import NOT_SCORED, Credit, ItemResult, Outcome, Result
 
 STATES = ("met", "verified", "partial", "todo", "unanswered", "n/a", "waived", "unverified")
+LEFT = ("partial", "todo", "unanswered", "unverified")  # what still needs work
 
 
 def state_of(r: ItemResult) -> str:

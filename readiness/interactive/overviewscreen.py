@@ -26,7 +26,7 @@ def choose(walk: Walk, category: str | None, current: str | None, query: str = "
     title = f"/{query[1:].strip()}" if query.startswith("/") else query
     start = 0
     while True:
-        page = max(5, walk.ask.console.height - 5)  # the rule, the counts, a line of 'more', the prompt
+        page = max(5, walk.ask.console.height - 6)  # the rule, the counts, what is left, a line of 'more', the prompt
         start = max(0, min(start, len(shown) - 1))
         _draw(walk, all_rows, shown, title, start, page, current)
         typed = walk.ask.line(PROMPT)
@@ -63,6 +63,10 @@ def _draw(
     heading = f"overview · {plural(len(all_rows), 'item')}" + (f" · {title}: {len(shown):,}" if title else "")
     walk.ask.rule(heading)
     walk.ask.say(" · ".join(f"{counts[state]} {state}" for state in overview.STATES if counts[state]))
+    efforts = Counter(row.result.item.effort.value for row in all_rows if row.state in overview.LEFT)
+    if efforts:
+        by_effort = " · ".join(f"{efforts[e]} {e}" for e in ("low", "medium", "high") if efforts[e])
+        walk.ask.say(f"Left to do: {plural(sum(efforts.values()), 'item')}, by effort {by_effort}")
     width = walk.ask.console.width
     for row in shown[start : start + page]:
         walk.ask.say(overview.line(row, width, row.result.item.id == current))

@@ -129,16 +129,15 @@ class Session:
     def ask_date(self, field: str, current: str | None) -> date | None:
         """The due date or the reviewed date, with the current one as the default; '-' clears it. A due date in
         the past is confirmed first."""
-        prompt = "Due date ('-' clears)" if field == "due" else "Reviewed on ('-' clears)"
+        said = "Due date" if field == "due" else "Reviewed on"
+        prompt = f"{said} (2027-01-31, +2w, in 10 days, next friday; '-' clears)"
         today = date.fromisoformat(self.result.today)
 
         def convert(text: str) -> date | None:
             return None if text in ("", "-") else parse_date(text, today)
 
         while True:
-            value = self.ask.valid(
-                f"{prompt}: 2027-01-31, +2w, in 10 days, next friday", convert, current or "", echo=_shown_date
-            )
+            value = self.ask.valid(prompt, convert, current or "", echo=_shown_date)
             if field != "due" or value is None or value >= today or value.isoformat() == current:
                 return value
             days = plural((today - value).days, "day")
