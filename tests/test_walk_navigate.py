@@ -142,12 +142,24 @@ def test_a_hostile_position_file_starts_at_the_first_open_item(tmp_path: Path, c
 
 def test_item_shows_one_item_and_from_starts_at_one(tmp_path: Path) -> None:
     file = _project(tmp_path, ANSWERED)
+    child = assess(file)
+    child.expect_exact("[?]")
+    child.send("s")
+    child.expect_exact("Dashboards")
+    child.expect_exact("[?]")
+    child.send("q")  # a sitting stopped at item 2
+    assert ended(child) == 0
     child = assess(file, "--item", "ops.runbook")
     child.expect_exact("1 item to walk.")
     child.expect_exact("Runbook for the feature")
     child.expect_exact("[?]")
     child.send("s")
     child.expect_exact("That was the last item of this walk.")
+    assert ended(child) == 0
+    child = assess(file)  # a look at one item did not move where the sitting resumes
+    child.expect_exact("Resuming at ops.dashboards")
+    child.expect_exact("[?]")
+    child.send("q")
     assert ended(child) == 0
     child = assess(file, "--from", "dashboards")
     child.expect_exact("item 2 of 3")

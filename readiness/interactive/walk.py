@@ -109,7 +109,10 @@ class Walk(Session):
         return 0
 
     def _start(self, stops: list[Stop], start: Start | None) -> tuple[list[Stop], int | None]:
-        """The route and where it begins: --item alone, --from onwards, or where the last sitting stopped."""
+        """The route and where it begins: --item alone, --from onwards, or where the last sitting stopped.
+        A look at one item (--item) leaves the position of the sitting it interrupts as it was."""
+        if start is not None and start.only:
+            self.positions = None
         if start is None:
             return stops, interview.resume_index(self.result, stops, position.read(self.positions, self.path))
         item_id = self._known(start.item_id)
