@@ -109,7 +109,7 @@ def _ended(child: pexpect.spawn) -> int:
 def test_a_walk_answers_skips_goes_back_and_quits_saving_after_each_answer(tmp_path: Path) -> None:
     file = _project(tmp_path)
     child = _assess(file)
-    child.expect_exact("4 item(s) to walk")
+    child.expect_exact("4 items to walk")
     child.expect_exact("item 1 of 4 · Operations 1 of 4")
     child.expect_exact("Runbook for the feature")
     child.expect_exact("[d]one")
@@ -193,13 +193,13 @@ def test_rerun_resumes_at_the_first_open_item_and_all_revisits_everything(tmp_pa
     with file.open("a", encoding="utf-8") as handle:
         handle.write("answers:\n  ops.runbook: {status: done, evidence: [docs/runbook.md]}\n")
     child = _assess(file)
-    child.expect_exact("3 item(s) to walk")
+    child.expect_exact("3 items to walk")
     child.expect_exact("item 1 of 3 · Operations 1 of 3")
     child.expect_exact("Kill switch")
     child.send("q")
     assert _ended(child) == 0
     child = _assess(file, "--all")
-    child.expect_exact("4 item(s) to walk")
+    child.expect_exact("4 items to walk")
     child.expect_exact("Walk the RACI matrix now?")  # --all offers the settled RACI entries again
     child.sendline("n")
     child.expect_exact("Kill switch")  # open items first, then the settled ones
@@ -225,6 +225,7 @@ def test_killing_the_walk_mid_answer_loses_only_that_answer(tmp_path: Path, how:
     child.send("d")
     child.expect_exact("evidence:")
     child.send("flags/kill-switch.ya")  # typing, not finished
+    child.expect_exact("kill-switch.ya")  # and seen on the screen, as a person would before pressing Ctrl-C
     if how == "sigint":
         child.sendintr()
         child.expect_exact("Stopped. Every answer given before this one is saved")

@@ -382,7 +382,7 @@ def test_keys_typed_while_a_save_runs_are_used_in_order(tmp_path: Path) -> None:
     # several keys at once: an arrow key (one key, refused once), then skip, skip... and quit
     child.expect_exact("[d]one")
     _type(child, b"\x1b[As" + b"q")
-    child.expect_exact("keys: d p t n s b q ?")
+    child.expect_exact("keys: d p t n s b e u l g / q ?")
     child.expect_exact("item 4 of 4")
     child.expect_exact("Before: not ready")
     code, _ = _ended(child)

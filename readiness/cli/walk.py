@@ -77,6 +77,15 @@ def init(
     print(f"Wrote {file}. Next: readiness assess {file}")
 
 
+def _walk_width() -> int:
+    """The walk uses the terminal's whole width (the reports keep to 80 columns), up to what still reads well."""
+    import shutil
+
+    from readiness.interactive.screen import MAX_COLUMNS, MIN_COLUMNS
+
+    return max(MIN_COLUMNS, min(MAX_COLUMNS, shutil.get_terminal_size((80, 24)).columns))
+
+
 def _one_line(value: str | None, option: str) -> None:
     """Refuse a flag's text that readiness.yaml cannot hold on one line (the reader's rule; see typedtext.py)."""
     from readiness.edit.typedtext import one_line_problem
@@ -150,12 +159,17 @@ def assess(
         str | None, typer.Option("--category", metavar="PACK", help="Walk only this category, e.g. observability.")
     ] = None,
     revisit: Annotated[bool, typer.Option("--all", help="Revisit every applicable item, not only open ones.")] = False,
+    item: Annotated[
+        str | None, typer.Option("--item", metavar="ID", help="Show this item alone, e.g. data.lineage.")
+    ] = None,
+    start_at: Annotated[str | None, typer.Option("--from", metavar="ID", help="Start the walk at this item.")] = None,
     root: RootOption = None,
     today: TodayOption = None,
 ) -> None:
     """Walk the checklists at a terminal, saving every answer.
 
-    Open items first; each answer is written to the file the moment it is complete.
+    Open items first; each answer is written to the file the moment it is complete. A plain run resumes at the
+    item where the last sitting stopped.
     """
     from readiness.interactive.ask import Asker, is_terminal
 
@@ -166,15 +180,23 @@ def assess(
             file=sys.stderr,
         )
         raise typer.Exit(Exit.BAD_INPUT)
-    from readiness.interactive.walk import UnknownCategory, Walk
+    import os
+
+    from readiness.interactive.position import state_dir
+    from readiness.interactive.walk import Start, UnknownCategory, UnknownItem, Walk
     from readiness.load.yamlsource import file_problem
     from readiness.render.terminal import console
 
+    if item is not None and start_at is not None:
+        raise typer.BadParameter("give --item or --from, not both", param_hint="--item")
     require_default(file, file_problem)
-    asker = Asker(console(sys.stdout, width(), use_color()))
-    walk = Walk(file, scoring_options(today, False, None), checked_root(root, file), asker)
+    asker = Asker(console(sys.stdout, _walk_width(), use_color()))
+    walk = Walk(file, scoring_options(today, False, None), checked_root(root, file), asker, state_dir(os.environ))
+    start = Start(item, True) if item is not None else Start(start_at, False) if start_at is not None else None
     try:
-        code = walk.run(category, revisit)
+        code = walk.run(category, revisit, start)
     except UnknownCategory as unknown:
         raise typer.BadParameter(str(unknown), param_hint="--category") from None
+    except UnknownItem as unknown:
+        raise typer.BadParameter(str(unknown), param_hint="--item" if item is not None else "--from") from None
     raise typer.Exit(code)

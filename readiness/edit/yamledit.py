@@ -238,6 +238,28 @@ def save(
         lock.release()
 
 
+def restore(doc: EditableAssessment, previous: bytes, *, timeout: float = LOCK_TIMEOUT) -> None:
+    """Put back `previous`, the exact bytes the file held before the last save (undo), under the same lock and
+    with the same refusal as save(): FileChanged if the file is no longer what that save wrote. `doc` must be
+    opened again afterwards."""
+    text = previous.decode("utf-8")  # it was read as UTF-8; the BOM stays a "\ufeff" that write_atomic writes back
+    lock_file = lock_path(doc.path)
+    lock = FileLock(str(lock_file), timeout=timeout)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise FileLocked(f"{doc.path} stayed locked by another program for {timeout:g} seconds") from None
+    try:
+        if read_bytes(doc.path, str(doc.path)) != doc.baseline:
+            raise FileChanged(f"{doc.path} was changed by someone else since the last save; nothing was undone")
+        write_atomic(doc.path, text)
+        doc.baseline = previous
+    finally:
+        with contextlib.suppress(OSError):
+            lock_file.unlink()
+        lock.release()
+
+
 def _compare_and_write(doc: EditableAssessment) -> None:
     # Rendered first: an editor takes no lock, so the moment between reading the file to compare and replacing
     # it is kept as short as it can be.

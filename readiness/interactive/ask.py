@@ -6,9 +6,12 @@ terminal (end of input) surfaces as `Closed`, so the walk can stop cleanly with 
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import sys
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
 from rich.console import Console
@@ -28,6 +31,13 @@ def required(text: str) -> str:
     if not text.strip():
         raise ValueError("this cannot be empty")
     return text.strip()
+
+
+def plain(text: str) -> str:
+    """Text from a file or a pack, escaped for Asker.markup: its brackets are shown, never read as markup."""
+    from rich.markup import escape
+
+    return escape(text)
 
 
 def is_terminal() -> bool:
@@ -107,6 +117,29 @@ def _waiting(descriptor: int) -> bool:
     return bool(ready)
 
 
+_TICK = 0.1  # seconds between the wake-ups that let a Ctrl-C through while a line is read
+
+
+@contextlib.contextmanager
+def _interruptible() -> Iterator[None]:
+    """Ctrl-C stops a line being read, whenever it comes.
+
+    Python's input() checks for a signal only when its wait for a key is interrupted; a Ctrl-C that lands just
+    before that wait begins (readline setting up the line, say) would only be seen after the next Enter. A timer
+    interrupts the wait a few times a second, so a Ctrl-C already received is acted on.
+    """
+    if sys.platform == "win32" or threading.current_thread() is not threading.main_thread():  # pragma: no cover
+        yield
+        return
+    previous = signal.signal(signal.SIGALRM, lambda *_: None)
+    signal.setitimer(signal.ITIMER_REAL, _TICK, _TICK)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 class Asker:
     """Asks on one rich console. Every answer is checked before it is returned; a bad one is asked again."""
 
@@ -125,8 +158,9 @@ class Asker:
     def rule(self, title: str) -> None:
         self.console.rule(visible(title), style="dim")
 
-    def line(self, prompt: str, default: str = "") -> str:
-        """A line of text; Enter alone gives `default` (shown in brackets).
+    def line(self, prompt: str, default: str = "", complete: Callable[[str], list[str]] | None = None) -> str:
+        """A line of text; Enter alone gives `default` (shown in brackets). With `complete`, Tab completes what
+        is typed so far (`complete(text)` gives the whole lines it may become).
 
         Every answer may end up in readiness.yaml, so a line the file cannot hold (a control character, a line
         separator, bytes that are not UTF-8) is refused here, by the reader's own rule, and asked again.
@@ -134,7 +168,7 @@ class Asker:
         shown = f"{prompt} [{visible(default)}]: " if default else f"{prompt}: "
         while True:
             try:
-                typed = self.console.input(shown, markup=False, emoji=False)
+                typed = self._read_line(shown, complete)
             except EOFError:
                 raise Closed from None
             except UnicodeDecodeError as error:  # a stdin that decodes strictly (Windows, PYTHONIOENCODING)
@@ -146,14 +180,39 @@ class Asker:
                 return typed if typed else default
             self.say(f"  {problem}; type it again", style="red")
 
-    def valid(self, prompt: str, convert: Callable[[str], T], default: str = "") -> T:
-        """A line converted by `convert`; its ValueError message is shown and the question asked again."""
+    def _read_line(self, shown: str, complete: Callable[[str], list[str]] | None) -> str:
+        with _interruptible():
+            return self._read_line_now(shown, complete)
+
+    def _read_line_now(self, shown: str, complete: Callable[[str], list[str]] | None) -> str:
+        from readiness.interactive import completion
+
+        if complete is not None and completion.ready():
+            self.console.file.flush()
+            with completion.completing(complete):
+                return input(visible(shown))  # readline draws the prompt itself, to redraw it after a list of matches
+        if "readline" in sys.modules:
+            # Once loaded, readline reads every line, and must know the prompt: a prompt it did not draw looks to
+            # it like an empty line, and Enter alone would then not move to the next line.
+            self.console.file.flush()
+            return input(visible(shown))
+        return self.console.input(shown, markup=False, emoji=False)
+
+    def valid(
+        self, prompt: str, convert: Callable[[str], T], default: str = "", echo: Callable[[T], str] | None = None
+    ) -> T:
+        """A line converted by `convert`; its ValueError message is shown and the question asked again. With
+        `echo`, the value as it will be stored is said back when it is not what was typed ('20 %' = 0.2)."""
         while True:
             typed = self.line(prompt, default)
             try:
-                return convert(typed)
+                value = convert(typed)
             except ValueError as problem:
                 self.say(f"  {problem}", style="red")
+                continue
+            if echo is not None and typed != default and echo(value) != typed:
+                self.say(f"  = {echo(value)}", style="cyan")
+            return value
 
     def yes_no(self, prompt: str, default: bool | None = None) -> bool:
         hint = {True: "Y/n", False: "y/N", None: "y/n"}[default]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 
 from readiness.core.model import NOT_SCORED, ItemResult, Outcome, ProbeOutcome, Result
 
@@ -20,6 +19,11 @@ KEYS = {
     "n": "n/a: does not apply to this system (a reason is required)",
     "s": "skip: leave it open and go on",
     "b": "back: the previous item",
+    "e": "edit one field of the answer: status, evidence, note, owner, due or reviewed",
+    "u": "undo: put the file back as it was before this sitting's last save",
+    "l": "list: every item with its state; filter, search, go to one",
+    "g": "go to an item by its id (or the start of it) or its number in the list",
+    "/": "find: the items whose id, title or question holds a text",
     "q": "quit: stop here (every answer so far is saved)",
     "?": "help: this list",
 }
@@ -52,7 +56,7 @@ def route(result: Result, category: str | None = None, revisit: bool = False) ->
     applicable item, open ones first within each pack. Items that are not scored (next stage, not applicable,
     disabled) are never asked about.
     """
-    chosen: list[tuple[str, str, list[ItemResult]]] = []
+    chosen: list[str] = []
     for category_score in result.categories:
         pack = category_score.pack
         if category is not None and pack.id != category:
@@ -60,14 +64,50 @@ def route(result: Result, category: str | None = None, revisit: bool = False) ->
         applicable = [r for r in result.items if r.item.pack == pack.id and r.outcome not in NOT_SCORED]
         open_items = [r for r in applicable if is_open(r)]
         settled = [r for r in applicable if not is_open(r)] if revisit else []
-        if open_items or settled:
-            chosen.append((pack.id, pack.title, open_items + settled))
-    total = sum(len(items) for _, _, items in chosen)
+        chosen += [r.item.id for r in open_items + settled]
+    return stops_of(result, chosen)
+
+
+def stops_of(result: Result, item_ids: Sequence[str]) -> list[Stop]:
+    """Stops for these items in this order, numbered over the whole route and within each pack."""
+    titles = {c.pack.id: c.pack.title for c in result.categories}
+    pack_of = {r.item.id: r.item.pack for r in result.items}
+    per_pack: dict[str, int] = {}
+    for item_id in item_ids:
+        per_pack[pack_of[item_id]] = per_pack.get(pack_of[item_id], 0) + 1
+    seen: dict[str, int] = {}
     stops: list[Stop] = []
-    for _, title, items in chosen:
-        for index, item_result in enumerate(items, 1):
-            stops.append(Stop(item_result.item.id, len(stops) + 1, total, title, index, len(items)))
+    for item_id in item_ids:
+        pack = pack_of[item_id]
+        seen[pack] = seen.get(pack, 0) + 1
+        stops.append(Stop(item_id, len(stops) + 1, len(item_ids), titles.get(pack, pack), seen[pack], per_pack[pack]))
     return stops
+
+
+def place(result: Result, stops: Sequence[Stop], item_id: str, index: int) -> tuple[list[Stop], int]:
+    """The route and the position at which `item_id` is shown: where it is on the route, or, for an item the
+    route does not visit (a settled one), inserted at `index` so that the walk goes on from there after it."""
+    ids = [stop.item_id for stop in stops]
+    if item_id in ids:
+        return list(stops), ids.index(item_id)
+    index = max(0, min(index, len(ids)))
+    ids.insert(index, item_id)
+    return stops_of(result, ids), index
+
+
+def resume_index(result: Result, stops: Sequence[Stop], saved: str | None) -> int | None:
+    """Where a walk resumes: the saved item, or, if that one is settled since, the first stop after it in the
+    packs' order; None when nothing usable was saved (an unknown id: the walk starts at its first item)."""
+    if saved is None:
+        return None
+    order = {r.item.id: index for index, r in enumerate(result.items)}
+    if saved not in order:
+        return None
+    ids = [stop.item_id for stop in stops]
+    if saved in ids:
+        return ids.index(saved)
+    later = [i for i, item_id in enumerate(ids) if order.get(item_id, -1) > order[saved]]
+    return later[0] if later else None
 
 
 def open_activities(result: Result, revisit: bool = False) -> list[tuple[str, str]]:
@@ -106,6 +146,8 @@ def answer_in_words(result: ItemResult) -> str:
     if answer is None:
         if result.outcome is Outcome.MET:
             return "unanswered, but verified by its probe or check"
+        if result.outcome is Outcome.WAIVED:
+            return "unanswered, waived"
         return "unanswered"
     parts = [answer.status.value]
     if result.unverified:
@@ -120,6 +162,8 @@ def answer_in_words(result: ItemResult) -> str:
         parts.append(f"owner {answer.owner}")
     if answer.due:
         parts.append(f"due {answer.due}")
+    if answer.reviewed:
+        parts.append(f"reviewed {answer.reviewed}")
     return " · ".join(parts)
 
 
@@ -157,11 +201,3 @@ def _content(result: ItemResult) -> tuple[object, ...]:
     """An answer without its position: saving one answer moves the lines of the others."""
     a = result.answer
     return () if a is None else (a.status, a.evidence, a.note, a.owner, a.due, a.reviewed, a.reason)
-
-
-def parse_due(text: str) -> date:
-    """A due date as the user typed it; ValueError with a message that says what is expected."""
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise ValueError(f"'{text.strip()}' is not a date; type it as YYYY-MM-DD, e.g. 2027-01-31") from None

@@ -2,30 +2,34 @@
 
 Every answer is saved the moment it is complete (readiness/edit/yamledit.py: comment-preserving, atomic, under a
 lock, and never over a file someone else changed meanwhile), so an interrupted walk loses at most the answer
-being typed, and the next run starts again at the first open item. A file that someone breaks during the walk
-stops it with the reader's diagnostics (exit 2); every answer saved before stays saved.
+being typed, and the next run resumes at that item (position.py). A file that someone breaks during the walk
+stops it with the reader's diagnostics (exit 2); every answer saved before stays saved. The state of a sitting
+and the prompts its parts share are in session.py; the overview in overview.py and overviewscreen.py.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Sequence
+import contextlib
+import difflib
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from readiness.core.model import ItemResult, Result
-from readiness.edit import yamledit
-from readiness.edit.starter import member_problem
-from readiness.interactive import interview
-from readiness.interactive.ask import Asker, Closed, required
+from readiness.interactive import interview, overview, overviewscreen, position
+from readiness.interactive.ask import Closed, plain, required
+from readiness.interactive.changed import answer_changes
+from readiness.interactive.costwalk import cost_walk
+from readiness.interactive.fieldedit import edit_field
 from readiness.interactive.interview import KEYS, STATUS_OF_KEY, Stop
-from readiness.load import schemas
+from readiness.interactive.itemview import fit, item_lines, plural, recap
+from readiness.interactive.raciwalk import raci_walk
+from readiness.interactive.reloaded import Reloaded
+from readiness.interactive.session import Session
 from readiness.load.diagnostics import InputError
 from readiness.render.headline import VERDICT_WORDS
-from readiness.score.engine import evaluate
-from readiness.score.scoring import Options, format_score
-from readiness.verify.evidence import EvidenceRejected, check_one
+from readiness.score.scoring import format_score
 
 CANDIDATES_OFFERED = 5  # paths a glob found, offered as evidence under the question
 
@@ -34,82 +38,59 @@ class UnknownCategory(ValueError):
     """--category names no pack in use."""
 
 
-class _Reloaded(Exception):
-    """The file changed on disk; it was read again and the current question must be asked again."""
+class UnknownItem(ValueError):
+    """--item, --from or `g` names no item of the walk."""
 
 
-class Walk:
-    def __init__(self, path: Path, options: Options, root: Path | None, asker: Asker) -> None:
-        self.path = path
-        self.options = options
-        self.root = root
-        self.ask = asker
-        self.result = self._evaluate()
-        self.doc = yamledit.open_assessment(path)
-        self.touched: list[str] = []
-        self.other_changes: list[str] = []
+@dataclass(frozen=True)
+class Start:
+    """Where the walk begins instead of where the last sitting stopped: --item ID (that item alone) or --from ID."""
 
-    # --- state ------------------------------------------------------------------------------------------
+    item_id: str
+    only: bool
 
-    def _evaluate(self) -> Result:
-        return evaluate(self.path, self.options, display=str(self.path), root=self.root).result
 
-    def _save(self, edit: Callable[[yamledit.EditableAssessment], None]) -> None:
-        """Apply one edit and write the file; if someone else changed it meanwhile, write nothing and reload."""
-        edit(self.doc)
-        try:
-            yamledit.save(self.doc, waiting=self._waiting)
-        except yamledit.FileChanged:
-            self._reload()
-            self.ask.say(
-                f"{self.path} changed on disk since it was read, so nothing was written. "
-                "It has been read again; please answer this once more.",
-                style="yellow",
-            )
-            raise _Reloaded from None
-        except yamledit.FileLocked as locked:
-            self._reload()
-            self.ask.say(f"{locked}. Please answer this once more, or press q to stop.", style="yellow")
-            raise _Reloaded from None
-        self.result = self._evaluate()
-
-    def _reload(self) -> None:
-        """Read the file again, the way the walk first read it: the reader first, so that a file broken
-        meanwhile is told in its words (InputError ends the walk, see run)."""
-        self.result = self._evaluate()
-        self.doc = yamledit.open_assessment(self.path)
-
-    def _waiting(self, lock_file: Path) -> None:
-        self.ask.say(f"  waiting: another program is saving {self.path} (it holds {lock_file.name})", style="yellow")
-
-    def _item(self, item_id: str) -> ItemResult:
-        return next(r for r in self.result.items if r.item.id == item_id)
-
-    @property
-    def team(self) -> list[str]:
-        return [m.id for m in self.result.team]
+class Walk(Session):
+    """The walk through the items: where it goes, what it shows, how an answer is asked."""
 
     # --- the walk ---------------------------------------------------------------------------------------
 
-    def run(self, category: str | None, revisit: bool) -> int:
+    def run(self, category: str | None, revisit: bool, start: Start | None = None) -> int:
         packs = [c.pack.id for c in self.result.categories]
         if category is not None and category not in packs:
             raise UnknownCategory(
                 f"'{category}' is not a category of this assessment; choose one of {', '.join(packs)}"
             )
+        self.category = category
         before = self.result
-        stops = interview.route(before, category, revisit)
+        stops, index = self._start(interview.route(before, category, revisit), start)
         self._header(stops)
+        if index is not None and start is None:
+            self.notices.append(
+                (
+                    f"Resuming at {stops[index].item_id}, where the last sitting stopped "
+                    "(b goes back, l lists every item).",
+                    "cyan",
+                )
+            )
+        finished = False
         try:
-            if category in (None, "ownership"):
-                self._raci_walk(revisit)
-            if category in (None, "cost") and "cost" in packs and (self.result.cost is None or revisit):
-                self._cost_walk()
-            self._items(stops)
+            with self.screen.session():
+                if start is None and category in (None, "ownership"):
+                    raci_walk(self, revisit)
+                if (
+                    start is None
+                    and category in (None, "cost")
+                    and "cost" in packs
+                    and (before.cost is None or revisit)
+                ):
+                    cost_walk(self)
+                finished = self._items(stops, index or 0)
         except (KeyboardInterrupt, Closed):
             self.ask.say("")
             self.ask.say(f"Stopped. Every answer given before this one is saved in {self.path}.")
-            self.ask.say(f"Run `readiness assess {self.path}` to go on from the first open item.")
+            self._summary(before)
+            self.ask.say(f"Run `readiness assess {self.path}` to go on from this item.")
             raise KeyboardInterrupt from None
         except InputError:
             # Someone broke the file during the walk: nothing more can be saved into it. The diagnostics follow.
@@ -121,19 +102,46 @@ class Walk:
             )
             self.ask.say(f"Fix what is reported below, then run `readiness assess {self.path}` to go on.")
             raise
+        if finished:
+            self.ask.say("")
+            self.ask.say("That was the last item of this walk.")
         self._summary(before)
         return 0
 
+    def _start(self, stops: list[Stop], start: Start | None) -> tuple[list[Stop], int | None]:
+        """The route and where it begins: --item alone, --from onwards, or where the last sitting stopped.
+        A look at one item (--item) leaves the position of the sitting it interrupts as it was."""
+        if start is not None and start.only:
+            self.positions = None
+        if start is None:
+            return stops, interview.resume_index(self.result, stops, position.read(self.positions, self.path))
+        item_id = self._known(start.item_id)
+        if start.only:
+            return interview.stops_of(self.result, [item_id]), 0
+        return interview.place(self.result, stops, item_id, 0)
+
+    def _known(self, typed: str) -> str:
+        rows = overview.rows(overview.applicable(self.result, self.category))
+        row = overview.find(rows, typed)
+        if row is not None:
+            return row.result.item.id
+        ids = [r.result.item.id for r in rows]
+        close = difflib.get_close_matches(typed, ids, n=3)
+        hint = f"; did you mean {' or '.join(close)}?" if close else "; the overview (key l) lists them"
+        raise UnknownItem(f"'{typed}' is not an item this walk can show{hint}")
+
     def _header(self, stops: Sequence[Stop]) -> None:
         r = self.result
-        self.ask.markup(f"[bold]{_plain(r.project.name)}[/bold] · target {r.target.value}")
-        self.ask.say(f"Now: {VERDICT_WORDS[r.verdict]}, score {format_score(r.score)}. {len(stops)} item(s) to walk.")
+        self.ask.markup(f"[bold]{plain(r.project.name)}[/bold] · target {r.target.value}")
+        walked = plural(len(stops), "item")
+        self.ask.say(f"Now: {VERDICT_WORDS[r.verdict]}, score {format_score(r.score)}. {walked} to walk.")
         self.ask.say("Every answer is saved as soon as it is complete; press ? for the keys.")
 
-    def _items(self, stops: Sequence[Stop]) -> None:
-        index = 0
+    def _items(self, stops: list[Stop], index: int) -> bool:
+        """Walk the stops from `index`; True when the walk went past the last one, False when the user quit."""
         while 0 <= index < len(stops):
             stop = stops[index]
+            position.write(self.positions, self.path, stop.item_id)
             self._show(stop)
             key = self.ask.key(_keys_line(), list(KEYS))
             while key == "?":
@@ -141,7 +149,7 @@ class Walk:
                     self.ask.say(f"  {letter}  {meaning}")
                 key = self.ask.key(_keys_line(), list(KEYS))
             if key == "q":
-                return
+                return False
             if key == "b":
                 if index == 0:
                     self.ask.say("  this is the first item")
@@ -149,39 +157,89 @@ class Walk:
                 continue
             if key == "s":
                 index += 1
+                self._recap(stops, index)
+                continue
+            if key == "e":
+                with contextlib.suppress(Reloaded):
+                    edit_field(self, stop.item_id)
+                continue
+            if key == "u":
+                self._undo()
+                continue
+            if key in ("l", "/", "g"):
+                target = self._jump(key, stop.item_id)
+                if target is not None:
+                    stops, index = interview.place(self.result, stops, target, index)
                 continue
             try:
                 if not self._answer(stop.item_id, STATUS_OF_KEY[key]):
                     continue
-            except _Reloaded:
+            except Reloaded:
                 continue
             index += 1
+            self._recap(stops, index)
         if stops:
-            self.ask.say("")
-            self.ask.say("That was the last item of this walk.")
+            position.write(self.positions, self.path, None)
+        return bool(stops)
+
+    def _recap(self, stops: list[Stop], index: int) -> None:
+        """When the walk leaves a pack for good (its last stop passed), how that pack stands now."""
+        done = stops[index - 1]
+        if index < len(stops) and stops[index].pack_title == done.pack_title:
+            return
+        if done.pack_position != done.pack_total:
+            return
+        pack = self.item(done.item_id).item.pack
+        self.notices.append((recap(self.result, pack), "cyan"))
+        self.finished = [*(p for p in self.finished if p != pack), pack]
+
+    def _jump(self, key: str, current: str) -> str | None:
+        """The item `l` (the overview), `/` (a search) or `g` (an id) leads to; None to stay."""
+        if key == "l":
+            return overviewscreen.choose(self, self.category, current)
+        if key == "/":
+            text = self.ask.line("Find (id, title or question; Enter alone: back)")
+            return overviewscreen.choose(self, self.category, current, f"/{text}") if text else None
+        typed = self.ask.line("Go to (an id, the start of one, or a number from the list; Enter alone: back)")
+        if not typed:
+            return None
+        try:
+            return self._known(typed)
+        except UnknownItem as unknown:
+            self.ask.say(f"  {unknown}", style="yellow")
+            return None
 
     def _show(self, stop: Stop) -> None:
-        r = self._item(stop.item_id)
-        item = r.item
-        self.ask.say("")
+        r = self.item(stop.item_id)
+        self.screen.page()
         self.ask.rule(stop.progress)
-        self.ask.markup(f"[bold]{_plain(item.title)}[/bold]  [dim]{item.id}[/dim]")
-        effort = f"effort {item.effort.value}"
-        self.ask.say(f"{r.severity.value} · {item.stage.value} · {effort}")
-        self.ask.say(item.question)
-        self.ask.say(f"Why: {item.why}")
-        self.ask.say(f"Verify: {item.verify}")
-        self.ask.say(f"Now: {interview.answer_in_words(r)}")
-        for reason in r.unverified_reasons:
-            self.ask.say(f"  ! {reason}", style="yellow")
-        for line, style in interview.probe_lines(r):
+        title = f"{r.item.title}  {r.item.id}"
+        self.ask.markup(f"[bold]{plain(r.item.title)}[/bold]  [dim]{r.item.id}[/dim]")
+        self.screen.pin(1 + self._height(title))
+        notices, self.notices = self.notices, []
+        for line, style in notices:
             self.ask.say(line, style=style)
+        room = self.screen.rows - 2 - self._height(title) - sum(self._height(text) for text, _ in notices) - 2
+        lines = item_lines(r, self.result)
+        shown = fit(lines, [self._height(text) for text, _ in lines], room) if self.screen.active else lines
+        for line, style in shown:
+            self.ask.say(line, style=style)
+        if len(shown) < len(lines):
+            self.ask.say(
+                f"  … {plural(len(lines) - len(shown), 'more line')}: a taller terminal shows them", style="dim"
+            )
+
+    def _height(self, text: str) -> int:
+        """Lines `text` takes on the screen at the console's width."""
+        from rich.cells import cell_len
+
+        return max(1, -(-cell_len(text) // max(1, self.ask.console.width)))
 
     # --- one answer -------------------------------------------------------------------------------------
 
     def _answer(self, item_id: str, status: str) -> bool:
         """Ask what goes with the status and save; False when the status cannot be used here."""
-        r = self._item(item_id)
+        r = self.item(item_id)
         current = r.answer
         fields: dict[str, Any] = {"status": status}
         if status == "na":
@@ -196,29 +254,22 @@ class Walk:
         if status in ("done", "partial"):
             evidence = self._evidence(r)
             fields["evidence"] = evidence or None
-            if evidence:
+            was = list(current.evidence) if current else []
+            if evidence and evidence != was:
                 fields["reviewed"] = date.fromisoformat(self.result.today)  # the user just looked at it
-            elif status == "done" and r.item.evidence_required:
+            elif not evidence and status == "done" and r.item.evidence_required:
                 self.ask.say("  ! this item requires evidence: without it, done counts as unverified", style="yellow")
         note = self.ask.line("Note ('-' clears)", current.note if current else "")
         fields["note"] = None if note in ("-", "") else note
         new_members: list[tuple[str, str, str]] = []
         if status in ("todo", "partial"):
-            suggested = (current.owner if current else None) or (r.owner if r.owner != "unassigned" else "")
-            owner = self._member("Owner", suggested, new_members, optional=True)
+            # A new answer is offered the item's accountable person; a kept answer keeps its owner, or none.
+            accountable = r.owner if r.owner != "unassigned" else ""
+            suggested = (current.owner or "") if current else accountable
+            owner = self.member("Owner", suggested, new_members, optional=True)
             fields["owner"] = owner or None
-            due = self.ask.valid("Due date, YYYY-MM-DD ('-' clears)", _due, (current.due or "") if current else "")
-            fields["due"] = due
-
-        def edit(doc: yamledit.EditableAssessment) -> None:
-            for member_id, name, role in new_members:
-                yamledit.add_member(doc, member_id, name, role or None)
-            yamledit.set_answer(doc, item_id, fields)
-
-        self._save(edit)
-        self.touched.append(item_id)
-        self.ask.say(f"  saved: {interview.answer_in_words(self._item(item_id))}", style="green")
-        return True
+            fields["due"] = self.ask_date("due", current.due if current else None)
+        return self.write(item_id, answer_changes(current, fields), new_members)
 
     def _evidence(self, r: ItemResult) -> list[str]:
         entries = list(r.answer.evidence) if r.answer else []
@@ -231,7 +282,7 @@ class Walk:
         else:
             self.ask.say("  Enter alone when there is no more.")
         while True:
-            typed = self.ask.line("  evidence")
+            typed = self.ask.line("  evidence", complete=self.complete_path)
             if not typed:
                 return entries
             if typed == "-":
@@ -242,145 +293,9 @@ class Walk:
                 entries += [path for path in offered if path not in entries]
                 self.ask.say(f"  added {', '.join(offered)}", style="green")
                 continue
-            try:
-                check = check_one(self.path, typed, self.root)
-            except EvidenceRejected as rejected:
-                self.ask.say(f"  ✗ {rejected}", style="red")
-                continue
-            if check.kind == "url":
-                self.ask.say("  link noted (readiness never opens the network to check it)")
-            elif check.found:
-                shown = "" if check.kind == "path" else f": {', '.join(check.matches[:3])}"
-                self.ask.say(f"  ✓ found{shown}", style="green")
-            else:
-                self.ask.say(
-                    f"  ! {typed} is not there yet; kept, but the answer counts as unverified until it exists",
-                    style="yellow",
-                )
-            if typed not in entries:
+            typed = self.checked(typed)
+            if typed and typed not in entries:
                 entries.append(typed)
-
-    def _member(self, prompt: str, default: str, new: list[tuple[str, str, str]], optional: bool) -> str:
-        """A team id, offering to add someone who is not on the team yet."""
-        known = self.team + [m[0] for m in new]
-        hint = ", ".join(known) if known else "no team yet"
-        while True:
-            typed = self.ask.line(f"{prompt} ({hint}{'; - for none' if optional else ''})", default)
-            if optional and typed in ("", "-"):
-                return ""
-            found = self._resolve(typed, new)
-            if found is not None:
-                return found
-
-    def _resolve(self, typed: str, new: list[tuple[str, str, str]]) -> str | None:
-        """`typed` if it is on the team, or once the user has added them; None to ask again."""
-        known = self.team + [m[0] for m in new]
-        if typed in known:
-            return typed
-        problem = member_problem(typed, known) if typed else "give a team id"
-        if problem is not None:
-            self.ask.say(f"  {problem}", style="red")
-            return None
-        if not self.ask.yes_no(f"  '{typed}' is not on the team. Add them?", default=True):
-            return None
-        name = self.ask.valid("  Name", required)
-        role = self.ask.line("  Role (optional)")
-        new.append((typed, name, role))
-        return typed
-
-    # --- RACI and cost ----------------------------------------------------------------------------------
-
-    def _raci_walk(self, revisit: bool) -> None:
-        activities = interview.open_activities(self.result, revisit)
-        if not activities:
-            return
-        count = len(activities)
-        self.ask.say("")
-        self.ask.say(f"Ownership: {count} activit{'y needs' if count == 1 else 'ies need'} an accountable person.")
-        if not self.ask.yes_no("Walk the RACI matrix now?", default=True):
-            return
-        for position, (activity, title) in enumerate(activities, 1):
-            while True:
-                try:
-                    self._raci_one(activity, title, position, count)
-                    break
-                except _Reloaded:
-                    continue
-
-    def _raci_one(self, activity: str, title: str, position: int, count: int) -> None:
-        row = next(row for row in self.result.raci.rows if row.activity == activity)
-        members = self.result.raci.members
-        now_a = [m for m, cell in zip(members, row.cells, strict=True) if "A" in cell]
-        now_r = [m for m, cell in zip(members, row.cells, strict=True) if "R" in cell]
-        self.ask.say("")
-        self.ask.rule(f"activity {position} of {count}")
-        self.ask.markup(f"[bold]{_plain(title)}[/bold]  [dim]{activity}[/dim]")
-        self.ask.say(f"Now: A {', '.join(now_a) or 'none'} · R {', '.join(now_r) or 'none'}")
-        new: list[tuple[str, str, str]] = []
-        accountable = self._member("Accountable: exactly one person", now_a[0] if len(now_a) == 1 else "", new, False)
-        responsible: list[str] = []
-        default = ",".join(now_r) or accountable
-        while not responsible:
-            typed = self.ask.line("Responsible: one or more, separated by commas", default)
-            wanted = [part.strip() for part in typed.split(",") if part.strip()]
-            resolved = [self._resolve(member_id, new) for member_id in wanted]
-            if not wanted:
-                self.ask.say("  name at least one person", style="red")
-            elif None not in resolved:
-                responsible = [member_id for member_id in resolved if member_id is not None]
-
-        def edit(doc: yamledit.EditableAssessment) -> None:
-            for member_id, name, role in new:
-                yamledit.add_member(doc, member_id, name, role or None)
-            yamledit.set_raci(doc, activity, list(dict.fromkeys(responsible)), accountable)
-
-        self._save(edit)
-        self.other_changes.append(f"RACI {activity}: A {accountable}, R {', '.join(dict.fromkeys(responsible))}")
-        self.ask.say("  saved", style="green")
-
-    def _cost_walk(self) -> None:
-        from readiness.render.costview import as_table
-        from readiness.verify import cost
-
-        existing: dict[str, Any] = dict(self._written_cost())
-        self.ask.say("")
-        missing = not existing
-        self.ask.say("Cost: there is no cost model yet." if missing else "Cost: the cost model can be revisited.")
-        if not self.ask.yes_no("Walk the cost model now?", default=missing):
-            return
-        model = dict(existing)
-        for key, prompt, convert, fallback in _COST_QUESTIONS:
-            group, _, leaf = key.partition(".")
-            holder = model.setdefault(group, {}) if leaf else model
-            name = leaf or group
-            default = fallback if holder.get(name) is None else str(holder[name])
-            value = self.ask.valid(prompt, convert, default)
-            if value is None:
-                holder.pop(name, None)
-            else:
-                holder[name] = value
-        projection = cost.project(model)
-        self.ask.say("")
-        self.ask.console.print(as_table(projection, self.result.project.name, 80, False), end="", markup=False)
-        if not self.ask.yes_no("Save this cost model?", default=True):
-            return
-        while True:
-            try:
-                self._save(lambda doc: yamledit.set_cost(doc, model))
-                break
-            except _Reloaded:
-                if not self.ask.yes_no("Save the same cost model into the file as it is now?", default=True):
-                    return
-        self.other_changes.append("cost model " + ("added" if missing else "updated"))
-        self.ask.say("  saved", style="green")
-
-    def _written_cost(self) -> dict[str, Any]:
-        """The cost section as written, plain data (numbers as numbers)."""
-        from readiness.load.yamlsource import read_document
-
-        data = read_document(self.path).data
-        found = data.get("cost") if isinstance(data, dict) else None
-        return dict(found) if isinstance(found, dict) else {}
 
     # --- the end ----------------------------------------------------------------------------------------
 
@@ -399,77 +314,13 @@ class Walk:
                 self.ask.say(f"  {line}")
         else:
             self.ask.say("Nothing changed in this session.")
+        if self.finished:
+            self.ask.say("Packs walked to the end:")
+            for pack in self.finished:
+                self.ask.say(f"  {recap(after, pack)}")
         self.ask.say(f"Open items left: {sum(1 for r in after.items if interview.is_open(r))}")
         self.ask.say(f"Next: readiness report {self.path} -o readiness-report.html")
 
 
 def _keys_line() -> str:
-    return "[d]one [p]artial [t]odo [n]/a [s]kip [b]ack [q]uit [?]help"
-
-
-def _plain(text: str) -> str:
-    from rich.markup import escape
-
-    return escape(text)
-
-
-def _due(text: str) -> date | None:
-    if text in ("", "-"):
-        return None
-    return interview.parse_due(text)
-
-
-def _number(key: str, *, optional: bool = False) -> Callable[[str], float | int | None]:
-    """A converter for one number of the cost model, held to the bounds the schema sets for `key` (dotted below
-    `cost`), so that the walk never saves a value the next `check` refuses."""
-    rule: dict[str, Any] = schemas.schema("assessment")["properties"]["cost"]
-    for name in key.split("."):
-        rule = rule["properties"][name]
-    whole = rule["type"] == "integer"
-
-    def convert(text: str) -> float | int | None:
-        if not text:
-            if optional:
-                return None
-            raise ValueError("a number is needed here")
-        try:
-            value: float | int = int(text) if whole else float(text)
-        except ValueError:
-            raise ValueError(f"'{text}' is not {'a whole number' if whole else 'a number'}") from None
-        if not math.isfinite(value):  # 'inf', 'nan' and '1e999' are floats to Python, and no cost
-            raise ValueError(f"'{text}' is not a finite number")
-        if not whole and value == int(value) and "." not in text and "e" not in text.lower():
-            value = int(value)
-        if "exclusiveMinimum" in rule and value <= rule["exclusiveMinimum"]:
-            raise ValueError(f"it must be above {_shown(rule['exclusiveMinimum'])}")
-        if "minimum" in rule and value < rule["minimum"]:
-            raise ValueError(f"it must be at least {_shown(rule['minimum'])}")
-        if "maximum" in rule and value > rule["maximum"]:
-            raise ValueError(f"it must be at most {_shown(rule['maximum'])}")
-        return value
-
-    return convert
-
-
-def _shown(bound: float) -> str:
-    return f"{int(bound):,}" if float(bound).is_integer() else f"{bound:g}"
-
-
-# (key, question, converter, default when the file has none): the numbers of DESIGN §3.4 a team knows.
-_COST_QUESTIONS: tuple[tuple[str, str, Callable[[str], Any], str], ...] = (
-    ("requests_per_day", "Requests per day today", _number("requests_per_day"), ""),
-    ("monthly_growth", "Growth of requests each month (0.25 for 25 %)", _number("monthly_growth"), "0"),
-    ("tokens.input", "Input tokens per request", _number("tokens.input"), ""),
-    ("tokens.output", "Output tokens per request", _number("tokens.output"), ""),
-    ("price_per_million.input", "Price per million input tokens", _number("price_per_million.input"), ""),
-    ("price_per_million.output", "Price per million output tokens", _number("price_per_million.output"), ""),
-    (
-        "cache_hit_rate",
-        "Share of input tokens served from the prompt cache, 0 to 1",
-        _number("cache_hit_rate"),
-        "0",
-    ),
-    ("fixed_monthly", "Fixed costs a month (hosting, vector store)", _number("fixed_monthly"), "0"),
-    ("budget_monthly", "Monthly budget (Enter alone: none)", _number("budget_monthly", optional=True), ""),
-    ("horizon_months", "Months to project", _number("horizon_months"), "3"),
-)
+    return "[d]one [p]artial [t]odo [n]/a [s]kip [b]ack [e]dit [u]ndo [l]ist [g]o [q]uit [?]"
