@@ -8,6 +8,8 @@ only match by name.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from readiness.core.model import ItemResult, Result, WaiverStatus
 from readiness.interactive import interview
 
@@ -30,8 +32,9 @@ def waiver_line(state: WaiverStatus) -> Line:
     return f"{head}: {state.state}, {state.problem}", "red"
 
 
-def item_lines(r: ItemResult, result: Result) -> list[Line]:
-    """The item below its title: severity, the question and its why, then what stands now."""
+def item_lines(r: ItemResult, result: Result, comments: Sequence[str] = ()) -> list[Line]:
+    """The item below its title: severity, the question and its why, then what stands now, with the comments the
+    team wrote near the answer in the file."""
     item = r.item
     # In the order they give way when the screen is short (fit): the last ones first.
     lines: list[Line] = [
@@ -43,6 +46,7 @@ def item_lines(r: ItemResult, result: Result) -> list[Line]:
         if state.waiver.item == item.id:
             lines.append(waiver_line(state))
     lines.extend((f"  ! {reason}", "yellow") for reason in r.unverified_reasons)
+    lines.extend((f"In the file: {comment}", "dim") for comment in comments)
     lines.append((f"Why: {item.why}", None))
     lines.append((f"Verify: {item.verify}", None))
     lines.extend(interview.probe_lines(r))

@@ -220,7 +220,7 @@ class Walk(Session):
         for line, style in notices:
             self.ask.say(line, style=style)
         room = self.screen.rows - 2 - self._height(title) - sum(self._height(text) for text, _ in notices) - 2
-        lines = item_lines(r, self.result)
+        lines = item_lines(r, self.result, self._comments(r.item.id))
         shown = fit(lines, [self._height(text) for text, _ in lines], room) if self.screen.active else lines
         for line, style in shown:
             self.ask.say(line, style=style)
@@ -228,6 +228,16 @@ class Walk(Session):
             self.ask.say(
                 f"  … {plural(len(lines) - len(shown), 'more line')}: a taller terminal shows them", style="dim"
             )
+
+    def _comments(self, item_id: str) -> list[str]:
+        """The comments near the item's answer in the file as it is now (a save may have moved them)."""
+        from readiness.interactive.filecomments import answer_comments, shown
+
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return []
+        return shown(answer_comments(text, str(self.path), item_id))
 
     def _height(self, text: str) -> int:
         """Lines `text` takes on the screen at the console's width."""
