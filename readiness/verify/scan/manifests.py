@@ -1,0 +1,160 @@
+"""The packages a dependency file names, each at its line: pyproject.toml, requirements*.txt, uv.lock, poetry.lock,
+package.json, go.mod and the image lines of Dockerfiles and compose or Kubernetes files.
+
+Each reader takes the file's text and gives mentions, or an Unread saying where the file stops being readable;
+none of them runs anything the file holds.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import PurePosixPath
+from typing import Any
+
+from readiness.verify.scan.model import Mention, Unread
+
+if sys.version_info >= (3, 11):
+    import tomllib
+
+_REQUIREMENT = re.compile(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+_LOCK_NAME = re.compile(r'^name = "([^"]+)"', re.MULTILINE)
+_GO_REQUIRE = re.compile(r"^\s*(?:require\s+)?([A-Za-z0-9][\w.~/-]*\.[\w.~/-]+)\s+v\S+", re.MULTILINE)
+_IMAGE = re.compile(r"^\s*(?:FROM(?:\s+--\S+)*\s+|-?\s*image:\s*[\"']?)([\w.:/-]+)", re.MULTILINE | re.IGNORECASE)
+_TOML_WHERE = re.compile(r"at line (\d+), column (\d+)")
+
+Reader = Callable[[str, str], tuple[list[Mention], list[Unread]]]
+
+
+def reader_for(path: str) -> Reader | None:
+    """The reader of the file at `path` ('/'-separated), or None when it is no dependency file we read."""
+    name = PurePosixPath(path).name
+    lower = name.lower()
+    if name == "pyproject.toml":
+        return pyproject
+    if name in ("uv.lock", "poetry.lock"):
+        return lock
+    if name == "package.json":
+        return package_json
+    if name == "go.mod":
+        return go_mod
+    if lower.endswith(".txt") and (lower.startswith("requirements") or "/requirements/" in f"/{path.lower()}"):
+        return requirements
+    if lower.startswith("dockerfile") or lower.endswith((".dockerfile", ".containerfile")) or lower == "containerfile":
+        return images
+    if lower.endswith((".yaml", ".yml")):
+        return images
+    return None
+
+
+def requirements(text: str, path: str) -> tuple[list[Mention], list[Unread]]:
+    found = []
+    for number, line in enumerate(text.splitlines(), 1):
+        content = line.split("#", 1)[0]
+        if not content.strip() or content.lstrip().startswith("-"):
+            continue  # options (-r, -e, --index-url) name files and places, not packages
+        match = _REQUIREMENT.match(content)
+        if match:
+            found.append(Mention("python", match.group(1), path, number, match.start(1) + 1))
+    return found, []
+
+
+def lock(text: str, path: str) -> tuple[list[Mention], list[Unread]]:
+    """uv.lock and poetry.lock: every `[[package]]` starts with its name; read by line, as a lock file may hold
+    thousands of packages and only the names matter."""
+    return [Mention("python", m.group(1), path, *_line_col(text, m.start(1))) for m in _LOCK_NAME.finditer(text)], []
+
+
+def pyproject(text: str, path: str) -> tuple[list[Mention], list[Unread]]:
+    data = _toml(text, path)
+    if isinstance(data, Unread):
+        return [], [data]
+    names = [name for spec in _pyproject_specs(data) if (name := _spec_name(spec))]
+    return [Mention("python", name, path, *_where_named(text, name)) for name in dict.fromkeys(names)], []
+
+
+if sys.version_info >= (3, 11):
+
+    def _toml(text: str, path: str) -> dict[str, Any] | Unread:
+        try:
+            return tomllib.loads(text)
+        except tomllib.TOMLDecodeError as error:
+            where = _TOML_WHERE.search(str(error))
+            line, column = (int(where.group(1)), int(where.group(2))) if where else (1, 1)
+            return Unread(path, line, column, f"not TOML: {str(error).split(' (at ')[0]}")
+
+else:
+
+    def _toml(text: str, path: str) -> dict[str, Any] | Unread:
+        # No TOML reader in the standard library before 3.11, and guessing at TOML by lines would misread it.
+        return Unread(path, 1, 1, "not read: reading pyproject.toml takes Python 3.11 or later")
+
+
+def _pyproject_specs(data: dict[str, Any]) -> Iterator[str]:
+    """The requirement strings (PEP 621, dependency groups) and Poetry's dependency names."""
+    project = _table(data.get("project"))
+    yield from _strings(project.get("dependencies"))
+    for extra in _table(project.get("optional-dependencies")).values():
+        yield from _strings(extra)
+    for group in _table(data.get("dependency-groups")).values():
+        yield from _strings(group)
+    poetry = _table(_table(data.get("tool")).get("poetry"))
+    tables = [poetry.get("dependencies"), poetry.get("dev-dependencies")]
+    tables += [_table(group).get("dependencies") for group in _table(poetry.get("group")).values()]
+    for table in tables:
+        yield from (name for name in _table(table) if name != "python")
+
+
+def _table(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _strings(value: object) -> list[str]:
+    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
+
+
+def _spec_name(spec: str) -> str | None:
+    match = _REQUIREMENT.match(spec)
+    return match.group(1) if match else None
+
+
+def package_json(text: str, path: str) -> tuple[list[Mention], list[Unread]]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        return [], [Unread(path, error.lineno, error.colno, f"not JSON: {error.msg}")]
+    if not isinstance(data, dict):
+        return [], [Unread(path, 1, 1, "not a package.json: the file holds no object")]
+    names: list[str] = []
+    for section in ("dependencies", "devDependencies", "peerDependencies", "optionalDependencies"):
+        names += [name for name in _table(data.get(section)) if isinstance(name, str)]
+    return [Mention("npm", name, path, *_where_named(text, name, quoted=True)) for name in dict.fromkeys(names)], []
+
+
+def go_mod(text: str, path: str) -> tuple[list[Mention], list[Unread]]:
+    return [Mention("go", m.group(1), path, *_line_col(text, m.start(1))) for m in _GO_REQUIRE.finditer(text)], []
+
+
+def images(text: str, path: str) -> tuple[list[Mention], list[Unread]]:
+    found = []
+    for match in _IMAGE.finditer(text):
+        image = match.group(1).rsplit("@", 1)[0]
+        name = re.sub(r":[\w.-]+$", "", image)  # the tag, not a registry's port (which a '/' follows)
+        found.append(Mention("image", name, path, *_line_col(text, match.start(1))))
+    return found, []
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def _where_named(text: str, name: str, quoted: bool = False) -> tuple[int, int]:
+    """The first place the file names `name` (as a whole name), else its first line: the parsers that give the
+    names do not give places."""
+    escaped = re.escape(name)
+    pattern = f'"{escaped}"' if quoted else rf"(?<![\w.-]){escaped}(?![\w-])"
+    match = re.search(pattern, text, re.IGNORECASE)
+    return _line_col(text, match.start() + (1 if quoted else 0)) if match else (1, 1)

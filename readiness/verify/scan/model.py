@@ -1,0 +1,53 @@
+"""What a scan finds: clues (a key and where the repository shows it) and the files it could not use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Clue:
+    """One place that shows a profile key: `what` says what stands there, as in "depends on openai"."""
+
+    key: str
+    file: str  # relative to the scanned folder, '/'-separated
+    line: int
+    column: int
+    what: str
+
+
+@dataclass(frozen=True)
+class Unread:
+    """A file the scan looked at and could not use, and why: said, never a reason for a key."""
+
+    file: str
+    line: int
+    column: int
+    why: str
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A package or module a file names: in a dependency file, an import, or an image line."""
+
+    kind: str  # "python" (a distribution), "import" (a Python module), "npm", "go", "image"
+    name: str
+    file: str
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class Detection:
+    """The profile keys the repository shows (each with its clues, in file order), what could not be used, and
+    how many files were looked at and left over the limits."""
+
+    clues: dict[str, tuple[Clue, ...]]
+    unread: tuple[Unread, ...]
+    files_read: int
+    files_left: int
+
+    @property
+    def profile(self) -> dict[str, bool]:
+        """Only the keys shown true: a key the repository says nothing about is the team's to answer."""
+        return {key: True for key in self.clues}

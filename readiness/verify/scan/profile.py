@@ -1,0 +1,108 @@
+"""The profile a repository shows: every dependency file and Python source file read (within the project root,
+bounded in count, size and time), each mention matched against the signals table, each key kept with the places
+that show it. Keys nothing shows are left out: they are the team's to answer."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+from readiness.load.containment import Root
+from readiness.load.diagnostics import InputError
+from readiness.load.yamlsource import read_bytes
+from readiness.verify.scan import manifests, pysource
+from readiness.verify.scan.model import Clue, Detection, Mention, Unread
+from readiness.verify.scan.signals import IMPORTS, SAYS, TOP_MODULES, keys_of
+from readiness.verify.scan.tree import list_files
+
+MAX_PYTHON_FILES = 5_000  # parsed at most; the rest counted as left
+MAX_PYTHON_BYTES = 1024 * 1024  # a larger Python file is generated code more often than the team's own
+MAX_OTHER_FILES = 2_000  # dependency, Docker and YAML files read at most
+BUDGET_SECONDS = 1.5  # for reading and parsing; a file reached after it is spent is left, and counted
+MAX_CLUES = 20  # kept per key: the first in file order show it well enough
+
+# A Python file is parsed only when its text names a module of the table or a personal-data field: most of a
+# large repository's files name neither, and a regular expression over bytes is far cheaper than `ast`.
+_WORTH_PARSING = re.compile(
+    r"\b(?:(?:import|from)\s+(?:"
+    + "|".join(sorted(TOP_MODULES))
+    + r")\b|(?:"
+    + "|".join(sorted(pysource.PERSONAL_FIELDS))
+    + r")\s*[:=])"
+)
+_LLM_TOPS = frozenset(module.split(".")[0] for module in IMPORTS["llm"])
+
+
+def detect(folder: Path, root: Root | None = None) -> Detection:
+    """What the repository at `folder` shows; `root` is the folder nothing may be read outside (by default the
+    enclosing git work tree, else `folder`)."""
+    within = root if root is not None else Root.of(folder / ".")
+    listing = list_files(str(folder))
+    clues: list[Clue] = []
+    unread: list[Unread] = []
+    deadline = time.monotonic() + BUDGET_SECONDS
+    python = [path for path in listing.files if path.endswith(".py")]
+    others = [(path, reader) for path in listing.files if (reader := manifests.reader_for(path)) is not None]
+    left = max(0, len(python) - MAX_PYTHON_FILES) + max(0, len(others) - MAX_OTHER_FILES)
+    read = 0
+    # Dependency files first: few, and the clearest evidence.
+    for path, reader in others[:MAX_OTHER_FILES]:
+        if time.monotonic() > deadline:
+            left += 1
+            continue
+        text = _text(folder, path, within, unread)
+        if text is None:
+            continue
+        read += 1
+        mentions, problems = reader(text, path)
+        unread += problems
+        clues += _matched(mentions)
+    for path in python[:MAX_PYTHON_FILES]:
+        if time.monotonic() > deadline:
+            left += 1
+            continue
+        text = _text(folder, path, within, unread, MAX_PYTHON_BYTES)
+        if text is None:
+            continue
+        read += 1
+        if not _WORTH_PARSING.search(text):
+            continue
+        mentions, found, problems = pysource.read(text, path, _LLM_TOPS)
+        unread += problems
+        clues += _matched(mentions) + found
+    if not listing.complete:
+        unread.append(Unread(".", 1, 1, "the repository has more files than a scan walks; the rest were not read"))
+    return Detection(_by_key(clues), tuple(unread), read, left)
+
+
+def _text(folder: Path, path: str, root: Root, unread: list[Unread], limit: int | None = None) -> str | None:
+    try:
+        raw = read_bytes(folder / path, path, root)
+    except InputError as error:
+        unread.append(Unread(path, 1, 1, f"not read: {error.diagnostics[0].message}"))
+        return None
+    if limit is not None and len(raw) > limit:
+        unread.append(Unread(path, 1, 1, f"not read: {len(raw):,} bytes, over the {limit:,} a scan parses"))
+        return None
+    return raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8", "replace")
+
+
+def _matched(mentions: list[Mention]) -> list[Clue]:
+    return [
+        Clue(key, mention.file, mention.line, mention.column, f"{SAYS[mention.kind]} {mention.name}")
+        for mention in mentions
+        for key in keys_of(mention.kind, mention.name)
+    ]
+
+
+def _by_key(clues: list[Clue]) -> dict[str, tuple[Clue, ...]]:
+    """Each key's clues in file order, one per line (`from mcp.server import FastMCP` names two modules: the
+    first is said), the first MAX_CLUES."""
+    keys: dict[str, list[Clue]] = {}
+    for clue in sorted(set(clues), key=lambda c: (c.file, c.line, c.column, c.what)):
+        kept = keys.setdefault(clue.key, [])
+        if not kept or (kept[-1].file, kept[-1].line) != (clue.file, clue.line):
+            kept.append(clue)
+    order = ("llm", "agentic", "rag", "self_hosted", "personal_data")
+    return {key: tuple(keys[key][:MAX_CLUES]) for key in order if key in keys}

@@ -1,0 +1,88 @@
+"""What a Python file shows, read by `ast` and never run: the modules it imports, tools it hands to a model,
+and fields of its data classes named like personal data."""
+
+from __future__ import annotations
+
+import ast
+
+from readiness.verify.scan.model import Clue, Mention, Unread
+
+# A call that hands tools to a model: the SDKs' completion calls with `tools=` (or the older `functions=`), and
+# LangChain's `bind_tools`. Only looked for in a file that imports an LLM SDK.
+_MODEL_CALLS = frozenset({"create", "acreate", "stream", "parse", "generate_content", "chat", "completion"})
+_TOOL_KEYWORDS = frozenset({"tools", "functions"})
+# Field names that hold personal data whatever the domain; names such as `name` or `address` are too often
+# something else (a product's name, a server's address).
+PERSONAL_FIELDS = frozenset(
+    {"email", "email_address", "phone", "phone_number", "mobile_number", "date_of_birth", "birth_date", "dob",
+     "ssn", "social_security_number", "national_id", "passport_number", "home_address", "postal_address",
+     "first_name", "last_name", "full_name", "ip_address"}
+)  # fmt: skip
+
+
+def read(text: str, path: str, llm_modules: frozenset[str]) -> tuple[list[Mention], list[Clue], list[Unread]]:
+    """The imports of the file, its clues beyond imports, or why it could not be parsed. `llm_modules` are the
+    top-level modules that make a file an LLM caller (for the tool-call clue)."""
+    try:
+        tree = ast.parse(text, path)
+    except (SyntaxError, ValueError) as error:  # ValueError: a NUL byte in the source
+        line = getattr(error, "lineno", None) or 1
+        column = getattr(error, "offset", None) or 1
+        reason = getattr(error, "msg", None) or "not Python source"
+        return [], [], [Unread(path, line, column, f"not parsed as Python: {reason}")]
+    mentions = list(_imports(tree, path))
+    clues: list[Clue] = []
+    if any(mention.name.split(".")[0] in llm_modules for mention in mentions):
+        clues += _tool_calls(tree, path)
+    clues += _personal_fields(tree, path)
+    return mentions, clues, []
+
+
+def _imports(tree: ast.AST, path: str) -> list[Mention]:
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [Mention("import", alias.name, path, node.lineno, node.col_offset + 1) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.append(Mention("import", node.module, path, node.lineno, node.col_offset + 1))
+            # `from google import genai` imports google.genai
+            found += [
+                Mention("import", f"{node.module}.{alias.name}", path, node.lineno, node.col_offset + 1)
+                for alias in node.names
+            ]
+    return found
+
+
+def _tool_calls(tree: ast.AST, path: str) -> list[Clue]:
+    found = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        method = node.func.attr
+        keywords = {keyword.arg for keyword in node.keywords}
+        if method == "bind_tools" or (method in _MODEL_CALLS and keywords & _TOOL_KEYWORDS):
+            what = "hands tools to a model" + (" (bind_tools)" if method == "bind_tools" else f" ({method} with tools)")
+            found.append(Clue("agentic", path, node.lineno, node.col_offset + 1, what))
+    return found
+
+
+def _personal_fields(tree: ast.AST, path: str) -> list[Clue]:
+    """Fields declared in a class body (a dataclass, a Pydantic or ORM model) with a personal-data name."""
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.ClassDef):
+            continue
+        for statement in node.body:
+            for name, where in _declared(statement):
+                if name.lower() in PERSONAL_FIELDS:
+                    what = f"class {node.name} has a field '{name}'"
+                    found.append(Clue("personal_data", path, where.lineno, where.col_offset + 1, what))
+    return found
+
+
+def _declared(statement: ast.stmt) -> list[tuple[str, ast.expr]]:
+    if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
+        return [(statement.target.id, statement.target)]
+    if isinstance(statement, ast.Assign):
+        return [(target.id, target) for target in statement.targets if isinstance(target, ast.Name)]
+    return []

@@ -1,0 +1,111 @@
+"""Which names show which profile key: a fixed table of packages, modules and images whose only common use is
+the key's. A name that many projects use for other things (a tokenizer, a general ML library, an HTTP client)
+is not here: a key is shown by clear evidence or left to the team, never guessed.
+
+A name ending in '*' stands for every name with that prefix (a family of integrations).
+"""
+
+from __future__ import annotations
+
+import re
+
+# Python distributions (as in pyproject.toml, requirements, lock files), compared normalised as PEP 503 does.
+PYTHON: dict[str, tuple[str, ...]] = {
+    "llm": (
+        "openai", "anthropic", "google-generativeai", "google-genai", "cohere", "mistralai", "groq", "litellm",
+        "langchain", "langchain-*", "llama-index", "llama-index-*", "ollama", "dspy", "dspy-ai", "instructor",
+        "vllm", "sglang", "openai-agents", "langgraph", "crewai", "pydantic-ai", "smolagents", "autogen-agentchat",
+        "pyautogen",
+    ),
+    "agentic": (
+        "langgraph", "langgraph-*", "crewai", "pyautogen", "autogen-agentchat", "openai-agents", "smolagents",
+        "pydantic-ai", "mcp", "fastmcp", "letta", "agno",
+    ),
+    "rag": (
+        "chromadb", "faiss-cpu", "faiss-gpu", "pinecone", "pinecone-client", "qdrant-client", "weaviate-client",
+        "pymilvus", "lancedb", "pgvector", "redisvl", "langchain-chroma", "langchain-pinecone", "langchain-qdrant",
+        "langchain-milvus", "llama-index-vector-stores-*",
+    ),
+    "self_hosted": ("vllm", "sglang", "tritonclient"),
+    "personal_data": ("presidio-analyzer", "presidio-anonymizer", "scrubadub"),
+}  # fmt: skip
+
+# Python modules as imported: the module or any module below it.
+IMPORTS: dict[str, tuple[str, ...]] = {
+    "llm": (
+        "openai", "anthropic", "google.generativeai", "google.genai", "cohere", "mistralai", "groq", "litellm",
+        "langchain", "langchain_core", "langchain_openai", "langchain_anthropic", "langchain_community",
+        "llama_index", "ollama", "dspy", "instructor", "vllm", "langgraph", "crewai", "pydantic_ai", "smolagents",
+        "autogen_agentchat",
+    ),
+    "agentic": ("langgraph", "crewai", "autogen", "autogen_agentchat", "smolagents", "pydantic_ai", "mcp", "fastmcp"),
+    "rag": (
+        "chromadb", "faiss", "pinecone", "qdrant_client", "weaviate", "pymilvus", "lancedb", "pgvector", "redisvl",
+        "langchain_chroma", "langchain_pinecone", "langchain_qdrant", "llama_index.vector_stores",
+    ),
+    "self_hosted": ("vllm", "sglang", "tritonclient"),
+    "personal_data": ("presidio_analyzer", "presidio_anonymizer", "scrubadub"),
+}  # fmt: skip
+
+NPM: dict[str, tuple[str, ...]] = {
+    "llm": (
+        "openai", "@anthropic-ai/sdk", "@google/generative-ai", "@google/genai", "cohere-ai", "@mistralai/mistralai",
+        "groq-sdk", "langchain", "@langchain/*", "llamaindex", "@ai-sdk/*", "ollama", "@openai/agents",
+    ),
+    "agentic": ("@modelcontextprotocol/sdk", "@langchain/langgraph", "@openai/agents", "@mastra/core"),
+    "rag": (
+        "@pinecone-database/pinecone", "chromadb", "@qdrant/js-client-rest", "weaviate-client", "weaviate-ts-client",
+        "@zilliz/milvus2-sdk-node", "@lancedb/lancedb", "vectordb",
+    ),
+}  # fmt: skip
+
+GO: dict[str, tuple[str, ...]] = {
+    "llm": (
+        "github.com/sashabaranov/go-openai", "github.com/openai/openai-go*", "github.com/anthropics/anthropic-sdk-go",
+        "github.com/tmc/langchaingo", "google.golang.org/genai", "github.com/google/generative-ai-go",
+        "github.com/ollama/ollama",
+    ),
+    "agentic": ("github.com/mark3labs/mcp-go", "github.com/modelcontextprotocol/go-sdk"),
+    "rag": (
+        "github.com/qdrant/go-client", "github.com/pinecone-io/go-pinecone*", "github.com/weaviate/weaviate-go-client*",
+        "github.com/milvus-io/milvus-sdk-go*", "github.com/pgvector/pgvector-go",
+    ),
+}  # fmt: skip
+
+# Container images that serve a model (in a Dockerfile's FROM or an `image:` line), without registry tag.
+IMAGES: dict[str, tuple[str, ...]] = {
+    "self_hosted": (
+        "vllm/vllm-openai", "ghcr.io/huggingface/text-generation-inference", "nvcr.io/nvidia/tritonserver",
+        "ollama/ollama", "lmsysorg/sglang",
+    ),
+}  # fmt: skip
+IMAGES["llm"] = IMAGES["self_hosted"]
+
+TABLES: dict[str, dict[str, tuple[str, ...]]] = {"python": PYTHON, "npm": NPM, "go": GO, "image": IMAGES}
+SAYS = {"python": "depends on", "npm": "depends on", "go": "requires", "image": "runs the image", "import": "imports"}
+
+
+def python_name(name: str) -> str:
+    """A distribution's name as PEP 503 compares it."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def keys_of(kind: str, name: str) -> tuple[str, ...]:
+    """The keys a mention of `name` (of `kind`) shows, in the table's order."""
+    if kind == "import":
+        return tuple(key for key, modules in IMPORTS.items() if any(_below(name, module) for module in modules))
+    table = TABLES[kind]
+    wanted = python_name(name) if kind == "python" else name.lower()
+    return tuple(key for key, names in table.items() if any(_named(wanted, pattern) for pattern in names))
+
+
+def _named(name: str, pattern: str) -> bool:
+    return name.startswith(pattern[:-1]) if pattern.endswith("*") else name == pattern
+
+
+def _below(module: str, top: str) -> bool:
+    return module == top or module.startswith(top + ".")
+
+
+# Every top-level module of the import table: a Python file that names none of them is not parsed at all.
+TOP_MODULES = frozenset(module.split(".")[0] for modules in IMPORTS.values() for module in modules)

@@ -1,0 +1,216 @@
+"""What `scan` concludes about a repository's profile, on small repositories written for the purpose: each key
+with the file and line that show it, and nothing guessed where the repository is silent."""
+
+from __future__ import annotations
+
+import os
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from readiness.verify.scan.model import Detection
+from readiness.verify.scan.profile import detect
+
+
+def repo(top: Path, files: dict[str, str]) -> Path:
+    (top / ".git").mkdir(parents=True)  # a work tree: the project root the scan may not leave
+    for name, text in files.items():
+        path = top / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return top
+
+
+def reasons(found: Detection, key: str) -> list[str]:
+    return [f"{clue.file}:{clue.line}:{clue.column} {clue.what}" for clue in found.clues.get(key, ())]
+
+
+def test_an_llm_app_shows_llm_and_rag_from_its_dependencies_and_imports(tmp_path: Path) -> None:
+    top = repo(
+        tmp_path / "copilot",
+        {
+            "pyproject.toml": """\
+                [project]
+                name = "copilot"
+                dependencies = [
+                    "fastapi>=0.110",
+                    "openai>=1.30",
+                    "qdrant-client[fastembed]>=1.9",
+                ]
+            """,
+            "app/answer.py": """\
+                from openai import OpenAI
+
+                client = OpenAI()
+            """,
+        },
+    )
+    found = detect(top)
+    assert found.profile == {"llm": True, "rag": True}
+    assert reasons(found, "llm") == ["app/answer.py:1:1 imports openai", "pyproject.toml:5:6 depends on openai"]
+    assert reasons(found, "rag") == ["pyproject.toml:6:6 depends on qdrant-client"]
+
+
+def test_a_classical_model_shows_no_key(tmp_path: Path) -> None:
+    top = repo(
+        tmp_path / "churn",
+        {
+            "requirements.txt": "scikit-learn==1.5.0\npandas>=2\nxgboost  # the model\ntorch\ntransformers\n",
+            "train.py": "import sklearn\nfrom xgboost import XGBClassifier\nimport transformers\n",
+        },
+    )
+    found = detect(top)
+    assert found.profile == {}
+    assert found.unread == ()
+    assert found.files_read == 2
+
+
+def test_an_agent_with_mcp_tools_is_agentic_and_says_where_tools_reach_the_model(tmp_path: Path) -> None:
+    top = repo(
+        tmp_path / "ops",
+        {
+            "requirements/base.txt": "anthropic==0.40.0\nmcp>=1.2\n",
+            "agent/server.py": """\
+                from mcp.server.fastmcp import FastMCP
+
+                server = FastMCP("ops")
+            """,
+            "agent/loop.py": """\
+                import anthropic
+
+                def turn(client: anthropic.Anthropic, tools: list) -> object:
+                    return client.messages.create(model="m", max_tokens=10, messages=[], tools=tools)
+            """,
+        },
+    )
+    found = detect(top)
+    assert found.profile == {"llm": True, "agentic": True}
+    assert reasons(found, "agentic") == [
+        "agent/loop.py:4:12 hands tools to a model (create with tools)",
+        "agent/server.py:1:1 imports mcp.server.fastmcp",
+        "requirements/base.txt:2:1 depends on mcp",
+    ]
+
+
+def test_a_plain_web_service_shows_no_ai_key_and_personal_data_only_from_its_fields(tmp_path: Path) -> None:
+    top = repo(
+        tmp_path / "shop",
+        {
+            "package.json": '{"name": "shop", "dependencies": {"express": "^4.19.0", "pg": "^8"}}\n',
+            "go.mod": "module example.com/shop\n\ngo 1.22\n\nrequire (\n\tgithub.com/go-chi/chi/v5 v5.0.12\n)\n",
+            "api/models.py": """\
+                from dataclasses import dataclass
+
+                @dataclass
+                class Customer:
+                    id: int
+                    email: str
+            """,
+            "Dockerfile": "FROM python:3.12-slim\n",
+        },
+    )
+    found = detect(top)
+    assert found.profile == {"personal_data": True}
+    assert reasons(found, "personal_data") == ["api/models.py:6:5 class Customer has a field 'email'"]
+
+
+def test_javascript_go_and_images_show_their_keys(tmp_path: Path) -> None:
+    top = repo(
+        tmp_path / "mixed",
+        {
+            "web/package.json": '{\n  "dependencies": {\n    "@anthropic-ai/sdk": "^0.30.0",\n'
+            '    "@modelcontextprotocol/sdk": "^1.0.0"\n  }\n}\n',
+            "svc/go.mod": "module example.com/svc\n\nrequire github.com/qdrant/go-client v1.11.0\n",
+            "deploy/compose.yaml": "services:\n  model:\n    image: vllm/vllm-openai:v0.6.3\n",
+        },
+    )
+    found = detect(top)
+    assert found.profile == {"llm": True, "agentic": True, "rag": True, "self_hosted": True}
+    assert reasons(found, "self_hosted") == ["deploy/compose.yaml:3:12 runs the image vllm/vllm-openai"]
+    assert reasons(found, "agentic") == ["web/package.json:4:6 depends on @modelcontextprotocol/sdk"]
+    assert reasons(found, "rag") == ["svc/go.mod:3:9 requires github.com/qdrant/go-client"]
+
+
+def test_lock_files_and_poetry_tables_are_read(tmp_path: Path) -> None:
+    top = repo(
+        tmp_path / "locked",
+        {
+            "uv.lock": 'version = 1\n\n[[package]]\nname = "chromadb"\nversion = "0.5.0"\n',
+            "pyproject.toml": '[tool.poetry.dependencies]\npython = "^3.11"\nlangchain-openai = "^0.2"\n',
+        },
+    )
+    found = detect(top)
+    assert reasons(found, "rag") == ["uv.lock:4:9 depends on chromadb"]
+    assert reasons(found, "llm") == ["pyproject.toml:3:1 depends on langchain-openai"]
+
+
+def test_a_python_file_that_does_not_parse_is_said_and_the_rest_still_read(tmp_path: Path) -> None:
+    top = repo(tmp_path / "broken", {"bad.py": "import openai\ndef (:\n", "good.py": "import anthropic\n"})
+    found = detect(top)
+    assert found.profile == {"llm": True}
+    assert [(u.file, u.line) for u in found.unread] == [("bad.py", 2)]
+    assert found.unread[0].why.startswith("not parsed as Python: ")
+
+
+def test_a_package_json_that_is_not_json_is_said_at_its_line(tmp_path: Path) -> None:
+    top = repo(tmp_path / "js", {"package.json": '{\n  "dependencies": {"openai": "^4"\n'})
+    found = detect(top)
+    assert found.profile == {}
+    assert [(u.file, u.line, u.why.split(":")[0]) for u in found.unread] == [("package.json", 3, "not JSON")]
+
+
+def test_a_pyproject_that_is_not_toml_is_said_at_its_line(tmp_path: Path) -> None:
+    top = repo(tmp_path / "toml", {"pyproject.toml": '[project]\ndependencies = ["openai"\n'})
+    found = detect(top)
+    assert found.profile == {}
+    assert [(u.file, u.why.split(":")[0]) for u in found.unread] == [("pyproject.toml", "not TOML")]
+
+
+def test_a_huge_requirements_file_is_said_not_read(tmp_path: Path) -> None:
+    top = repo(tmp_path / "huge", {"requirements.txt": "openai\n" + "# padding\n" * 600_000})
+    found = detect(top)
+    assert found.profile == {}
+    assert [u.file for u in found.unread] == ["requirements.txt"]
+    assert "limit is 5 MB" in found.unread[0].why
+
+
+def test_a_long_requirements_file_under_the_limit_is_read_in_full(tmp_path: Path) -> None:
+    lines = [f"package-{n}==1.0" for n in range(100_000)] + ["litellm"]
+    top = repo(tmp_path / "long", {"requirements.txt": "\n".join(lines) + "\n"})
+    found = detect(top)
+    assert reasons(found, "llm") == ["requirements.txt:100001:1 depends on litellm"]
+
+
+def test_nothing_is_read_through_a_symlink_out_of_the_project(tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "requirements.txt").write_text("openai\n", encoding="utf-8")
+    (outside / "agent.py").write_text("import langgraph\n", encoding="utf-8")
+    top = repo(tmp_path / "project", {"main.py": "print('hello')\n"})
+    os.symlink(outside / "requirements.txt", top / "requirements.txt")
+    os.symlink(outside, top / "vendor")
+    found = detect(top)
+    assert found.profile == {}
+    assert found.unread == ()
+
+
+def test_no_code_of_the_repository_runs(tmp_path: Path) -> None:
+    marker = tmp_path / "ran"
+    top = repo(
+        tmp_path / "hostile",
+        {
+            "setup.py": f"open({str(marker)!r}, 'w').close()\nimport openai\n",
+            "conftest.py": f"open({str(marker)!r}, 'w').close()\n",
+        },
+    )
+    found = detect(top)
+    assert found.profile == {"llm": True}
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize("name", ["node_modules/x/package.json", ".venv/lib/site.py"])
+def test_vendored_folders_are_not_evidence(tmp_path: Path, name: str) -> None:
+    text = '{"dependencies": {"openai": "1"}}' if name.endswith(".json") else "import openai\n"
+    found = detect(repo(tmp_path / "v", {name: text}))
+    assert found.profile == {}
