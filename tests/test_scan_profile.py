@@ -172,7 +172,16 @@ def test_a_huge_requirements_file_is_said_not_read(tmp_path: Path) -> None:
     found = detect(top)
     assert found.profile == {}
     assert [u.file for u in found.unread] == ["requirements.txt"]
-    assert "limit is 5 MB" in found.unread[0].why
+    assert found.unread[0].why == "not read: file is 6,000,007 bytes; the limit is 5,242,880 bytes"
+
+
+def test_a_generated_python_file_over_a_megabyte_is_said_not_parsed(tmp_path: Path) -> None:
+    top = repo(tmp_path / "generated", {"big_pb2.py": "import openai\n" + "X = 1\n" * 200_000})
+    found = detect(top)
+    assert found.profile == {}
+    assert [(u.file, u.why) for u in found.unread] == [
+        ("big_pb2.py", "not read: file is 1,200,014 bytes; the limit is 1,048,576 bytes")
+    ]
 
 
 def test_a_long_requirements_file_under_the_limit_is_read_in_full(tmp_path: Path) -> None:

@@ -34,6 +34,7 @@ from readiness.cli.options import (
     width,
 )
 from readiness.cli.rollup import diff, history_command, portfolio
+from readiness.cli.scan import scan
 from readiness.cli.stdio import standard_streams, write_document
 from readiness.cli.walk import assess, init
 from readiness.render.formats import Format, ReportFormat
@@ -255,6 +256,7 @@ def _append_step_summary(result: Result, options: object) -> None:
 
 
 # Commands written in their own modules, registered here so that `--help` lists them in this order.
+app.command()(scan)
 app.command()(init)
 app.command()(assess)
 app.command()(diff)

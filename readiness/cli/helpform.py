@@ -15,6 +15,7 @@ from typer.core import TyperGroup
 # First what a newcomer runs, in the order they run it; then the tools for CI, history and many projects.
 COMMAND_ORDER = (
     "demo",
+    "scan",
     "init",
     "assess",
     "check",

@@ -4,17 +4,17 @@ that show it. Keys nothing shows are left out: they are the team's to answer."""
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from pathlib import Path
 
 from readiness.load.containment import Root
-from readiness.load.diagnostics import InputError
-from readiness.load.yamlsource import read_bytes
+from readiness.load.yamlsource import MAX_BYTES
 from readiness.verify.scan import manifests, pysource
 from readiness.verify.scan.model import Clue, Detection, Mention, Unread
 from readiness.verify.scan.signals import IMPORTS, SAYS, TOP_MODULES, keys_of
-from readiness.verify.scan.tree import list_files
+from readiness.verify.scan.tree import NotRead, list_files, read_listed
 
 MAX_PYTHON_FILES = 5_000  # parsed at most; the rest counted as left
 MAX_PYTHON_BYTES = 1024 * 1024  # a larger Python file is generated code more often than the team's own
@@ -38,7 +38,10 @@ def detect(folder: Path, root: Root | None = None) -> Detection:
     """What the repository at `folder` shows; `root` is the folder nothing may be read outside (by default the
     enclosing git work tree, else `folder`)."""
     within = root if root is not None else Root.of(folder / ".")
-    listing = list_files(str(folder))
+    top = os.path.realpath(folder)
+    if not within.holds(top):
+        raise ValueError(f"{folder} is not inside the root {within.path}")
+    listing = list_files(top)
     clues: list[Clue] = []
     unread: list[Unread] = []
     deadline = time.monotonic() + BUDGET_SECONDS
@@ -51,7 +54,7 @@ def detect(folder: Path, root: Root | None = None) -> Detection:
         if time.monotonic() > deadline:
             left += 1
             continue
-        text = _text(folder, path, within, unread)
+        text = _text(top, path, within, unread)
         if text is None:
             continue
         read += 1
@@ -62,7 +65,7 @@ def detect(folder: Path, root: Root | None = None) -> Detection:
         if time.monotonic() > deadline:
             left += 1
             continue
-        text = _text(folder, path, within, unread, MAX_PYTHON_BYTES)
+        text = _text(top, path, within, unread, MAX_PYTHON_BYTES)
         if text is None:
             continue
         read += 1
@@ -76,14 +79,11 @@ def detect(folder: Path, root: Root | None = None) -> Detection:
     return Detection(_by_key(clues), tuple(unread), read, left)
 
 
-def _text(folder: Path, path: str, root: Root, unread: list[Unread], limit: int | None = None) -> str | None:
+def _text(top: str, path: str, root: Root, unread: list[Unread], limit: int = MAX_BYTES) -> str | None:
     try:
-        raw = read_bytes(folder / path, path, root)
-    except InputError as error:
-        unread.append(Unread(path, 1, 1, f"not read: {error.diagnostics[0].message}"))
-        return None
-    if limit is not None and len(raw) > limit:
-        unread.append(Unread(path, 1, 1, f"not read: {len(raw):,} bytes, over the {limit:,} a scan parses"))
+        raw = read_listed(top, path, root, limit)
+    except NotRead as why:
+        unread.append(Unread(path, 1, 1, f"not read: {why}"))
         return None
     return raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8", "replace")
 
