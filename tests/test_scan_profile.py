@@ -153,6 +153,22 @@ def test_a_python_file_that_does_not_parse_is_said_and_the_rest_still_read(tmp_p
     assert found.unread[0].why.startswith("not parsed as Python: ")
 
 
+@pytest.mark.parametrize(
+    "source",
+    [
+        "import openai\nx = " + "+".join(["1"] * 200_000) + "\n",
+        "import openai\nx = " + "-" * 500_000 + "1\n",
+        "import openai\0\n",
+    ],
+    ids=["long-chain", "deep-unary", "nul-byte"],
+)
+def test_a_python_file_written_to_break_the_parser_is_said(tmp_path: Path, source: str) -> None:
+    found = detect(repo(tmp_path / "bomb", {"bomb.py": source, "ok.py": "import anthropic\n"}))
+    assert found.profile == {"llm": True}
+    assert [u.file for u in found.unread] == ["bomb.py"]
+    assert found.unread[0].why.startswith("not parsed as Python: ")
+
+
 def test_a_package_json_that_is_not_json_is_said_at_its_line(tmp_path: Path) -> None:
     top = repo(tmp_path / "js", {"package.json": '{\n  "dependencies": {"openai": "^4"\n'})
     found = detect(top)

@@ -21,8 +21,14 @@ if sys.version_info >= (3, 11):
 
 _REQUIREMENT = re.compile(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 _LOCK_NAME = re.compile(r'^name = "([^"]+)"', re.MULTILINE)
-_GO_REQUIRE = re.compile(r"^\s*(?:require\s+)?([A-Za-z0-9][\w.~/-]*\.[\w.~/-]+)\s+v\S+", re.MULTILINE)
-_IMAGE = re.compile(r"^\s*(?:FROM(?:\s+--\S+)*\s+|-?\s*image:\s*[\"']?)([\w.:/-]+)", re.MULTILINE | re.IGNORECASE)
+# Blanks at a line's start are [ \t], never \s: \s also takes line breaks, and a file of a million empty lines
+# would make every line's match run to the end of the file.
+_GO_REQUIRE = re.compile(r"^[ \t]*(?:require[ \t]+)?([A-Za-z0-9][\w.~/-]*\.[\w.~/-]+)[ \t]+v\S+", re.MULTILINE)
+_IMAGE = re.compile(
+    r"^[ \t]*(?:FROM(?:[ \t]+--\S+)*[ \t]+|-?[ \t]*image:[ \t]*[\"']?)([\w.:/-]+)", re.MULTILINE | re.IGNORECASE
+)
+_WORD = re.compile(r"[A-Za-z0-9][\w.-]*")
+_QUOTED = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
 _TOML_WHERE = re.compile(r"at line (\d+), column (\d+)")
 
 Reader = Callable[[str, str], tuple[list[Mention], list[Unread]]]
@@ -72,7 +78,8 @@ def pyproject(text: str, path: str) -> tuple[list[Mention], list[Unread]]:
     if isinstance(data, Unread):
         return [], [data]
     names = [name for spec in _pyproject_specs(data) if (name := _spec_name(spec))]
-    return [Mention("python", name, path, *_where_named(text, name)) for name in dict.fromkeys(names)], []
+    places = _first_places(text, _WORD, str.lower)
+    return [Mention("python", name, path, *places.get(name.lower(), (1, 1))) for name in dict.fromkeys(names)], []
 
 
 if sys.version_info >= (3, 11):
@@ -130,7 +137,8 @@ def package_json(text: str, path: str) -> tuple[list[Mention], list[Unread]]:
     names: list[str] = []
     for section in ("dependencies", "devDependencies", "peerDependencies", "optionalDependencies"):
         names += [name for name in _table(data.get(section)) if isinstance(name, str)]
-    return [Mention("npm", name, path, *_where_named(text, name, quoted=True)) for name in dict.fromkeys(names)], []
+    places = _first_places(text, _QUOTED, lambda found: found)
+    return [Mention("npm", name, path, *places.get(name, (1, 1))) for name in dict.fromkeys(names)], []
 
 
 def go_mod(text: str, path: str) -> tuple[list[Mention], list[Unread]]:
@@ -151,10 +159,21 @@ def _line_col(text: str, offset: int) -> tuple[int, int]:
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
-def _where_named(text: str, name: str, quoted: bool = False) -> tuple[int, int]:
-    """The first place the file names `name` (as a whole name), else its first line: the parsers that give the
-    names do not give places."""
-    escaped = re.escape(name)
-    pattern = f'"{escaped}"' if quoted else rf"(?<![\w.-]){escaped}(?![\w-])"
-    match = re.search(pattern, text, re.IGNORECASE)
-    return _line_col(text, match.start() + (1 if quoted else 0)) if match else (1, 1)
+def _first_places(text: str, pattern: re.Pattern[str], key: Callable[[str], str]) -> dict[str, tuple[int, int]]:
+    """Where each name (a word, or a quoted string's content) first stands, in one pass over the text: the
+    parsers that give the names do not give places, and searching the text once per name would take minutes
+    on a large file with thousands of names."""
+    places: dict[str, tuple[int, int]] = {}
+    line, line_start, scanned = 1, 0, 0
+    for match in pattern.finditer(text):
+        name = key(match.group(match.lastindex or 0))
+        if name in places:
+            continue
+        offset = match.start(match.lastindex or 0)
+        breaks = text.count("\n", scanned, offset)
+        if breaks:
+            line += breaks
+            line_start = text.rfind("\n", scanned, offset) + 1
+        scanned = offset
+        places[name] = (line, offset - line_start + 1)
+    return places

@@ -25,11 +25,15 @@ def read(text: str, path: str, llm_modules: frozenset[str]) -> tuple[list[Mentio
     top-level modules that make a file an LLM caller (for the tool-call clue)."""
     try:
         tree = ast.parse(text, path)
-    except (SyntaxError, ValueError) as error:  # ValueError: a NUL byte in the source
+    except (SyntaxError, ValueError) as error:  # ValueError: a NUL byte in the source (before 3.12)
         line = getattr(error, "lineno", None) or 1
         column = getattr(error, "offset", None) or 1
         reason = getattr(error, "msg", None) or "not Python source"
         return [], [], [Unread(path, line, column, f"not parsed as Python: {reason}")]
+    except (RecursionError, MemoryError):
+        # CPython's parser gives up on expressions nested or chained deep enough (`1+1+…` a hundred thousand
+        # times): a file written to stop the scan is said, and the scan goes on.
+        return [], [], [Unread(path, 1, 1, "not parsed as Python: nested too deeply for the parser")]
     mentions = list(_imports(tree, path))
     clues: list[Clue] = []
     if any(mention.name.split(".")[0] in llm_modules for mention in mentions):
