@@ -239,3 +239,61 @@ def test_vendored_folders_are_not_evidence(tmp_path: Path, name: str) -> None:
     text = '{"dependencies": {"openai": "1"}}' if name.endswith(".json") else "import openai\n"
     found = detect(repo(tmp_path / "v", {name: text}))
     assert found.profile == {}
+
+
+def test_fields_named_like_personal_data_in_a_json_schema_or_a_model_show_personal_data(tmp_path: Path) -> None:
+    schema = (
+        '{\n  "type": "object",\n  "properties": {\n    "ticket_id": {"type": "string"},\n'
+        '    "customer": {"properties": {"billingEmail": {"type": "string"}}}\n  }\n}\n'
+    )
+    top = repo(
+        tmp_path / "pd",
+        {
+            "schemas/ticket.json": schema,
+            "app/models.py": "class Order:\n    shipping_address: str\n    product_name: str\n"
+            "    customer_phone_number: str\n",
+        },
+    )
+    found = detect(top)
+    assert reasons(found, "personal_data") == [
+        "app/models.py:4:5 class Order has a field 'customer_phone_number'",
+        "schemas/ticket.json:5:34 declares the field billingEmail",
+    ]
+
+
+def test_names_that_only_look_personal_are_not(tmp_path: Path) -> None:
+    top = repo(
+        tmp_path / "np",
+        {
+            "schemas/server.schema.json": '{"properties": {"address": {}, "name": {}, "email_enabled": {}}}',
+            "cfg.py": "class Server:\n    address: str\n    name: str\n    emails_sent: int\n",
+        },
+    )
+    assert detect(top).profile == {}
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "why"),
+    [
+        (
+            "package.json",
+            "[" * 100_000 + "]" * 100_000,
+            "not read: nested too deeply for the standard library's reader",
+        ),
+        (
+            "schemas/a.json",
+            '{"a":' * 100_000 + "1" + "}" * 100_000,
+            "not read: nested too deeply for the standard library's reader",
+        ),
+        (
+            "pyproject.toml",
+            "x = " + "[" * 100_000 + "]" * 100_000,
+            "not read: nested too deeply for the standard library's reader",
+        ),
+        ("package.json", '["openai"]', "not a package.json: the file holds no object"),
+    ],
+)
+def test_a_dependency_file_built_to_break_its_reader_is_said(tmp_path: Path, name: str, text: str, why: str) -> None:
+    found = detect(repo(tmp_path / "deep", {name: text, "requirements.txt": "openai\n"}))
+    assert found.profile == {"llm": True}
+    assert [(u.file, u.why) for u in found.unread] == [(name, why)]

@@ -27,6 +27,7 @@ _GO_REQUIRE = re.compile(r"^[ \t]*(?:require[ \t]+)?([A-Za-z0-9][\w.~/-]*\.[\w.~
 _IMAGE = re.compile(
     r"^[ \t]*(?:FROM(?:[ \t]+--\S+)*[ \t]+|-?[ \t]*image:[ \t]*[\"']?)([\w.:/-]+)", re.MULTILINE | re.IGNORECASE
 )
+_TOO_DEEP = "not read: nested too deeply for the standard library's reader"
 _WORD = re.compile(r"[A-Za-z0-9][\w.-]*")
 _QUOTED = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
 _TOML_WHERE = re.compile(r"at line (\d+), column (\d+)")
@@ -46,6 +47,8 @@ def reader_for(path: str) -> Reader | None:
         return package_json
     if name == "go.mod":
         return go_mod
+    if lower.endswith(".schema.json") or (lower.endswith(".json") and "/schemas/" in f"/{path.lower()}"):
+        return json_schema
     if lower.endswith(".txt") and (lower.startswith("requirements") or "/requirements/" in f"/{path.lower()}"):
         return requirements
     if lower.startswith("dockerfile") or lower.endswith((".dockerfile", ".containerfile")) or lower == "containerfile":
@@ -91,6 +94,8 @@ if sys.version_info >= (3, 11):
             where = _TOML_WHERE.search(str(error))
             line, column = (int(where.group(1)), int(where.group(2))) if where else (1, 1)
             return Unread(path, line, column, f"not TOML: {str(error).split(' (at ')[0]}")
+        except RecursionError:
+            return Unread(path, 1, 1, _TOO_DEEP)
 
 else:
 
@@ -128,10 +133,9 @@ def _spec_name(spec: str) -> str | None:
 
 
 def package_json(text: str, path: str) -> tuple[list[Mention], list[Unread]]:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        return [], [Unread(path, error.lineno, error.colno, f"not JSON: {error.msg}")]
+    data = _json(text, path)
+    if isinstance(data, Unread):
+        return [], [data]
     if not isinstance(data, dict):
         return [], [Unread(path, 1, 1, "not a package.json: the file holds no object")]
     names: list[str] = []
@@ -139,6 +143,37 @@ def package_json(text: str, path: str) -> tuple[list[Mention], list[Unread]]:
         names += [name for name in _table(data.get(section)) if isinstance(name, str)]
     places = _first_places(text, _QUOTED, lambda found: found)
     return [Mention("npm", name, path, *places.get(name, (1, 1))) for name in dict.fromkeys(names)], []
+
+
+def json_schema(text: str, path: str) -> tuple[list[Mention], list[Unread]]:
+    """The property names a JSON Schema declares, at any depth: a field named like personal data shows that the
+    system handles it."""
+    data = _json(text, path)
+    if isinstance(data, Unread):
+        return [], [data]
+    names: list[str] = []
+    pending: list[object] = [data]
+    while pending:  # a loop, not recursion: the schema's nesting is the file author's to choose
+        node = pending.pop()
+        if isinstance(node, dict):
+            properties = node.get("properties")
+            if isinstance(properties, dict):
+                names += [name for name in properties if isinstance(name, str)]
+            pending += node.values()
+        elif isinstance(node, list):
+            pending += node
+    places = _first_places(text, _QUOTED, lambda found: found)
+    return [Mention("field", name, path, *places.get(name, (1, 1))) for name in sorted(set(names))], []
+
+
+def _json(text: str, path: str) -> Any:
+    """The file's data, or an Unread saying where it stops being JSON."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        return Unread(path, error.lineno, error.colno, f"not JSON: {error.msg}")
+    except RecursionError:
+        return Unread(path, 1, 1, _TOO_DEEP)
 
 
 def go_mod(text: str, path: str) -> tuple[list[Mention], list[Unread]]:

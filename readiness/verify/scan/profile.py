@@ -22,15 +22,14 @@ MAX_OTHER_FILES = 2_000  # dependency, Docker and YAML files read at most
 BUDGET_SECONDS = 1.5  # for reading and parsing; a file reached after it is spent is left, and counted
 MAX_CLUES = 20  # kept per key: the first in file order show it well enough
 
-# A Python file is parsed only when its text names a module of the table or a personal-data field: most of a
-# large repository's files name neither, and a regular expression over bytes is far cheaper than `ast`.
-_WORTH_PARSING = re.compile(
-    r"\b(?:(?:import|from)\s+(?:"
-    + "|".join(sorted(TOP_MODULES))
-    + r")\b|(?:"
-    + "|".join(sorted(pysource.PERSONAL_FIELDS))
-    + r")\s*[:=])"
-)
+# A Python file is parsed only when its text names a module of the table or may declare a personal-data field:
+# most of a large repository's files do neither, and looking for words is far cheaper than `ast`. Plain
+# substrings for the fields, not a pattern: `\w*` after a word would backtrack over a line of a million letters.
+_IMPORTS_KNOWN = re.compile(r"\b(?:import|from)[ \t]+(?:" + "|".join(sorted(TOP_MODULES)) + r")\b")
+_PERSONAL_WORDS = (
+    "email", "phone", "ssn", "dob", "birth", "passport", "national_id", "nationalid", "first_name", "firstname",
+    "last_name", "lastname", "full_name", "fullname", "address", "mobile_number", "mobilenumber",
+)  # fmt: skip
 _LLM_TOPS = frozenset(module.split(".")[0] for module in IMPORTS["llm"])
 
 
@@ -69,7 +68,7 @@ def detect(folder: Path, root: Root | None = None) -> Detection:
         if text is None:
             continue
         read += 1
-        if not _WORTH_PARSING.search(text):
+        if not _worth_parsing(text):
             continue
         mentions, found, problems = pysource.read(text, path, _LLM_TOPS)
         unread += problems
@@ -77,6 +76,13 @@ def detect(folder: Path, root: Root | None = None) -> Detection:
     if not listing.complete:
         unread.append(Unread(".", 1, 1, "the repository has more files than a scan walks; the rest were not read"))
     return Detection(_by_key(clues), tuple(unread), read, left)
+
+
+def _worth_parsing(text: str) -> bool:
+    if _IMPORTS_KNOWN.search(text):
+        return True
+    lower = text.lower()
+    return any(word in lower for word in _PERSONAL_WORDS)
 
 
 def _text(top: str, path: str, root: Root, unread: list[Unread], limit: int = MAX_BYTES) -> str | None:

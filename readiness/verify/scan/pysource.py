@@ -6,18 +6,12 @@ from __future__ import annotations
 import ast
 
 from readiness.verify.scan.model import Clue, Mention, Unread
+from readiness.verify.scan.signals import personal
 
 # A call that hands tools to a model: the SDKs' completion calls with `tools=` (or the older `functions=`), and
 # LangChain's `bind_tools`. Only looked for in a file that imports an LLM SDK.
 _MODEL_CALLS = frozenset({"create", "acreate", "stream", "parse", "generate_content", "chat", "completion"})
 _TOOL_KEYWORDS = frozenset({"tools", "functions"})
-# Field names that hold personal data whatever the domain; names such as `name` or `address` are too often
-# something else (a product's name, a server's address).
-PERSONAL_FIELDS = frozenset(
-    {"email", "email_address", "phone", "phone_number", "mobile_number", "date_of_birth", "birth_date", "dob",
-     "ssn", "social_security_number", "national_id", "passport_number", "home_address", "postal_address",
-     "first_name", "last_name", "full_name", "ip_address"}
-)  # fmt: skip
 
 
 def read(text: str, path: str, llm_modules: frozenset[str]) -> tuple[list[Mention], list[Clue], list[Unread]]:
@@ -78,7 +72,7 @@ def _personal_fields(tree: ast.AST, path: str) -> list[Clue]:
             continue
         for statement in node.body:
             for name, where in _declared(statement):
-                if name.lower() in PERSONAL_FIELDS:
+                if personal(name):
                     what = f"class {node.name} has a field '{name}'"
                     found.append(Clue("personal_data", path, where.lineno, where.col_offset + 1, what))
     return found

@@ -82,7 +82,31 @@ IMAGES: dict[str, tuple[str, ...]] = {
 IMAGES["llm"] = IMAGES["self_hosted"]
 
 TABLES: dict[str, dict[str, tuple[str, ...]]] = {"python": PYTHON, "npm": NPM, "go": GO, "image": IMAGES}
-SAYS = {"python": "depends on", "npm": "depends on", "go": "requires", "image": "runs the image", "import": "imports"}
+SAYS = {
+    "python": "depends on",
+    "npm": "depends on",
+    "go": "requires",
+    "image": "runs the image",
+    "import": "imports",
+    "field": "declares the field",
+}
+
+# Field names that hold personal data whatever the domain; names such as `name` or `address` alone are too often
+# something else (a product's name, a server's address).
+PERSONAL_FIELDS = frozenset(
+    {"email", "email_address", "phone", "phone_number", "mobile_number", "date_of_birth", "birth_date", "dob",
+     "ssn", "social_security_number", "national_id", "passport_number", "home_address", "postal_address",
+     "first_name", "last_name", "full_name", "ip_address"}
+)  # fmt: skip
+# These also at the end of a longer name (`customer_email`, `billingPhoneNumber`); the short ones would match
+# too much (`is_dob_check`), so they count alone only.
+_PERSONAL_SUFFIXES = tuple("_" + name for name in PERSONAL_FIELDS if "_" in name or name in ("email", "phone", "ssn"))
+
+
+def personal(field: str) -> bool:
+    """Whether a field of this name holds personal data: `email`, `customer_first_name`, `phoneNumber`."""
+    snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", field).lower().replace("-", "_")
+    return snake in PERSONAL_FIELDS or snake.endswith(_PERSONAL_SUFFIXES)
 
 
 def python_name(name: str) -> str:
@@ -92,6 +116,8 @@ def python_name(name: str) -> str:
 
 def keys_of(kind: str, name: str) -> tuple[str, ...]:
     """The keys a mention of `name` (of `kind`) shows, in the table's order."""
+    if kind == "field":
+        return ("personal_data",) if personal(name) else ()
     if kind == "import":
         return tuple(key for key, modules in IMPORTS.items() if any(_below(name, module) for module in modules))
     table = TABLES[kind]
