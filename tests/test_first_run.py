@@ -154,6 +154,7 @@ def test_problems_of_the_whole_file_name_it_without_a_made_up_line(
 
 NEWCOMERS_ORDER = [
     "demo",
+    "scan",
     "init",
     "assess",
     "check",

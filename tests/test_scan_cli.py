@@ -117,3 +117,14 @@ def test_a_root_that_does_not_hold_the_folder_is_exit_2(cli: Callable[..., Run],
     run = cli("scan", tmp_path / "a", "--root", tmp_path / "b")
     assert run.code == 2
     assert "does not hold" in run.err
+
+
+def test_a_folder_that_links_out_of_the_root_is_exit_2(cli: Callable[..., Run], tmp_path: Path) -> None:
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "requirements.txt").write_text("openai\n", encoding="utf-8")
+    (tmp_path / "project").mkdir()
+    os.symlink(tmp_path / "outside", tmp_path / "project" / "linked")
+    run = cli("scan", tmp_path / "project" / "linked", "--root", tmp_path / "project")
+    assert run.code == 2
+    assert "leads outside" in run.err
+    assert "openai" not in run.out

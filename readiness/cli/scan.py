@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -24,7 +25,7 @@ def scan(
     root: RootOption = None,
     today: TodayOption = None,
 ) -> None:
-    """Say what a repository shows: its profile and what every probe finds.
+    """Detect a repository's profile and run every probe over it.
 
     Each profile key comes with the file and line that show it, and every probe of the built-in packs reads the
     files its globs find, as `check` would with an assessment at the top of DIR.
@@ -45,6 +46,8 @@ def scan(
     within = Root.at(root) if root is not None else Root.at(folder)
     if not lies_in(str(within.path), str(top)):
         raise typer.BadParameter(f"'{root}' does not hold '{folder}'", param_hint="--root")
+    if not within.holds(os.path.realpath(top)):
+        raise typer.BadParameter(f"'{folder}' is a link that leads outside '{root}'", param_hint="DIR")
     detection = detect(top, within)
     probed = probe_repository(top, within, resolve_today(today))
     shown = str(folder)
