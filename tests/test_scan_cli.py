@@ -52,7 +52,7 @@ def test_a_plain_web_service_is_said_to_show_no_ai_system(cli: Callable[..., Run
     run = cli("scan", top)
     assert run.code == 0, run.err
     assert "Profile: nothing shows an AI system or personal data" in run.out
-    assert "every profile key is yours to answer." in run.out
+    assert "every profile\nkey is yours to answer." in run.out
     assert "Probes: 0 of " in run.out
 
 

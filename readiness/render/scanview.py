@@ -40,8 +40,9 @@ def _files(detection: Detection) -> str:
 def _profile_lines(detection: Detection) -> list[str]:
     if not detection.clues:
         return [
-            "Profile: nothing shows an AI system or personal data (no LLM SDK, agent framework, vector store, model",
-            "server or personal-data field among the dependencies and imports); every profile key is yours to answer.",
+            "Profile: nothing shows an AI system or personal data (no LLM SDK, agent framework, vector store or model",
+            "server among the dependencies, imports and images; no field named like personal data); every profile",
+            "key is yours to answer.",
         ]
     silent = [key for key in KEYS if key not in detection.clues]
     lines = ["Profile (what the repository shows):"]

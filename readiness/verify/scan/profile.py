@@ -75,7 +75,7 @@ def detect(folder: Path, root: Root | None = None) -> Detection:
         clues += _matched(mentions) + found
     if not listing.complete:
         unread.append(Unread(".", 1, 1, "the repository has more files than a scan walks; the rest were not read"))
-    return Detection(_by_key(clues), tuple(unread), read, left)
+    return Detection(_by_key(clues), tuple(sorted(unread, key=lambda u: (u.file, u.line, u.column))), read, left)
 
 
 def _worth_parsing(text: str) -> bool:
