@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from readiness.verify.scan import profile
 from readiness.verify.scan.model import Detection
 from readiness.verify.scan.profile import detect
 
@@ -297,3 +298,31 @@ def test_a_dependency_file_built_to_break_its_reader_is_said(tmp_path: Path, nam
     found = detect(repo(tmp_path / "deep", {name: text, "requirements.txt": "openai\n"}))
     assert found.profile == {"llm": True}
     assert [(u.file, u.why) for u in found.unread] == [(name, why)]
+
+
+def test_javascript_typescript_and_go_import_lines_show_their_keys(tmp_path: Path) -> None:
+    top = repo(
+        tmp_path / "polyglot",
+        {
+            "web/src/chat.ts": 'import Anthropic from "@anthropic-ai/sdk";\nimport { x } from "./local";\n',
+            "web/src/tools.mjs": "const { Server } = require('@modelcontextprotocol/sdk/server/index.js');\n",
+            "web/src/types.d.ts": 'import type { Index } from "@pinecone-database/pinecone";\n',
+            "svc/store.go": 'package svc\n\nimport (\n\t"fmt"\n\tqdrant "github.com/qdrant/go-client/qdrant"\n)\n',
+        },
+    )
+    found = detect(top)
+    assert found.profile == {"llm": True, "agentic": True, "rag": True}
+    assert reasons(found, "llm") == ["web/src/chat.ts:1:24 imports @anthropic-ai/sdk"]
+    assert reasons(found, "agentic") == ["web/src/tools.mjs:1:29 imports @modelcontextprotocol/sdk"]
+    assert reasons(found, "rag") == ["svc/store.go:5:10 imports github.com/qdrant/go-client/qdrant"]
+
+
+def test_a_package_json_is_read_before_more_scripts_than_the_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(profile, "MAX_OTHER_FILES", 50)
+    files = {f"src/m{n:03}.js": "export const n = 1;\n" for n in range(60)}
+    files["zz/package.json"] = '{"dependencies": {"openai": "^4"}}'
+    found = detect(repo(tmp_path / "many", files))
+    assert reasons(found, "llm") == ["zz/package.json:1:20 depends on openai"]
+    assert found.files_left == 11

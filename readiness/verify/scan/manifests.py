@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from pathlib import PurePosixPath
 from typing import Any
 
+from readiness.verify.scan import sourcelines
 from readiness.verify.scan.model import Mention, Unread
 
 if sys.version_info >= (3, 11):
@@ -47,6 +48,10 @@ def reader_for(path: str) -> Reader | None:
         return package_json
     if name == "go.mod":
         return go_mod
+    if lower.endswith(sourcelines.SCRIPT_SUFFIXES) and not lower.endswith((".d.ts", ".min.js")):
+        return sourcelines.script_imports
+    if lower.endswith(".go"):
+        return sourcelines.go_imports
     if lower.endswith(".schema.json") or (lower.endswith(".json") and "/schemas/" in f"/{path.lower()}"):
         return json_schema
     if lower.endswith(".txt") and (lower.startswith("requirements") or "/requirements/" in f"/{path.lower()}"):
@@ -56,6 +61,13 @@ def reader_for(path: str) -> Reader | None:
     if lower.endswith((".yaml", ".yml")):
         return images
     return None
+
+
+def rank(reader: Reader) -> int:
+    """The order of reading: dependency files, then images and schemas, then source lines."""
+    if reader in (pyproject, lock, package_json, go_mod, requirements):
+        return 0
+    return 2 if reader in (sourcelines.script_imports, sourcelines.go_imports) else 1
 
 
 def requirements(text: str, path: str) -> tuple[list[Mention], list[Unread]]:

@@ -18,7 +18,7 @@ from readiness.verify.scan.tree import NotRead, list_files, read_listed
 
 MAX_PYTHON_FILES = 5_000  # parsed at most; the rest counted as left
 MAX_PYTHON_BYTES = 1024 * 1024  # a larger Python file is generated code more often than the team's own
-MAX_OTHER_FILES = 2_000  # dependency, Docker and YAML files read at most
+MAX_OTHER_FILES = 5_000  # dependency, Docker, YAML, JSON Schema, JavaScript and Go files read at most
 BUDGET_SECONDS = 1.5  # for reading and parsing; a file reached after it is spent is left, and counted
 MAX_CLUES = 20  # kept per key: the first in file order show it well enough
 
@@ -46,9 +46,11 @@ def detect(folder: Path, root: Root | None = None) -> Detection:
     deadline = time.monotonic() + BUDGET_SECONDS
     python = [path for path in listing.files if path.endswith(".py")]
     others = [(path, reader) for path in listing.files if (reader := manifests.reader_for(path)) is not None]
+    # Dependency files first, the clearest evidence: a repository of thousands of scripts must not push its
+    # package.json past the limits.
+    others.sort(key=lambda found: manifests.rank(found[1]))
     left = max(0, len(python) - MAX_PYTHON_FILES) + max(0, len(others) - MAX_OTHER_FILES)
     read = 0
-    # Dependency files first: few, and the clearest evidence.
     for path, reader in others[:MAX_OTHER_FILES]:
         if time.monotonic() > deadline:
             left += 1

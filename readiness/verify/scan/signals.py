@@ -89,7 +89,10 @@ SAYS = {
     "image": "runs the image",
     "import": "imports",
     "field": "declares the field",
+    "npm-import": "imports",
+    "go-import": "imports",
 }
+_TABLE_OF = {"npm-import": "npm", "go-import": "go"}
 
 # Field names that hold personal data whatever the domain; names such as `name` or `address` alone are too often
 # something else (a product's name, a server's address).
@@ -120,13 +123,14 @@ def keys_of(kind: str, name: str) -> tuple[str, ...]:
         return ("personal_data",) if personal(name) else ()
     if kind == "import":
         return tuple(key for key, modules in IMPORTS.items() if any(_below(name, module) for module in modules))
-    table = TABLES[kind]
+    table = TABLES[_TABLE_OF.get(kind, kind)]
     wanted = python_name(name) if kind == "python" else name.lower()
     return tuple(key for key, names in table.items() if any(_named(wanted, pattern) for pattern in names))
 
 
 def _named(name: str, pattern: str) -> bool:
-    return name.startswith(pattern[:-1]) if pattern.endswith("*") else name == pattern
+    # `github.com/tmc/langchaingo/llms` is a package of the module `github.com/tmc/langchaingo`
+    return name.startswith(pattern[:-1]) if pattern.endswith("*") else name == pattern or name.startswith(pattern + "/")
 
 
 def _below(module: str, top: str) -> bool:
