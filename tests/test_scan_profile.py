@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from readiness.verify.scan import profile
+from readiness.verify.scan import profile, tree
 from readiness.verify.scan.model import Detection
 from readiness.verify.scan.profile import detect
 
@@ -326,3 +326,11 @@ def test_a_package_json_is_read_before_more_scripts_than_the_limit(
     found = detect(repo(tmp_path / "many", files))
     assert reasons(found, "llm") == ["zz/package.json:1:20 depends on openai"]
     assert found.files_left == 11
+
+
+def test_a_repository_larger_than_the_walk_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tree, "MAX_LISTED", 20)
+    monkeypatch.setattr(profile, "MAX_LISTED", 20)
+    files = {f"docs/page{n:02}.md": "# page\n" for n in range(30)}
+    found = detect(repo(tmp_path / "large", files))
+    assert [(u.file, u.why) for u in found.unread] == [(".", "over 20 files and folders: the rest were not read")]

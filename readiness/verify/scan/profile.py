@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import re
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from readiness.load.containment import Root
@@ -14,7 +15,7 @@ from readiness.load.yamlsource import MAX_BYTES
 from readiness.verify.scan import manifests, pysource
 from readiness.verify.scan.model import Clue, Detection, Mention, Unread
 from readiness.verify.scan.signals import IMPORTS, SAYS, TOP_MODULES, keys_of
-from readiness.verify.scan.tree import NotRead, list_files, read_listed
+from readiness.verify.scan.tree import MAX_LISTED, NotRead, list_files, read_listed
 
 MAX_PYTHON_FILES = 5_000  # parsed at most; the rest counted as left
 MAX_PYTHON_BYTES = 1024 * 1024  # a larger Python file is generated code more often than the team's own
@@ -41,43 +42,56 @@ def detect(folder: Path, root: Root | None = None) -> Detection:
     if not within.holds(top):
         raise ValueError(f"{folder} is not inside the root {within.path}")
     listing = list_files(top)
-    clues: list[Clue] = []
-    unread: list[Unread] = []
-    deadline = time.monotonic() + BUDGET_SECONDS
     python = [path for path in listing.files if path.endswith(".py")]
     others = [(path, reader) for path in listing.files if (reader := manifests.reader_for(path)) is not None]
     # Dependency files first, the clearest evidence: a repository of thousands of scripts must not push its
     # package.json past the limits.
     others.sort(key=lambda found: manifests.rank(found[1]))
-    left = max(0, len(python) - MAX_PYTHON_FILES) + max(0, len(others) - MAX_OTHER_FILES)
-    read = 0
+    reading = _Reading(top, within, time.monotonic() + BUDGET_SECONDS)
+    reading.left = max(0, len(python) - MAX_PYTHON_FILES) + max(0, len(others) - MAX_OTHER_FILES)
     for path, reader in others[:MAX_OTHER_FILES]:
-        if time.monotonic() > deadline:
-            left += 1
-            continue
-        text = _text(top, path, within, unread)
-        if text is None:
-            continue
-        read += 1
-        mentions, problems = reader(text, path)
-        unread += problems
-        clues += _matched(mentions)
+        text = reading.text(path, MAX_BYTES)
+        if text is not None:
+            mentions, problems = reader(text, path)
+            reading.unread += problems
+            reading.clues += _matched(mentions)
     for path in python[:MAX_PYTHON_FILES]:
-        if time.monotonic() > deadline:
-            left += 1
-            continue
-        text = _text(top, path, within, unread, MAX_PYTHON_BYTES)
-        if text is None:
-            continue
-        read += 1
-        if not _worth_parsing(text):
-            continue
-        mentions, found, problems = pysource.read(text, path, _LLM_TOPS)
-        unread += problems
-        clues += _matched(mentions) + found
+        text = reading.text(path, MAX_PYTHON_BYTES)
+        if text is not None and _worth_parsing(text):
+            mentions, found, problems = pysource.read(text, path, _LLM_TOPS)
+            reading.unread += problems
+            reading.clues += _matched(mentions) + found
     if not listing.complete:
-        unread.append(Unread(".", 1, 1, "the repository has more files than a scan walks; the rest were not read"))
-    return Detection(_by_key(clues), tuple(sorted(unread, key=lambda u: (u.file, u.line, u.column))), read, left)
+        reading.unread.append(Unread(".", 1, 1, f"over {MAX_LISTED:,} files and folders: the rest were not read"))
+    unread = tuple(sorted(reading.unread, key=lambda u: (u.file, u.line, u.column)))
+    return Detection(_by_key(reading.clues), unread, reading.read, reading.left)
+
+
+@dataclass
+class _Reading:
+    """The files read so far under one time budget, and what they showed."""
+
+    top: str
+    root: Root
+    deadline: float
+    clues: list[Clue] = field(default_factory=list)
+    unread: list[Unread] = field(default_factory=list)
+    read: int = 0
+    left: int = 0
+
+    def text(self, path: str, limit: int) -> str | None:
+        """The file's text; None when the budget is spent (the file is counted as left) or it cannot be read
+        (said in `unread`)."""
+        if time.monotonic() > self.deadline:
+            self.left += 1
+            return None
+        try:
+            raw = read_listed(self.top, path, self.root, limit)
+        except NotRead as why:
+            self.unread.append(Unread(path, 1, 1, f"not read: {why}"))
+            return None
+        self.read += 1
+        return raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8", "replace")
 
 
 def _worth_parsing(text: str) -> bool:
@@ -85,15 +99,6 @@ def _worth_parsing(text: str) -> bool:
         return True
     lower = text.lower()
     return any(word in lower for word in _PERSONAL_WORDS)
-
-
-def _text(top: str, path: str, root: Root, unread: list[Unread], limit: int = MAX_BYTES) -> str | None:
-    try:
-        raw = read_listed(top, path, root, limit)
-    except NotRead as why:
-        unread.append(Unread(path, 1, 1, f"not read: {why}"))
-        return None
-    return raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8", "replace")
 
 
 def _matched(mentions: list[Mention]) -> list[Clue]:
