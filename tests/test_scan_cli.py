@@ -57,13 +57,13 @@ def test_a_plain_web_service_is_said_to_show_no_ai_system(cli: Callable[..., Run
 
 
 def test_json_lists_every_probed_item_with_its_outcome(cli: Callable[..., Run], tmp_path: Path) -> None:
-    top = repo(tmp_path / "agent", {"pyproject.toml": '[project]\ndependencies = ["langgraph"]\n'})
+    top = repo(tmp_path / "agent", {"requirements.txt": "# agents\nlanggraph==0.2.0\n"})
     run = cli("scan", top, "-f", "json", "--today", TODAY)
     assert run.code == 0, run.err
     data = json.loads(run.out)
     assert data["profile"] == {"llm": True, "agentic": True}
     assert data["reasons"]["agentic"] == [
-        {"file": "pyproject.toml", "line": 2, "column": 18, "what": "depends on langgraph"}
+        {"file": "requirements.txt", "line": 2, "column": 1, "what": "depends on langgraph"}
     ]
     assert {p["outcome"] for p in data["probes"]} == {"nothing"}
     assert "observability.error-alerts" in {p["item"] for p in data["probes"]}

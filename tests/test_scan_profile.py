@@ -4,6 +4,7 @@ with the file and line that show it, and nothing guessed where the repository is
 from __future__ import annotations
 
 import os
+import sys
 import textwrap
 from pathlib import Path
 
@@ -12,6 +13,11 @@ import pytest
 from readiness.verify.scan import profile, tree
 from readiness.verify.scan.model import Detection
 from readiness.verify.scan.profile import detect
+
+# pyproject.toml is read with the standard library's tomllib, which Python 3.10 does not have.
+READS_TOML = sys.version_info >= (3, 11)
+NO_TOML = "not read: reading pyproject.toml takes Python 3.11 or later"
+TOO_DEEP = "not read: nested too deeply for the standard library's reader"
 
 
 def repo(top: Path, files: dict[str, str]) -> Path:
@@ -31,15 +37,7 @@ def test_an_llm_app_shows_llm_and_rag_from_its_dependencies_and_imports(tmp_path
     top = repo(
         tmp_path / "copilot",
         {
-            "pyproject.toml": """\
-                [project]
-                name = "copilot"
-                dependencies = [
-                    "fastapi>=0.110",
-                    "openai>=1.30",
-                    "qdrant-client[fastembed]>=1.9",
-                ]
-            """,
+            "requirements.txt": "fastapi>=0.110\nopenai>=1.30\nqdrant-client[fastembed]>=1.9  # retrieval\n",
             "app/answer.py": """\
                 from openai import OpenAI
 
@@ -49,8 +47,38 @@ def test_an_llm_app_shows_llm_and_rag_from_its_dependencies_and_imports(tmp_path
     )
     found = detect(top)
     assert found.profile == {"llm": True, "rag": True}
-    assert reasons(found, "llm") == ["app/answer.py:1:1 imports openai", "pyproject.toml:5:6 depends on openai"]
-    assert reasons(found, "rag") == ["pyproject.toml:6:6 depends on qdrant-client"]
+    assert reasons(found, "llm") == ["app/answer.py:1:1 imports openai", "requirements.txt:2:1 depends on openai"]
+    assert reasons(found, "rag") == ["requirements.txt:3:1 depends on qdrant-client"]
+
+
+def test_pyproject_dependencies_extras_groups_and_poetry_tables_are_read(tmp_path: Path) -> None:
+    top = repo(
+        tmp_path / "toml",
+        {
+            "pyproject.toml": """\
+                [project]
+                name = "copilot"
+                dependencies = ["fastapi>=0.110", "openai>=1.30"]
+                [project.optional-dependencies]
+                search = ["qdrant-client[fastembed]>=1.9"]
+                [dependency-groups]
+                agents = ["langgraph"]
+                [tool.poetry.group.dev.dependencies]
+                presidio-analyzer = "^2.2"
+            """,
+        },
+    )
+    found = detect(top)
+    if not READS_TOML:
+        assert found.profile == {}
+        assert [(u.file, u.why) for u in found.unread] == [("pyproject.toml", NO_TOML)]
+        return
+    assert {key: reasons(found, key) for key in found.profile} == {
+        "llm": ["pyproject.toml:3:36 depends on openai", "pyproject.toml:7:12 depends on langgraph"],
+        "agentic": ["pyproject.toml:7:12 depends on langgraph"],
+        "rag": ["pyproject.toml:5:12 depends on qdrant-client"],
+        "personal_data": ["pyproject.toml:9:1 depends on presidio-analyzer"],
+    }
 
 
 def test_a_classical_model_shows_no_key(tmp_path: Path) -> None:
@@ -138,12 +166,12 @@ def test_lock_files_and_poetry_tables_are_read(tmp_path: Path) -> None:
         tmp_path / "locked",
         {
             "uv.lock": 'version = 1\n\n[[package]]\nname = "chromadb"\nversion = "0.5.0"\n',
-            "pyproject.toml": '[tool.poetry.dependencies]\npython = "^3.11"\nlangchain-openai = "^0.2"\n',
+            "poetry.lock": '[[package]]\nname = "langchain-openai"\nversion = "0.2.0"\n',
         },
     )
     found = detect(top)
     assert reasons(found, "rag") == ["uv.lock:4:9 depends on chromadb"]
-    assert reasons(found, "llm") == ["pyproject.toml:3:1 depends on langchain-openai"]
+    assert reasons(found, "llm") == ["poetry.lock:2:9 depends on langchain-openai"]
 
 
 def test_a_python_file_that_does_not_parse_is_said_and_the_rest_still_read(tmp_path: Path) -> None:
@@ -181,7 +209,10 @@ def test_a_pyproject_that_is_not_toml_is_said_at_its_line(tmp_path: Path) -> Non
     top = repo(tmp_path / "toml", {"pyproject.toml": '[project]\ndependencies = ["openai"\n'})
     found = detect(top)
     assert found.profile == {}
-    assert [(u.file, u.why.split(":")[0]) for u in found.unread] == [("pyproject.toml", "not TOML")]
+    if READS_TOML:
+        assert [(u.file, u.line, u.why.split(":")[0]) for u in found.unread] == [("pyproject.toml", 3, "not TOML")]
+    else:
+        assert [(u.file, u.why) for u in found.unread] == [("pyproject.toml", NO_TOML)]
 
 
 def test_a_huge_requirements_file_is_said_not_read(tmp_path: Path) -> None:
@@ -276,21 +307,9 @@ def test_names_that_only_look_personal_are_not(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "text", "why"),
     [
-        (
-            "package.json",
-            "[" * 100_000 + "]" * 100_000,
-            "not read: nested too deeply for the standard library's reader",
-        ),
-        (
-            "schemas/a.json",
-            '{"a":' * 100_000 + "1" + "}" * 100_000,
-            "not read: nested too deeply for the standard library's reader",
-        ),
-        (
-            "pyproject.toml",
-            "x = " + "[" * 100_000 + "]" * 100_000,
-            "not read: nested too deeply for the standard library's reader",
-        ),
+        ("package.json", "[" * 100_000 + "]" * 100_000, TOO_DEEP),
+        ("schemas/a.json", '{"a":' * 100_000 + "1" + "}" * 100_000, TOO_DEEP),
+        ("pyproject.toml", "x = " + "[" * 100_000 + "]" * 100_000, TOO_DEEP if READS_TOML else NO_TOML),
         ("package.json", '["openai"]', "not a package.json: the file holds no object"),
     ],
 )

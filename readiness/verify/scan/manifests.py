@@ -104,7 +104,7 @@ if sys.version_info >= (3, 11):
             return tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
             where = _TOML_WHERE.search(str(error))
-            line, column = (int(where.group(1)), int(where.group(2))) if where else (1, 1)
+            line, column = (int(where.group(1)), int(where.group(2))) if where else _line_col(text, len(text))
             return Unread(path, line, column, f"not TOML: {str(error).split(' (at ')[0]}")
         except RecursionError:
             return Unread(path, 1, 1, _TOO_DEEP)

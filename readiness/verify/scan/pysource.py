@@ -4,10 +4,16 @@ and fields of its data classes named like personal data."""
 from __future__ import annotations
 
 import ast
+import io
+import sys
+import tokenize
 
 from readiness.verify.scan.model import Clue, Mention, Unread
 from readiness.verify.scan.signals import personal
 
+# Before 3.11, ast.parse overflows the C stack, and the process dies, on one expression of about 100,000 terms
+# (`1+1+…`, which a pull request can commit); no statement a person writes comes near this many tokens.
+MAX_TOKENS = 50_000
 # A call that hands tools to a model: the SDKs' completion calls with `tools=` (or the older `functions=`), and
 # LangChain's `bind_tools`. Only looked for in a file that imports an LLM SDK.
 _MODEL_CALLS = frozenset({"create", "acreate", "stream", "parse", "generate_content", "chat", "completion"})
@@ -17,6 +23,9 @@ _TOOL_KEYWORDS = frozenset({"tools", "functions"})
 def read(text: str, path: str, llm_modules: frozenset[str]) -> tuple[list[Mention], list[Clue], list[Unread]]:
     """The imports of the file, its clues beyond imports, or why it could not be parsed. `llm_modules` are the
     top-level modules that make a file an LLM caller (for the tool-call clue)."""
+    long = _long_statement(text) if sys.version_info < (3, 11) else None
+    if long is not None:
+        return [], [], [Unread(path, long, 1, f"not parsed as Python: a statement of over {MAX_TOKENS:,} tokens")]
     try:
         tree = ast.parse(text, path)
     except (SyntaxError, ValueError) as error:  # ValueError: a NUL byte in the source (before 3.12)
@@ -34,6 +43,23 @@ def read(text: str, path: str, llm_modules: frozenset[str]) -> tuple[list[Mentio
         clues += _tool_calls(tree, path)
     clues += _personal_fields(tree, path)
     return mentions, clues, []
+
+
+def _long_statement(text: str) -> int | None:
+    """The line where a statement of over MAX_TOKENS tokens starts, if the file has one (until the tokenizer
+    stops: ast.parse then says where the file is not Python)."""
+    count, start = 0, 1
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type in (tokenize.NEWLINE, tokenize.ENDMARKER):
+                count, start = 0, token.end[0] + 1
+                continue
+            count += 1
+            if count > MAX_TOKENS:
+                return start
+    except (tokenize.TokenError, SyntaxError):
+        return None
+    return None
 
 
 def _imports(tree: ast.AST, path: str) -> list[Mention]:
