@@ -205,10 +205,9 @@ def _chromium() -> str:
     pytest.skip("no chromium on this machine (CI installs it and sets READINESS_REQUIRE_BROWSER)")
 
 
-def _browse(page: Path, tmp_path: Path, *extra: str) -> tuple[str, str, Path]:
-    """Load a page headless; returns the DOM after load, the browser's log, and its network log."""
-    netlog = tmp_path / "netlog.json"
-    command = [
+def headless(profile: Path) -> list[str]:
+    """A headless Chromium with its own profile, quiet, that can reach nothing off the machine."""
+    return [
         _chromium(),
         "--headless",
         "--no-sandbox",
@@ -218,12 +217,20 @@ def _browse(page: Path, tmp_path: Path, *extra: str) -> tuple[str, str, Path]:
         "--disable-background-networking",
         "--disable-component-update",
         "--disable-sync",
-        f"--user-data-dir={tmp_path / 'profile'}",
+        f"--user-data-dir={profile}",
+        # Nothing may leave the machine during the tests, whoever asks.
+        "--host-resolver-rules=MAP * ~NOTFOUND",
+    ]
+
+
+def _browse(page: Path, tmp_path: Path, *extra: str) -> tuple[str, str, Path]:
+    """Load a page headless; returns the DOM after load, the browser's log, and its network log."""
+    netlog = tmp_path / "netlog.json"
+    command = [
+        *headless(tmp_path / "profile"),
         "--enable-logging=stderr",
         "--v=0",
         f"--log-net-log={netlog}",
-        # Nothing may leave the machine during the tests, whoever asks.
-        "--host-resolver-rules=MAP * ~NOTFOUND",
         "--virtual-time-budget=2000",
         *extra,
         page.as_uri(),

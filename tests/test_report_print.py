@@ -17,7 +17,7 @@ import pypdf
 import pytest
 
 from tests.conftest import REPO, TODAY, Project, Run
-from tests.test_report import _chromium
+from tests.test_report import headless
 
 CliRunner = Callable[..., Run]
 EXAMPLES = ["support-copilot", "fraud-scoring", "ops-agent"]
@@ -29,17 +29,7 @@ def _print(page: Path, pdf: Path, profile: Path) -> list[str]:
     """The text of each printed page. The browser's own header and footer are off, as they are when the user
     unticks them in the print dialog: the footer on paper is the report's own."""
     command = [
-        _chromium(),
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={profile}",
-        "--host-resolver-rules=MAP * ~NOTFOUND",
+        *headless(profile),
         "--no-pdf-header-footer",
         f"--print-to-pdf={pdf}",
         page.as_uri(),

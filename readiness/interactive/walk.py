@@ -232,10 +232,14 @@ class Walk(Session):
     def _comments(self, item_id: str) -> list[str]:
         """The comments near the item's answer in the file as it is now (a save may have moved them)."""
         from readiness.interactive.filecomments import answer_comments, shown
+        from readiness.load.containment import Root
+        from readiness.load.diagnostics import InputError
+        from readiness.load.yamlsource import read_text
 
+        # The one rule for reading a file (its size, the project root, UTF-8), as for every read of the walk.
         try:
-            text = self.path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+            text = read_text(self.path, str(self.path), Root.of(self.path, self.root))
+        except InputError:
             return []
         return shown(answer_comments(text, str(self.path), item_id))
 
