@@ -13,6 +13,7 @@ from readiness.core.model import (
     Catalog,
     Member,
     Project,
+    Proposal,
     RaciEntry,
     Source,
     Stage,
@@ -28,6 +29,12 @@ def _listed(value: Any) -> tuple[str, ...]:
     if value is None:
         return ()
     return (value,) if isinstance(value, str) else tuple(value)
+
+
+def _proposal(raw: Any) -> Proposal | None:
+    if not isinstance(raw, dict):  # absent, or blanked by salvage
+        return None
+    return Proposal(status=Status(raw["status"]), by=raw["by"], reason=raw["reason"])
 
 
 def to_assessment(document: Document) -> Assessment:
@@ -56,6 +63,7 @@ def to_assessment(document: Document) -> Assessment:
             reviewed=raw.get("reviewed"),
             reason=raw.get("reason", ""),
             source=source("answers", item_id),
+            proposal=_proposal(raw.get("proposal")),
         )
         for item_id, raw in data.get("answers", {}).items()
     )
@@ -206,6 +214,12 @@ def check_references(
                         path, f"unknown item '{answer.item}'{did_you_mean_item(answer.item, everything)}", key=True
                     )
                 )
+        if answer.status is Status.PROPOSED and answer.proposal is None:
+            message = "'proposed' needs a 'proposal' (status, by, reason): what was proposed, by what, and why"
+            problems.append(document.diag((*path, "status"), message))
+        elif answer.proposal is not None and answer.status is not Status.PROPOSED:
+            message = f"the answer is the team's ('{answer.status.value}'): the scan's 'proposal' left beside it can go"
+            problems.append(document.diag((*path, "proposal"), message, key=True, level=Level.WARNING))
         if answer.status is Status.NA and not answer.reason.strip():
             problems.append(document.diag((*path, "status"), "'na' needs a reason: add 'reason: ...'"))
         if item is not None and answer.status is Status.NA and not item.na_allowed:

@@ -40,6 +40,8 @@ class Status(str, Enum):
     PARTIAL = "partial"
     TODO = "todo"
     NA = "na"
+    # A scan's suggestion (with the Proposal saying what and why): scored as no answer until a person confirms it.
+    PROPOSED = "proposed"
 
 
 class Effort(str, Enum):
@@ -161,6 +163,15 @@ class Catalog:
 
 
 @dataclass(frozen=True)
+class Proposal:
+    """What a scan proposes for an item (`status`), what proposed it (`by`) and why."""
+
+    status: Status
+    by: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class Answer:
     item: str
     status: Status
@@ -171,6 +182,12 @@ class Answer:
     reviewed: str | None = None
     reason: str = ""
     source: Source = Source("<input>")
+    proposal: Proposal | None = None
+
+    @property
+    def claimed(self) -> bool:
+        """Whether the team gave this answer: a proposal is nobody's claim until confirmed."""
+        return self.status is not Status.PROPOSED
 
 
 @dataclass(frozen=True)

@@ -63,7 +63,7 @@ AI_ACT_CAVEAT = (
 )
 WORST_OVER = "met as expected; worst case over budget"
 # Statuses of an open item (a gap), as _status_text words them.
-OPEN_STATUSES = frozenset({"unverified", "unanswered", "todo", "partial", "done"})
+OPEN_STATUSES = frozenset({"unverified", "unanswered", "proposed", "todo", "partial", "done"})
 TOP_BLOCKING = 8  # items that block the target, in the brief's table; the full report's plan has them all
 _VERDICT_LABEL = {verdict: words.capitalize() for verdict, words in VERDICT_WORDS.items()}
 _URL = re.compile(r"^https?://[^\s/?#]+[^\s]*$", re.IGNORECASE)
@@ -396,7 +396,10 @@ def context(result: Result, history: Sequence[Point] | None = None, full: bool =
             "gaps": len(result.gaps),
             "waived": sum(1 for r in items if r.outcome is Outcome.WAIVED),
             "waivers_invalid": sum(1 for s in result.waivers if not s.excuses),
-            "unanswered": sum(1 for r in items if r.outcome not in NOT_SCORED and r.status == "unanswered"),
+            # A scan's proposal is no answer until a person confirms it.
+            "unanswered": sum(
+                1 for r in items if r.outcome not in NOT_SCORED and r.status in ("unanswered", "proposed")
+            ),
             "na": sum(1 for r in items if r.outcome is Outcome.NA),
             "met": sum(1 for r in items if r.outcome is Outcome.MET),
             "excluded": sum(1 for r in items if r.outcome in EXCLUDED),

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from readiness.core.model import ItemResult
 
-_STATUS = {"unanswered": "not answered", "todo": "to do", "partial": "partly done", "done": "done", "na": "n/a"}
+_STATUS = {
+    "unanswered": "not answered",
+    "todo": "to do",
+    "partial": "partly done",
+    "done": "done",
+    "na": "n/a",
+    "proposed": "proposed by a scan, not confirmed",
+}
 
 
 def state(result: ItemResult) -> str:

@@ -235,8 +235,9 @@ def _assess_item(item: Item, context: _Context) -> ItemResult:
         return result(Outcome.NEXT_STAGE, None)
     if item.id in context.waivers:
         return result(Outcome.WAIVED, None, waiver=context.waivers[item.id])
-    if answer is None:
-        # A probe or check that holds proves the item without anyone claiming it.
+    if answer is None or not answer.claimed:
+        # A probe or check that holds proves the item without anyone claiming it; a scan's proposal is nobody's
+        # claim, so it weighs exactly as much as no answer until a person confirms it.
         return result(Outcome.MET, ONE, source=Credit.VERIFIED) if proven else result(Outcome.GAP, ZERO)
     if answer.status is Status.TODO:
         return result(Outcome.GAP, ZERO)
