@@ -1,4 +1,5 @@
-"""`readiness scan [DIR]`: what a repository shows of its profile, and what every probe makes of its files."""
+"""`readiness scan [DIR]`: what a repository shows of its profile, team and targets, what every probe makes of
+its files, and the assessment a scan would write; `--write` writes it."""
 
 from __future__ import annotations
 
@@ -22,22 +23,30 @@ class ScanFormat(str, Enum):
 def scan(
     folder: Annotated[Path, typer.Argument(metavar="DIR", help="The repository to scan.")] = Path("."),
     fmt: Annotated[ScanFormat, typer.Option("-f", "--format", help="Output format.")] = ScanFormat.text,
+    write: Annotated[
+        bool,
+        typer.Option("--write", help="Write DIR/readiness.yaml, or add to it: never changing what is already written."),
+    ] = False,
     root: RootOption = None,
     today: TodayOption = None,
 ) -> None:
-    """Detect a repository's profile and run every probe over it.
+    """Detect a repository's profile, run every probe over it and propose a first assessment.
 
     Each profile key comes with the file and line that show it, and every probe of the built-in packs reads the
-    files its globs find, as `check` would with an assessment at the top of DIR.
+    files its globs find, as `check` would with an assessment at the top of DIR. The people CODEOWNERS names and
+    the targets an SLO spec or a k6 script states are taken too. An item whose probe holds is proposed done:
+    a proposal counts for nothing until someone confirms it in `readiness assess`, which offers proposals first.
+
+    Without --write nothing is written: the assessment that --write would write is shown. With --write, a
+    readiness.yaml already there keeps every key, comment, member, target and answer it has; a repository
+    where nothing shows an AI system gets no file.
 
     Reads dependency files (pyproject.toml, requirements*.txt, uv.lock, poetry.lock, package.json, go.mod),
     Python imports and container images; runs nothing it reads, and reads nothing outside the project root.
     A profile key nothing shows is left for you to answer.
     """
+    from readiness.cli.scanrun import run_scan
     from readiness.load.containment import Root, lies_in
-    from readiness.render.scanview import as_json, as_text
-    from readiness.verify.scan.probing import probe_repository
-    from readiness.verify.scan.profile import detect
 
     if not folder.is_dir():
         raise typer.BadParameter(f"'{folder}' is not a folder", param_hint="DIR")
@@ -48,10 +57,8 @@ def scan(
         raise typer.BadParameter(f"'{root}' does not hold '{folder}'", param_hint="--root")
     if not within.holds(os.path.realpath(top)):
         raise typer.BadParameter(f"'{folder}' is a link that leads outside '{root}'", param_hint="DIR")
-    detection = detect(top, within)
-    probed = probe_repository(top, within, resolve_today(today))
-    shown = str(folder)
+    text = run_scan(folder, top, within, resolve_today(today), json=fmt is ScanFormat.json, write=write)
     if fmt is ScanFormat.json:
-        write_document(as_json(shown, detection, probed))
+        write_document(text)
     else:
-        sys.stdout.write(as_text(shown, detection, probed))
+        sys.stdout.write(text)

@@ -67,8 +67,17 @@ class EditableAssessment:
 
 def open_assessment(path: Path) -> EditableAssessment:
     """Read a readiness.yaml for editing; InputError, in the reader's words and at its line, if it cannot be read."""
+    raw, text = _read(path, str(path))
+    return _editable(path, raw, text)
+
+
+def new_assessment(path: Path, text: str) -> EditableAssessment:
+    """A readiness.yaml not yet written, from its first text, to edit in memory; `render` gives what to write."""
+    return _editable(path, b"", text)
+
+
+def _editable(path: Path, raw: bytes, text: str) -> EditableAssessment:
     display = str(path)
-    raw, text = _read(path, display)
     parse_document(text, display)  # the tool's reader judges the file first: ruamel's messages are not for users
     bom = raw.startswith(codecs.BOM_UTF8)
     first_break = text.find("\n")
@@ -124,10 +133,14 @@ def set_answer(doc: EditableAssessment, item_id: str, fields: Mapping[str, objec
     )
 
 
-def add_member(doc: EditableAssessment, member_id: str, name: str, role: str | None) -> None:
+def add_member(
+    doc: EditableAssessment, member_id: str, name: str, role: str | None, *, email: str | None = None
+) -> None:
     """Add a team member, or update the name and role of one already there (a role of None removes it; other
-    keys, like email, stay)."""
+    keys, like email, stay unless one is given)."""
     values: dict[str, object] = {"name": name, "role": role}
+    if email is not None:
+        values["email"] = email
     yamlvalues.writable(member_id, values)
     _upsert(
         doc,
@@ -179,6 +192,29 @@ def _upsert(
     fresh = CommentedMap()
     fresh[yamlvalues.text(key, flow=False)] = new(False)
     _put_section(doc, section, fresh, after=after)
+
+
+def add_missing(doc: EditableAssessment, path: Sequence[str], values: Mapping[str, object]) -> list[str]:
+    """Add each key of `values` that the mapping at `path` (one or two keys deep: `targets`, `project.profile`)
+    does not hold, creating the mapping when it is absent or empty; a key already there keeps its value, its
+    comments and its place. The keys added, in order."""
+    yamlvalues.writable(values)
+    parent, key = (doc.data, path[0]) if len(path) == 1 else (doc.data.get(path[0]), path[1])
+    if not isinstance(parent, CommentedMap):
+        raise ValueError(f"'{path[0]}' is not a mapping")
+    current = parent.get(key)
+    if isinstance(current, CommentedMap) and len(current):
+        added = {name: value for name, value in values.items() if name not in current}
+        _update(current, added)
+        return list(added)
+    fresh = yamlvalues.new_mapping(values, flow=False)
+    if parent is doc.data:
+        _put_section(doc, key, fresh, before="policy")
+    elif key in parent:
+        yamlcomments.replace(parent, key, fresh)
+    else:
+        yamlcomments.append(parent, yamlvalues.text(key, flow=False), fresh)
+    return list(values)
 
 
 def set_cost(doc: EditableAssessment, cost: Mapping[str, object]) -> None:

@@ -18,7 +18,7 @@ from readiness.edit.typedtext import character_problem
 
 # ruamel's nodes expose their style records as Any; the helpers below take and return Any where they handle those.
 
-_ANSWER_FIELDS = ("status", "evidence", "note", "owner", "due", "reviewed", "reason")
+_ANSWER_FIELDS = ("status", "proposal", "evidence", "note", "owner", "due", "reviewed", "reason")
 _DATE_FIELDS = ("due", "reviewed")
 _FLOW_LIST_MAX = 100  # a new list longer than this, written in flow style, is written as a block instead
 _STR_TAG = "tag:yaml.org,2002:str"
@@ -54,6 +54,10 @@ def answer_values(fields: Mapping[str, object]) -> dict[str, object]:
             if isinstance(value, str) or not isinstance(value, Sequence) or not all(isinstance(v, str) for v in value):
                 raise TypeError("evidence is a list of strings")
             value = list(value)
+        elif name == "proposal":
+            if not isinstance(value, Mapping) or not all(isinstance(v, str) for v in value.values()):
+                raise TypeError("proposal is a mapping of strings")
+            value = new_mapping(value, flow=False)  # three lines read better than one long one
         elif name in _DATE_FIELDS:
             if not isinstance(value, datetime.date) or isinstance(value, datetime.datetime):
                 raise TypeError(f"{name} is a datetime.date")
@@ -89,6 +93,8 @@ def node(value: object, *, flow: bool) -> Any:
         isinstance(value, datetime.date) and not isinstance(value, datetime.datetime)
     ):
         return value
+    if isinstance(value, (CommentedMap, CommentedSeq)):
+        return value  # a node built in its own style (a proposal's block mapping)
     if isinstance(value, Mapping):
         return new_mapping(value, flow=True)
     if isinstance(value, Sequence):

@@ -7,7 +7,9 @@ a pull request may put an escape sequence in a package.json key.
 
 from __future__ import annotations
 
+import difflib
 import textwrap
+from dataclasses import dataclass
 from typing import Any
 
 from readiness.core.model import ProbeOutcome
@@ -15,6 +17,7 @@ from readiness.load.textsafe import visible
 from readiness.render.jsontext import dumps
 from readiness.verify.scan.model import Detection
 from readiness.verify.scan.probing import ProbedItem
+from readiness.verify.scan.proposals import Proposed
 
 KEYS = ("llm", "agentic", "rag", "self_hosted", "personal_data")
 WIDTH = 100  # for the lists of names; a finding's line is kept whole, so that its FILE:LINE stays clickable
@@ -22,14 +25,87 @@ FINDINGS_SHOWN = 3  # per item in text; JSON has them all
 _MARK = {ProbeOutcome.HOLDS: "holds", ProbeOutcome.FAILS: "fails", ProbeOutcome.NOTHING: "not judged"}
 
 
-def as_text(folder: str, detection: Detection, probed: tuple[ProbedItem, ...]) -> str:
-    lines = [f"Scanned {visible(folder)}: {_files(detection)}", ""]
+@dataclass(frozen=True)
+class FileShown:
+    """The assessment a scan would write: its whole text, the text there now (None: no file yet), and what it
+    adds and keeps (`team.jane`, `answers.data.lineage`)."""
+
+    text: str
+    before: str | None
+    added: tuple[str, ...]
+    kept: tuple[str, ...]
+
+    @property
+    def changes(self) -> bool:
+        return self.text != self.before
+
+
+@dataclass(frozen=True)
+class Scanned:
+    """One scan: what it found, what it would write (None: nothing, as nothing shows an AI system), and whether
+    --write was asked for and wrote."""
+
+    folder: str
+    detection: Detection
+    probed: tuple[ProbedItem, ...]
+    proposals: tuple[Proposed, ...]
+    planned: FileShown | None
+    write: bool
+    written: bool
+    file_name: str
+
+
+def as_text(scanned: Scanned) -> str:
+    detection = scanned.detection
+    lines = [f"Scanned {visible(scanned.folder)}: {_files(detection)}", ""]
     lines += _profile_lines(detection)
     if detection.unread:
         lines += ["", "Not read:"]
         lines += [f"  {visible(u.file)}:{u.line}:{u.column}: {visible(u.why)}" for u in detection.unread]
-    lines += ["", *_probe_lines(probed)]
+    lines += ["", *_probe_lines(scanned.probed)]
+    lines += ["", *_file_lines(scanned)]
     return "\n".join(lines) + "\n"
+
+
+def _file_lines(scanned: Scanned) -> list[str]:
+    name, planned = scanned.file_name, scanned.planned
+    if planned is None:
+        return [f"Nothing here shows an AI system, so no {name} is proposed and none was written."]
+    answers = sum(1 for key in planned.added if key.startswith("answers."))
+    counts = _counts(planned.added)
+    kept = ["", f"Kept as the file has them: {', '.join(planned.kept)}."] if planned.kept else []
+    if planned.before is not None and not planned.changes:
+        return [f"{name} already holds everything this scan found: nothing to add.", *kept]
+    if scanned.written:
+        verb = "Wrote" if planned.before is None else "Added to"
+        lines = [f"{verb} {name}: {counts}."]
+    elif planned.before is None:
+        lines = [f"The {name} that `readiness scan --write` would write ({counts}):", ""]
+        lines += [f"    {visible(line)}" if line else "" for line in planned.text.splitlines()]
+    else:
+        lines = [f"What `readiness scan --write` would add to {name} ({counts}):", ""]
+        diff = difflib.unified_diff(planned.before.splitlines(), planned.text.splitlines(), name, name, lineterm="")
+        lines += [f"    {visible(line)}" for line in diff]
+    lines += kept
+    if answers:
+        lines += [
+            "",
+            f"{answers} proposed answer{'s' if answers != 1 else ''} count for nothing until confirmed: "
+            "`readiness assess` offers them first.",
+        ]
+    return lines
+
+
+def _counts(added: tuple[str, ...]) -> str:
+    parts = []
+    for prefix, word in (("project.profile.", "profile key"), ("team.", "member"), ("targets.", "target")):
+        count = sum(1 for key in added if key.startswith(prefix))
+        if count:
+            parts.append(f"{count} {word}{'s' if count != 1 else ''}")
+    answers = sum(1 for key in added if key.startswith("answers."))
+    if answers:
+        parts.append(f"{answers} proposed answer{'s' if answers != 1 else ''}")
+    return ", ".join(parts) or "nothing new"
 
 
 def _files(detection: Detection) -> str:
@@ -73,13 +149,14 @@ def _probe_lines(probed: tuple[ProbedItem, ...]) -> list[str]:
     return lines
 
 
-def as_json(folder: str, detection: Detection, probed: tuple[ProbedItem, ...]) -> str:
-    return dumps(scan_dict(folder, detection, probed))
+def as_json(scanned: Scanned) -> str:
+    return dumps(scan_dict(scanned))
 
 
-def scan_dict(folder: str, detection: Detection, probed: tuple[ProbedItem, ...]) -> dict[str, Any]:
+def scan_dict(scanned: Scanned) -> dict[str, Any]:
+    detection, probed, planned = scanned.detection, scanned.probed, scanned.planned
     return {
-        "folder": folder,
+        "folder": scanned.folder,
         "profile": detection.profile,
         "reasons": {
             key: [{"file": c.file, "line": c.line, "column": c.column, "what": c.what} for c in clues]
@@ -101,4 +178,24 @@ def scan_dict(folder: str, detection: Detection, probed: tuple[ProbedItem, ...])
             }
             for p in probed
         ],
+        "proposals": [
+            {
+                "item": proposed.item,
+                "status": proposed.proposal.status.value,
+                "by": proposed.proposal.by,
+                "reason": proposed.proposal.reason,
+                "evidence": list(proposed.evidence),
+            }
+            for proposed in scanned.proposals
+        ],
+        "assessment": None
+        if planned is None
+        else {
+            "file": scanned.file_name,
+            "exists": planned.before is not None,
+            "text": planned.text,
+            "added": list(planned.added),
+            "kept": list(planned.kept),
+            "written": scanned.written,
+        },
     }

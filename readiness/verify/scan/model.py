@@ -51,3 +51,12 @@ class Detection:
     def profile(self) -> dict[str, bool]:
         """Only the keys shown true: a key the repository says nothing about is the team's to answer."""
         return {key: True for key in self.clues}
+
+    @property
+    def ai_system(self) -> bool:
+        """Whether anything shows a model at work: personal data alone is no AI system."""
+        return any(key in self.clues for key in AI_KEYS)
+
+
+# The keys that show a model at work; personal data and the rest describe a system, AI or not.
+AI_KEYS = ("llm", "agentic", "rag", "self_hosted")

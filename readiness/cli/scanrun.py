@@ -1,0 +1,51 @@
+"""One scan from start to end: detect, read the team's file if there is one, probe, propose, plan the file, and
+write it when asked. The result is the text the command prints."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from readiness.edit import yamledit
+from readiness.edit.scanwrite import Planned, ScanPlan, answered_items, planned
+from readiness.load.containment import Root
+from readiness.render.output import write_atomic
+from readiness.render.scanview import FileShown, Scanned, as_json, as_text
+from readiness.score.engine import load
+from readiness.score.scoring import matches
+from readiness.verify.scan.probing import ASSESSMENT_NAME, probe_repository
+from readiness.verify.scan.profile import detect
+from readiness.verify.scan.proposals import proposed_answers
+
+
+def run_scan(folder: Path, top: Path, within: Root, today: date, *, json: bool, write: bool) -> str:
+    detection = detect(top, within)
+    path = top / ASSESSMENT_NAME
+    # The team's own file, when there is one, is read by the same rules as `check` (a broken one is exit 2 with
+    # its problems, before anything is written): its targets judge the probes, its answers are kept.
+    loaded = load(path, root=within.path) if (path.exists() or path.is_symlink()) else None
+    existing = loaded.assessment if loaded is not None else None
+    targets: dict[str, object] = {**(existing.targets if existing else {})}
+    probed = probe_repository(top, within, today, targets)
+    profile = {**detection.profile, **(existing.project.profile if existing else {})}
+    proposals = proposed_answers(probed, lambda item: matches(item.when, profile))
+    plan = ScanPlan(name=top.name, profile=detection.profile, answers=proposals)
+    plan_file: Planned | None = None
+    if existing is not None or detection.ai_system:
+        answered = answered_items(existing, loaded.catalog.former) if loaded is not None and existing else frozenset()
+        plan_file = planned(path, plan, existing, answered)
+    written = False
+    if write and plan_file is not None and plan_file.changes:
+        _write(path, plan_file)
+        written = True
+    shown = None if plan_file is None else FileShown(plan_file.text, plan_file.before, plan_file.added, plan_file.kept)
+    scanned = Scanned(str(folder), detection, probed, proposals, shown, write, written, ASSESSMENT_NAME)
+    return as_json(scanned) if json else as_text(scanned)
+
+
+def _write(path: Path, plan_file: Planned) -> None:
+    if plan_file.before is None:
+        write_atomic(path, plan_file.text)
+    else:
+        # Compared and written under the file's lock: a file someone changed since it was read is not written over.
+        yamledit.save(plan_file.doc)
