@@ -307,6 +307,8 @@ def test_the_quick_start_runs_line_by_line_in_a_fresh_repository(tmp_path: Path)
         "COLUMNS": "80",
     }
     subprocess.run(["git", "init", "-q", "-b", "main"], cwd=folder, env=env, check=True, timeout=30)
+    # The repository of a team with an LLM feature, which is who the Quick start is for.
+    (folder / "requirements.txt").write_text("fastapi==0.115.0\nopenai==1.54.0\n", encoding="utf-8")
     lines = quick_start_lines()
     assert lines[0] == ("cd your-repo", {0}) and len(lines) > 15
     for command, codes in lines[1:]:  # the fresh repository stands for your-repo
