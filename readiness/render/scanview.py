@@ -73,7 +73,7 @@ def _file_lines(scanned: Scanned) -> list[str]:
         return [f"Nothing here shows an AI system, so no {name} is proposed and none was written."]
     answers = sum(1 for key in planned.added if key.startswith("answers."))
     counts = _counts(planned.added)
-    kept = ["", f"Kept as the file has them: {', '.join(planned.kept)}."] if planned.kept else []
+    kept = ["", *textwrap.wrap(f"Kept as the file has them: {', '.join(planned.kept)}.", WIDTH)] if planned.kept else []
     if planned.before is not None and not planned.changes:
         return [f"{name} already holds everything this scan found: nothing to add.", *kept]
     if scanned.written:
@@ -90,8 +90,8 @@ def _file_lines(scanned: Scanned) -> list[str]:
     if answers:
         lines += [
             "",
-            f"{answers} proposed answer{'s' if answers != 1 else ''} count for nothing until confirmed: "
-            "`readiness assess` offers them first.",
+            f"{answers} proposed answer{'s count' if answers != 1 else ' counts'} for nothing until confirmed: "
+            "`readiness assess` offers proposals first.",
         ]
     return lines
 
