@@ -228,6 +228,16 @@ def check_references(
         if answer.owner is not None:
             member((*path, "owner"), answer.owner)
 
+    proposed = [answer for answer in assessment.answers if answer.proposal is not None and not answer.claimed]
+    if proposed:
+        # Said once, at the first: a file just written by `scan --write` holds one per item a probe verified.
+        more = f" (this one and {len(proposed) - 1} more)" if len(proposed) > 1 else ""
+        message = (
+            f"{len(proposed)} answer{'s are' if len(proposed) != 1 else ' is'} a scan's proposal{more}: "
+            "counted as no answer until someone confirms or changes it in `readiness assess`"
+        )
+        problems.append(document.diag(("answers", proposed[0].item, "status"), message, level=Level.WARNING))
+
     for waiver in assessment.waivers:
         path = ("waivers", waiver.index)
         if waiver.item in catalog.former:

@@ -6,7 +6,7 @@ the user sees, so "70.0" never fails "min_score 70".
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, localcontext
@@ -204,7 +204,7 @@ def score(assessment: Assessment, catalog: Catalog, options: Options, facts: Fac
         raci=raci,
         evidence=evidence,
         cost=projection,
-        warnings=_warnings(raci, projection, waivers),
+        warnings=_warnings(raci, projection, waivers) + _unconfirmed(items),
         verified_score=points,
         answers_source=assessment.answers_source,
     )
@@ -251,6 +251,19 @@ def _assess_item(item: Item, context: _Context) -> ItemResult:
         credit = ZERO if context.options.strict else HALF
         return result(Outcome.GAP, credit, unverified=True, unverified_reasons=doubts, source=Credit.UNVERIFIED)
     return result(Outcome.MET, ONE, source=Credit.VERIFIED if proven else Credit.ATTESTED)
+
+
+def _unconfirmed(items: Sequence[ItemResult]) -> tuple[str, ...]:
+    """One line for the scan's proposals still in the file: the team should know they weigh nothing yet."""
+    count = sum(1 for r in items if r.answer is not None and not r.answer.claimed and r.outcome not in EXCLUDED)
+    if not count:
+        return ()
+    said = (
+        f"{count} answers proposed by a scan are not confirmed and count"
+        if count != 1
+        else ("1 answer proposed by a scan is not confirmed and counts")
+    )
+    return (f"{said} as no answer: confirm or change them with `readiness assess`",)
 
 
 def _warnings(
