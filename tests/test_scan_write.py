@@ -62,6 +62,8 @@ def test_write_creates_a_valid_assessment_with_the_profile_and_proposals(
     ) in text
     checked = cli("validate", top / "readiness.yaml")
     assert checked.code == 0, checked.out + checked.err
+    warning = "1 answer is a scan's proposal: counted as no answer until someone confirms or changes it"
+    assert f'readiness.yaml:59:13: warning: $.answers["ownership.on-call"].status: {warning}' in checked.err
 
 
 def test_without_write_the_file_is_shown_and_nothing_is_written(cli: Callable[..., Run], tmp_path: Path) -> None:
