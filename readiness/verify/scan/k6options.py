@@ -26,7 +26,7 @@ from readiness.verify.scan.stated import Stated, Value, shown
 
 _IMPORTS_K6 = re.compile(r"""(?:\bfrom[ \t]*|\brequire[ \t]*\([ \t]*)["']k6(?:/[\w./-]{0,100})?["']""")
 # `export const options = {`, with a TypeScript annotation (`options: Options =`), or `exports.options =`.
-_OPTIONS = re.compile(r"(?:\b(?:const|let|var)[ \t]+options(?:[ \t]*:[^=\n]{1,200})?|\bexports\.options)[ \t]*=")
+_OPTIONS = re.compile(r"(?:\b(?:const|let|var)[ \t]+options(?:[ \t]*:[^=\n]{1,200})?|\bexports\.options)[ \t]*=[ \t]*")
 _EXPRESSION = re.compile(
     r"\s*(avg|min|med|max|count|rate|value|p\(\s*([0-9]{1,3}(?:\.[0-9]{1,6})?)\s*\))\s*(<=|<|>=|>|===|==|!=)"
     r"\s*([-+]?(?:[0-9]{1,30}(?:\.[0-9]{0,30})?|\.[0-9]{1,30})(?:[eE][-+]?[0-9]{1,3})?)\s*"
