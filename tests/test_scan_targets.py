@@ -9,9 +9,12 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from readiness.load.containment import Root
 from readiness.load.textsafe import first_control
+from readiness.verify.scan import k6options
 from readiness.verify.scan.model import Clue, Unread
 from readiness.verify.scan.targets import stated_targets
 from readiness.verify.scan.tree import list_files
@@ -386,3 +389,24 @@ def test_examples_whose_slos_are_only_alert_rules_state_no_target(example: str) 
     # Their monitoring/ folders hold Prometheus alert rules: the objective sits in a comment and a burn-rate
     # expression, neither of which is a specification of it.
     assert scanned(EXAMPLES / example) == ({}, [])
+
+
+_JS_PIECES = st.sampled_from(
+    ["{", "}", "[", "]", "(", ")", ",", ":", "'", '"', "`", "${", "//", "/*", "*/", "\n", "...", "=>", "\\",
+     "vus", "stages", "target", "thresholds", "http_req_duration", "'p(95)<500'", "1e3", "0x1F", "-", " "]
+)  # fmt: skip
+
+
+@settings(derandomize=True, deadline=None, max_examples=300)
+@given(st.lists(_JS_PIECES, max_size=60))
+def test_any_options_text_is_read_or_said_never_a_crash(pieces: list[str]) -> None:
+    text = "import http from 'k6/http';\nexport const options = " + "".join(pieces)
+    stated, said = k6options.script(text, "load/t.js")
+    assert all(statement.clue.line >= 1 and statement.clue.column >= 1 for statement in stated)
+    assert all(note.line >= 1 and note.column >= 1 for note in said)
+
+
+def test_a_file_whose_name_holds_an_escape_sequence_is_never_read(tmp_path: Path) -> None:
+    script = "import http from 'k6/http';\nexport const options = { vus: 7 };\n"
+    top = repo(tmp_path / "named", {"load/\x1b[2Jrun.js": script})
+    assert scanned(top) == ({}, [])

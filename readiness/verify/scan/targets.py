@@ -29,7 +29,9 @@ from readiness.verify.scan.stated import Stated, Value, shown, strictest
 from readiness.verify.scan.tree import NotRead, read_listed
 
 MAX_FILES = 5_000  # candidate files read at most, as the profile's readers
-BUDGET_SECONDS = 1.0  # for reading and parsing them; files reached after it is spent are counted, and said
+# For reading and parsing them (a repository of 5,000 files, half of them candidates, takes 0.2 s); files
+# reached after it is spent are counted, and said.
+BUDGET_SECONDS = 0.5
 ORDER = ("latency_p95_ms", "error_rate", "peak_concurrency", "availability")  # as the schema lists them
 
 _SLO_MARKS = ("openslo/v1", "prometheus/v1", "sloth.slok.dev/v1")
