@@ -40,7 +40,7 @@ def script(text: str, path: str) -> tuple[list[Stated], list[Unread]]:
     """What the `options` of a k6 script state; nothing for a script that imports no k6 module."""
     if not _IMPORTS_K6.search(text):
         return [], []
-    found = _OPTIONS.search(text)
+    found = next((match for match in _OPTIONS.finditer(text) if not _commented(text, match.start())), None)
     if found is None:
         return [], []  # options given on the command line or in a config file: nothing stated here
     try:
@@ -179,23 +179,28 @@ def _threshold(metric: str, expression: str, source: str) -> tuple[str, Value, s
     if not _concerns(metric):
         return ""
     written = f"'{shown(expression)}' on {shown(metric)}"
-    if metric not in (_DURATION, _FAILED):
-        return f"{source} {written}: on a sub-metric, part of the traffic: no target"
+    found = _bound(metric.split("{", 1)[0], expression, f"{source} {written}")
+    if isinstance(found, tuple) and metric not in (_DURATION, _FAILED):
+        return f"{source} {written}: on a sub-metric, part of the traffic: no {found[0]}"
+    return found
+
+
+def _bound(metric: str, expression: str, said: str) -> tuple[str, Value, str] | str:
     parsed = _EXPRESSION.fullmatch(expression)
     if parsed is None:
-        return f"{source} {written} is no k6 threshold expression: no target"
+        return f"{said} is no k6 threshold expression: no target"
     aggregation, percentile, operator, bound = parsed.groups()
     value = float(bound)
     if operator not in ("<", "<="):
         return ""  # a lower bound, or an equality: no target is a floor
     if metric == _DURATION and percentile is not None and float(percentile) == 95:
         if not value > 0:
-            return f"{source} {written}: a p95 of at most {shown(value)} ms is no latency target"
-        return "latency_p95_ms", _plain(value), f"{source} {written}"
+            return f"{said}: a p95 of at most {shown(value)} ms is no latency target"
+        return "latency_p95_ms", _plain(value), said
     if metric == _FAILED and aggregation == "rate":
         if not 0 <= value <= 1:
-            return f"{source} {written}: a rate outside [0, 1] is no error rate"
-        return "error_rate", _plain(value), f"{source} {written}"
+            return f"{said}: a rate outside [0, 1] is no error rate"
+        return "error_rate", _plain(value), said
     return ""  # another statistic (p(99), avg, max) states no p95 and no error rate
 
 
@@ -233,6 +238,13 @@ def _whole(value: Any) -> int | None:
 
 def _plain(value: float) -> Value:
     return int(value) if value.is_integer() else value
+
+
+def _commented(text: str, offset: int) -> bool:
+    """Whether `offset` stands in a comment: after `//` on its line, or in an unclosed `/*` (an old `options`
+    kept commented out above the real one)."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    return "//" in text[line_start:offset] or text.rfind("/*", 0, offset) > text.rfind("*/", 0, offset)
 
 
 def _line_col(text: str, offset: int) -> tuple[int, int]:
