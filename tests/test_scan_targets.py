@@ -144,11 +144,15 @@ def test_options_read_from_elsewhere_are_said_and_nothing_is_run(tmp_path: Path)
           thresholds: THRESHOLDS,
         };
     """
-    found = scanned(
-        repo(tmp_path / "shared", {"load/test.js": script, "load/plain.js": "export const options = {vus: 5};\n"})
-    )
+    files = {
+        "load/test.js": script,
+        "load/spread.js": "import http from 'k6/http';\nexport const options = { ...base, vus: 10 };\n",
+        "load/plain.js": "export const options = {vus: 5};\n",  # imports no k6 module: another tool's options
+    }
+    found = scanned(repo(tmp_path / "shared", files))
     assert values(found) == {}
     assert notes(found) == [
+        "load/spread.js:2:26 options spread another object: no peak_concurrency",
         "load/test.js:4:8 a number of VUs not written as a whole number: no peak_concurrency",
         "load/test.js:5:15 thresholds are not written as an object literal: not read",
     ]
@@ -169,6 +173,11 @@ def test_options_read_from_elsewhere_are_said_and_nothing_is_run(tmp_path: Path)
                 "load/s.js:2:45 scenario 'peak' (constant-arrival-rate) states a rate of iterations; its VUs are a "
                 "pool: no peak_concurrency"
             ],
+        ),
+        (
+            "{ soak: { ...common, executor: 'constant-vus', vus: 10 } }",
+            None,
+            ["load/s.js:2:45 scenario 'soak' spreads another object: no peak_concurrency"],
         ),
         (
             "{ a: { executor: 'constant-vus', vus: 10 }, b: { executor: 'constant-vus', vus: 20 } }",

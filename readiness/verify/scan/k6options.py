@@ -99,15 +99,20 @@ class _Script:
         stages = _stage_targets(entries.get("stages"))
         vus = entries.get("vus")
         candidates = [*stages, *([vus] if vus is not None else [])]
-        if not candidates:
-            return
-        if any(_whole(node.value) is None for node in candidates):
-            bad = next(node for node in candidates if _whole(node.value) is None)
+        if candidates and "..." in entries:
+            # `{ ...base, vus: 10 }`: what the spread brings may replace or add to what is written.
+            self.notes.append(self.unread(entries["..."], "options spread another object: no peak_concurrency"))
+        elif candidates and self.whole(candidates):
+            top = max(candidates, key=lambda node: _whole(node.value) or 0)
+            what = "k6 stages ramp to" if top in stages else "k6 runs"
+            self.add_peak(top, f"{what} {shown(top.value)} VUs")
+
+    def whole(self, nodes: list[Node]) -> bool:
+        """Whether every node is a whole number; the first that is not is said."""
+        bad = next((node for node in nodes if _whole(node.value) is None), None)
+        if bad is not None:
             self.notes.append(self.unread(bad, "a number of VUs not written as a whole number: no peak_concurrency"))
-            return
-        top = max(candidates, key=lambda node: _whole(node.value) or 0)
-        what = "k6 stages ramp to" if top in stages else "k6 runs"
-        self.add_peak(top, f"{what} {shown(top.value)} VUs")
+        return bad is None
 
     def scenarios(self, node: Node) -> None:
         if not isinstance(node.value, dict) or "..." in node.value:
@@ -125,15 +130,14 @@ class _Script:
             why = f"scenario '{shown(name)}' ({kind}) states a rate of iterations; its VUs are a pool: no peak"
             self.notes.append(self.unread(scenario, f"{why}_concurrency"))
             return
-        if kind not in _VU_EXECUTORS:
-            self.notes.append(self.unread(scenario, f"scenario '{shown(name)}': no VU-based executor named"))
+        if kind not in _VU_EXECUTORS or "..." in fields:
+            why = "no VU-based executor named" if kind not in _VU_EXECUTORS else "spreads another object"
+            self.notes.append(self.unread(scenario, f"scenario '{shown(name)}' {why}: no peak_concurrency"))
             return
         candidates = [*_stage_targets(fields.get("stages")), *[fields[k] for k in ("vus", "startVUs") if k in fields]]
-        wholes = [node for node in candidates if _whole(node.value) is not None]
-        if not wholes or len(wholes) != len(candidates):
-            return
-        top = max(wholes, key=lambda node: _whole(node.value) or 0)
-        self.add_peak(top, f"k6 scenario '{shown(name)}' ({kind}) runs {shown(top.value)} VUs at its peak")
+        if candidates and self.whole(candidates):
+            top = max(candidates, key=lambda node: _whole(node.value) or 0)
+            self.add_peak(top, f"k6 scenario '{shown(name)}' ({kind}) runs {shown(top.value)} VUs at its peak")
 
     def add_peak(self, node: Node, what: str) -> None:
         value = _whole(node.value)
