@@ -182,6 +182,8 @@ def test_github_ignores_a_file_over_3_mb_so_it_names_no_one(tmp_path: Path) -> N
     members, unread = scanned(top)
     assert members == []
     assert notes(unread) == [".github/CODEOWNERS:1:1 over 3 MB: GitHub ignores the whole file, so it names no one"]
+    gitlab = repo(tmp_path / "big-gitlab", {"CODEOWNERS": "[Models] @someone\nmodels/\n" + padding})
+    assert [m.name for m in scanned(gitlab)[0]] == ["@someone"]  # a GitLab file: GitHub's 3 MB limit is not GitLab's
 
 
 def test_a_codeowners_link_out_of_the_project_is_never_followed(tmp_path: Path) -> None:

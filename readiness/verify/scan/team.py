@@ -63,10 +63,10 @@ def codeowners_team(top: str, files: Sequence[str], root: Root) -> tuple[list[Pr
         first = error.diagnostics[0]
         return [], [*notes, Unread(chosen, first.line, first.column, f"not read: {first.message}")]
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if platform == "github" and len(text.encode("utf-8")) > codeowners.GITHUB_MAX_BYTES:
-        return [], [*notes, Unread(chosen, 1, 1, "over 3 MB: GitHub ignores the whole file, so it names no one")]
     if chosen.startswith(".gitlab/") or any(codeowners._heading(line.strip()) for line in text.split("\n")):
         platform = "gitlab"
+    if platform == "github" and len(text.encode("utf-8")) > codeowners.GITHUB_MAX_BYTES:
+        return [], [*notes, Unread(chosen, 1, 1, "over 3 MB: GitHub ignores the whole file, so it names no one")]
     members, found = _people(chosen, text, platform)
     return members, notes + found
 
