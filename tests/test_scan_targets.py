@@ -361,6 +361,7 @@ def test_hostile_files_are_said_and_never_break_the_reading(tmp_path: Path) -> N
             "slo/broken.yaml": "apiVersion: openslo/v1\nkind: SLO\nspec: {objectives: [\n",
             "slo/escape.yaml": 'apiVersion: openslo/v1\nkind: SLO\nmetadata: {name: "a\\e[2Jb"}\n',
             "load/deep.js": deep,
+            "load/slow.js": "import http from 'k6/http';\nexport const options = { vus: [" + "," * 200_000 + "] };\n",
             "load/summary.json": '{"root_group": {}, "metrics": [',
             "load/not-k6.js": "export const options = { thresholds: { http_req_failed: ['rate<0.01'] } };\n",
         },
@@ -372,11 +373,12 @@ def test_hostile_files_are_said_and_never_break_the_reading(tmp_path: Path) -> N
     assert values(found) == {}
     said = notes(found)
     assert said[0] == "load/deep.js:2:24 options not read: nested over 32 levels"
-    assert said[1].startswith("load/summary.json:1:") and " not read: " in said[1]
-    assert said[2].startswith("slo/broken.yaml:") and " not read: " in said[2]
-    assert said[3].startswith("slo/escape.yaml:3:") and " not read: " in said[3]
-    assert said[4] == "slo/huge.yaml:1:1 not read: file is 52,428,800 bytes; the limit is 5,242,880 bytes"
-    assert len(said) == 5  # the link out of the project is never read, and a script without k6 states nothing
+    assert said[1] == "load/slow.js:2:24 options not read: over 100,000 steps to read"
+    assert said[2].startswith("load/summary.json:1:") and " not read: " in said[2]
+    assert said[3].startswith("slo/broken.yaml:") and " not read: " in said[3]
+    assert said[4].startswith("slo/escape.yaml:3:") and " not read: " in said[4]
+    assert said[5] == "slo/huge.yaml:1:1 not read: file is 52,428,800 bytes; the limit is 5,242,880 bytes"
+    assert len(said) == 6  # the link out of the project is never read, and a script without k6 states nothing
     assert all(first_control(note) is None for note in said)
 
 

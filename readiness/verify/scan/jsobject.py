@@ -2,8 +2,8 @@
 characters: strings, numbers, booleans, arrays and objects are taken with their offsets; any other expression
 (a variable, a call, a function, a template with `${}`) is skipped and stands as OPAQUE. Nothing is evaluated.
 
-Bounded: nesting deeper than MAX_DEPTH stops the reading (TooDeep); every step moves forward through the text,
-so a reading takes time linear in the text's length.
+Bounded: nesting deeper than MAX_DEPTH, or more than MAX_STEPS steps (values, brackets, string escapes), stops
+the reading with OverLimit; every step moves forward through the text.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 MAX_DEPTH = 32  # a k6 options object is three or four levels deep
+MAX_STEPS = 100_000  # a k6 options object takes a few hundred; a file built to be slow to read stops here
 
 _BLANK = re.compile(r"(?:\s+|//[^\n]*|/\*(?:[^*]|\*(?!/))*(?:\*/|$))+")
 _NUMBER = re.compile(r"[-+]?(?:0[xX][0-9a-fA-F_]+|(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)?)")
@@ -20,6 +21,10 @@ _NAME = re.compile(r"[A-Za-z_$][\w$]*")
 _WORDS: dict[str, Any] = {"true": True, "false": False, "null": None}
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
 _OPENERS = {"(": ")", "[": "]", "{": "}"}
+# Where a string's plain run ends (its quote, an escape, the line's end, a template's `${`) and where an expression
+# may (a string, a comment, a bracket, a comma): searched for, so plain text is passed over at the regex's speed.
+_STRING_STOPS = {"'": re.compile(r"['\\\n]"), '"': re.compile(r'["\\\n]'), "`": re.compile(r"[`\\]|\$\{")}
+_SKIP_STOPS = re.compile(r"""['"`()\[\]{},]|/[/*]""")
 
 
 class _Opaque:
@@ -30,8 +35,8 @@ class _Opaque:
 OPAQUE: Any = _Opaque()  # an expression the reader does not evaluate
 
 
-class TooDeep(ValueError):
-    """The literal nests deeper than MAX_DEPTH."""
+class OverLimit(ValueError):
+    """The literal nests deeper than MAX_DEPTH or takes more than MAX_STEPS steps to read."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,12 @@ def read_value(text: str, offset: int) -> Node:
 class _Reader:
     def __init__(self, text: str) -> None:
         self.text = text
+        self.steps = 0
+
+    def step(self) -> None:
+        self.steps += 1
+        if self.steps > MAX_STEPS:
+            raise OverLimit(f"over {MAX_STEPS:,} steps to read")
 
     def blank(self, at: int) -> int:
         found = _BLANK.match(self.text, at)
@@ -58,7 +69,8 @@ class _Reader:
 
     def value(self, at: int, depth: int) -> tuple[Node, int]:
         if depth > MAX_DEPTH:
-            raise TooDeep(f"nested over {MAX_DEPTH} levels")
+            raise OverLimit(f"nested over {MAX_DEPTH} levels")
+        self.step()
         at = self.blank(at)
         char = self.text[at : at + 1]
         if char == "{":
@@ -87,6 +99,7 @@ class _Reader:
         start, at = at, at + 1
         entries: dict[str, Node] = {}
         while True:
+            self.step()
             at = self.blank(at)
             char = self.text[at : at + 1]
             if char in ("}", ""):
@@ -120,6 +133,7 @@ class _Reader:
         start, at = at, at + 1
         items: list[Node] = []
         while True:
+            self.step()
             at = self.blank(at)
             char = self.text[at : at + 1]
             if char in ("]", ""):
@@ -132,49 +146,54 @@ class _Reader:
             at = max(end, at + 1)
 
     def string(self, at: int) -> tuple[str | None, int]:
-        """The quoted string at `at` and the offset after it; None for a template with a substitution."""
+        """The quoted string at `at` and the offset after it; None for a template with a substitution, or a
+        string its line ends before it closes."""
         quote = self.text[at]
         parts: list[str] = []
         substituted = False  # a template's `${}` is an expression: the string is not known
         index = at + 1
-        while index < len(self.text):
-            char = self.text[index]
-            if char == quote:
-                return (None if substituted else "".join(parts)), index + 1
-            if char == "\\":
-                escaped = self.text[index + 1 : index + 2]
+        while True:
+            self.step()
+            found = _STRING_STOPS[quote].search(self.text, index)
+            if found is None:
+                return None, len(self.text)
+            parts.append(self.text[index : found.start()])
+            stop, index = found.group(), found.end()
+            if stop == quote:
+                return (None if substituted else "".join(parts)), index
+            if stop == "\\":
+                escaped = self.text[index : index + 1]
                 parts.append(_ESCAPES.get(escaped, escaped))
-                index += 2
-                continue
-            if char == "\n" and quote != "`":
-                break  # an unterminated string: the line ends it
-            if quote == "`" and self.text.startswith("${", index):
+                index += 1
+            elif stop == "\n":
+                return None, found.start()
+            else:
                 substituted = True
-            parts.append(char)
-            index += 1
-        return None, index
 
     def skip(self, at: int) -> int:
         """The end of the expression at `at`: the first ',' or closing bracket it did not open, outside strings
         and comments."""
         closers: list[str] = []
         index = at
-        while index < len(self.text):
-            char = self.text[index]
-            if char in ("'", '"', "`"):
+        while True:
+            self.step()
+            found = _SKIP_STOPS.search(self.text, index)
+            if found is None:
+                return len(self.text)
+            stop, index = found.group(), found.start()
+            if stop in ("'", '"', "`"):
                 index = self.string(index)[1]
                 continue
-            if char == "/" and self.text[index + 1 : index + 2] in ("/", "*"):
+            if stop in ("//", "/*"):
                 index = self.blank(index)
                 continue
-            if char in _OPENERS:
-                closers.append(_OPENERS[char])
-            elif closers and char == closers[-1]:
+            if stop in _OPENERS:
+                closers.append(_OPENERS[stop])
+            elif closers and stop == closers[-1]:
                 closers.pop()
-            elif not closers and char in ",)]}":
+            elif not closers and stop in ",)]}":
                 return index
             index += 1
-        return index
 
 
 def _number(written: str) -> float:

@@ -15,6 +15,7 @@ another or at once: both are said, not proposed.
 from __future__ import annotations
 
 import re
+from itertools import islice
 from typing import Any
 
 from readiness.load.diagnostics import InputError
@@ -32,6 +33,9 @@ _EXPRESSION = re.compile(
     r"\s*([-+]?(?:[0-9]{1,30}(?:\.[0-9]{0,30})?|\.[0-9]{1,30})(?:[eE][-+]?[0-9]{1,3})?)\s*"
 )
 _DURATION, _FAILED = "http_req_duration", "http_req_failed"
+MAX_THRESHOLDS = 50  # read per metric: a script's list holds a few
+MAX_NOTES = 20  # said per file
+MAX_OPTIONS = 20  # `options =` lines looked at for one outside a comment
 _VU_EXECUTORS = ("constant-vus", "ramping-vus", "per-vu-iterations", "shared-iterations")
 _RATE_EXECUTORS = ("constant-arrival-rate", "ramping-arrival-rate")
 
@@ -40,12 +44,13 @@ def script(text: str, path: str) -> tuple[list[Stated], list[Unread]]:
     """What the `options` of a k6 script state; nothing for a script that imports no k6 module."""
     if not _IMPORTS_K6.search(text):
         return [], []
-    found = next((match for match in _OPTIONS.finditer(text) if not _commented(text, match.start())), None)
+    written = islice(_OPTIONS.finditer(text), MAX_OPTIONS)
+    found = next((match for match in written if not _commented(text, match.start())), None)
     if found is None:
         return [], []  # options given on the command line or in a config file: nothing stated here
     try:
         options = jsobject.read_value(text, found.end())
-    except jsobject.TooDeep as error:
+    except jsobject.OverLimit as error:
         return [], [Unread(path, *_line_col(text, found.end()), f"options not read: {error}")]
     reading = _Script(text, path)
     if not isinstance(options.value, dict):
@@ -73,23 +78,29 @@ class _Script:
     def unread(self, node: Node, why: str) -> Unread:
         return Unread(self.path, *_line_col(self.text, node.offset), why)
 
+    def say(self, node: Node, why: str) -> None:
+        # The first MAX_NOTES only: placing each costs a count of the lines before it, and a file written to
+        # raise thousands of notes would make that quadratic.
+        if len(self.notes) < MAX_NOTES:
+            self.notes.append(self.unread(node, why))
+
     def thresholds(self, node: Node) -> None:
         if not isinstance(node.value, dict):
-            self.notes.append(self.unread(node, "thresholds are not written as an object literal: not read"))
+            self.say(node, "thresholds are not written as an object literal: not read")
             return
         for metric, listed in node.value.items():
             expressions = _expressions(listed)
             if expressions is None:
                 if _concerns(metric):
-                    self.notes.append(self.unread(listed, f"thresholds of {shown(metric)} are not literal: not read"))
+                    self.say(listed, f"thresholds of {shown(metric)} are not literal: not read")
                 continue
-            for expression, place in expressions:
+            for expression, place in expressions[:MAX_THRESHOLDS]:
                 found = _threshold(metric, expression, "k6 threshold")
                 if isinstance(found, tuple):
                     key, value, what = found
                     self.stated.append(Stated(key, value, self.clue(key, place, what)))
                 elif found:
-                    self.notes.append(self.unread(place, found))
+                    self.say(place, found)
 
     def peak(self, entries: dict[str, Node]) -> None:
         scenarios = entries.get("scenarios")
@@ -101,7 +112,7 @@ class _Script:
         candidates = [*stages, *([vus] if vus is not None else [])]
         if candidates and "..." in entries:
             # `{ ...base, vus: 10 }`: what the spread brings may replace or add to what is written.
-            self.notes.append(self.unread(entries["..."], "options spread another object: no peak_concurrency"))
+            self.say(entries["..."], "options spread another object: no peak_concurrency")
         elif candidates and self.whole(candidates):
             top = max(candidates, key=lambda node: _whole(node.value) or 0)
             what = "k6 stages ramp to" if top in stages else "k6 runs"
@@ -111,16 +122,16 @@ class _Script:
         """Whether every node is a whole number; the first that is not is said."""
         bad = next((node for node in nodes if _whole(node.value) is None), None)
         if bad is not None:
-            self.notes.append(self.unread(bad, "a number of VUs not written as a whole number: no peak_concurrency"))
+            self.say(bad, "a number of VUs not written as a whole number: no peak_concurrency")
         return bad is None
 
     def scenarios(self, node: Node) -> None:
         if not isinstance(node.value, dict) or "..." in node.value:
-            self.notes.append(self.unread(node, "scenarios are not written as an object literal: no peak_concurrency"))
+            self.say(node, "scenarios are not written as an object literal: no peak_concurrency")
             return
         if len(node.value) != 1:
             why = f"{len(node.value)} scenarios, which may run at once or one after another: no peak_concurrency"
-            self.notes.append(self.unread(node, why))
+            self.say(node, why)
             return
         name, scenario = next(iter(node.value.items()))
         fields: dict[str, Node] = scenario.value if isinstance(scenario.value, dict) else {}
@@ -128,11 +139,11 @@ class _Script:
         kind = executor.value if executor is not None and isinstance(executor.value, str) else None
         if kind in _RATE_EXECUTORS:
             why = f"scenario '{shown(name)}' ({kind}) states a rate of iterations; its VUs are a pool: no peak"
-            self.notes.append(self.unread(scenario, f"{why}_concurrency"))
+            self.say(scenario, f"{why}_concurrency")
             return
         if kind not in _VU_EXECUTORS or "..." in fields:
             why = "no VU-based executor named" if kind not in _VU_EXECUTORS else "spreads another object"
-            self.notes.append(self.unread(scenario, f"scenario '{shown(name)}' {why}: no peak_concurrency"))
+            self.say(scenario, f"scenario '{shown(name)}' {why}: no peak_concurrency")
             return
         candidates = [*_stage_targets(fields.get("stages")), *[fields[k] for k in ("vus", "startVUs") if k in fields]]
         if candidates and self.whole(candidates):
@@ -142,7 +153,7 @@ class _Script:
     def add_peak(self, node: Node, what: str) -> None:
         value = _whole(node.value)
         if value is None or value < 1:
-            self.notes.append(self.unread(node, f"a peak of {shown(node.value)} VUs: no peak_concurrency"))
+            self.say(node, f"a peak of {shown(node.value)} VUs: no peak_concurrency")
             return
         self.stated.append(Stated("peak_concurrency", value, self.clue("peak_concurrency", node, what)))
 
@@ -173,7 +184,7 @@ def summary(text: str, path: str) -> tuple[list[Stated], list[Unread]]:
             if isinstance(found, tuple):
                 key, value, what = found
                 stated.append(Stated(key, value, Clue(key, path, line, column, what)))
-            elif found:
+            elif found and len(notes) < MAX_NOTES:
                 notes.append(Unread(path, line, column, found))
     return stated, notes
 

@@ -32,6 +32,7 @@ MAX_FILES = 5_000  # candidate files read at most, as the profile's readers
 # For reading and parsing them (a repository of 5,000 files, half of them candidates, takes 0.2 s); files
 # reached after it is spent are counted, and said.
 BUDGET_SECONDS = 0.5
+MAX_NOTES = 20  # said per file
 ORDER = ("latency_p95_ms", "error_rate", "peak_concurrency", "availability")  # as the schema lists them
 
 _SLO_MARKS = ("openslo/v1", "prometheus/v1", "sloth.slok.dev/v1")
@@ -59,7 +60,9 @@ def stated_targets(top: str, files: Sequence[str], root: Root) -> tuple[dict[str
             continue
         found, problems = reader(raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8", "replace"), path)
         stated += strictest(found)
-        unread += problems
+        unread += problems[:MAX_NOTES]
+        if len(problems) > MAX_NOTES:
+            unread.append(Unread(path, 1, 1, f"{len(problems) - MAX_NOTES:,} more notes on this file left out"))
     else:
         if len(candidates) > MAX_FILES:
             message = f"{len(candidates) - MAX_FILES:,} more files that may state targets: over {MAX_FILES:,}"
