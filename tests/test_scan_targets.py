@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import textwrap
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,7 @@ SUMMARIES = HERE / "artifacts" / "k6-summary"
 Found = tuple[dict[str, tuple[float | int, Clue]], list[Unread]]
 
 
-def repo(top: Path, files: dict[str, str | bytes]) -> Path:
+def repo(top: Path, files: Mapping[str, str | bytes]) -> Path:
     (top / ".git").mkdir(parents=True)
     for name, content in files.items():
         path = top / name

@@ -7,6 +7,7 @@ import os
 import re
 import textwrap
 import unicodedata
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,7 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 MEMBER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")  # the schema's $defs/member
 
 
-def repo(top: Path, files: dict[str, str | bytes]) -> Path:
+def repo(top: Path, files: Mapping[str, str | bytes]) -> Path:
     (top / ".git").mkdir(parents=True)
     for name, content in files.items():
         path = top / name
