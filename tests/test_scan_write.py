@@ -227,3 +227,58 @@ def test_a_finding_that_quotes_an_escape_sequence_is_written_out_not_written(
         assert "\x1b" not in shown and "\x07" not in shown
     assert "\\\\u001b]0;pwned" in text or "\\u001b]0;pwned" in text
     assert cli("validate", top / "readiness.yaml").code == 0
+
+
+CODEOWNERS = """\
+# Reviews of the copilot
+*                 @ana-diaz @acme/ml-platform
+/prompts/         ana.diaz@example.com @li-wei
+"""
+
+K6_SCRIPT = """\
+import http from 'k6/http';
+
+export const options = {
+  stages: [
+    { duration: '5m', target: 50 },
+    { duration: '20m', target: 200 },
+    { duration: '5m', target: 0 },
+  ],
+  thresholds: {
+    http_req_duration: ['p(95)<2500'],
+    http_req_failed: ['rate<0.01'],
+  },
+};
+
+export default function () {
+  http.post('https://copilot.internal.example/draft', JSON.stringify({ ticket: 42 }));
+}
+"""
+
+
+def test_a_new_file_takes_the_people_codeowners_names_and_the_stated_targets(
+    cli: Callable[..., Run], tmp_path: Path
+) -> None:
+    files = {**LLM_APP, ".github/CODEOWNERS": CODEOWNERS, "load-tests/draft.k6.js": K6_SCRIPT}
+    top = repo(tmp_path / "copilot", files)
+    run = cli("scan", top, "--write", "--today", TODAY)
+    assert run.code == 0, run.err
+    assert "  ana-diaz: @ana-diaz    .github/CODEOWNERS:2:19\n" in run.out
+    assert "  latency_p95_ms: 2500    load-tests/draft.k6.js:" in run.out
+    assert "Wrote readiness.yaml: 1 profile key, 3 members, 3 targets, 2 proposed answers." in run.out
+    text = (top / "readiness.yaml").read_text(encoding="utf-8")
+    assert "team:\n  ana-diaz: {name: \"@ana-diaz\"}\n" in text
+    assert '  ana.diaz: {name: "ana.diaz@example.com", email: ana.diaz@example.com}\n' in text
+    team = text.split("\nteam:\n", 1)[1].split("\n\n", 1)[0]
+    assert "ml-platform" not in team and len(team.splitlines()) == 3  # a team on the forge is not a person
+    assert "\ntargets: {latency_p95_ms: 2500, error_rate: 0.01, peak_concurrency: 200}\n" in text
+    assert cli("validate", top / "readiness.yaml").code == 0
+
+
+def test_a_file_with_its_own_team_gets_no_one_from_codeowners(cli: Callable[..., Run], tmp_path: Path) -> None:
+    files = {**LLM_APP, ".github/CODEOWNERS": CODEOWNERS, "readiness.yaml": TEAM_FILE}
+    top = repo(tmp_path / "copilot", files)
+    run = cli("scan", top, "-f", "json", "--today", TODAY)
+    data = json.loads(run.out)
+    assert [p["id"] for p in data["team"]] == ["ana-diaz", "ana.diaz", "li-wei"]
+    assert not any(key.startswith("team.") for key in data["assessment"]["added"])

@@ -30,7 +30,7 @@ def scan(
     root: RootOption = None,
     today: TodayOption = None,
 ) -> None:
-    """Detect a repository's profile, run every probe over it and propose a first assessment.
+    """Propose a first assessment from what the repository shows.
 
     Each profile key comes with the file and line that show it, and every probe of the built-in packs reads the
     files its globs find, as `check` would with an assessment at the top of DIR. The people CODEOWNERS names and

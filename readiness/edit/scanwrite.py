@@ -18,7 +18,7 @@ from pathlib import Path
 
 from readiness.core.model import Assessment
 from readiness.edit import yamledit
-from readiness.edit.starter import Starter, starter_text
+from readiness.edit.starter import Member, Starter, starter_text
 from readiness.load.textsafe import first_control
 from readiness.verify.scan.proposals import Proposed
 
@@ -58,10 +58,15 @@ def planned(path: Path, plan: ScanPlan, existing: Assessment | None, answered: f
     """The file `scan --write` would leave at `path`. `existing` is the team's file as loaded (None: no file);
     `answered` the items it answers or waives, former ids counted as their items'."""
     if existing is None:
-        starter = Starter(name=_project_name(plan.name), profile=dict(plan.profile))
-        text = starter_text(starter)
-        doc = yamledit.new_assessment(path, text)
+        # The starter writes the profile, team and targets in their places, each section with its comment.
+        team = [Member(person.id, person.name) for person in plan.team]
+        starter = Starter(_project_name(plan.name), profile=dict(plan.profile), team=team, targets=dict(plan.targets))
+        doc = yamledit.new_assessment(path, starter_text(starter))
+        for person in plan.team:
+            if person.email is not None:
+                yamledit.add_member(doc, person.id, person.name, None, email=person.email)
         added = [f"project.profile.{key}" for key in plan.profile]
+        added += [f"team.{person.id}" for person in plan.team] + [f"targets.{key}" for key in plan.targets]
         kept: list[str] = []
         before = None
     else:
@@ -69,17 +74,17 @@ def planned(path: Path, plan: ScanPlan, existing: Assessment | None, answered: f
         before = yamledit.render(doc)
         added = [f"project.profile.{key}" for key in yamledit.add_missing(doc, ("project", "profile"), plan.profile)]
         kept = [f"project.profile.{key}" for key in plan.profile if f"project.profile.{key}" not in added]
-    members = {member.id for member in existing.team} if existing else set()
-    for person in plan.team:
-        if person.id in members:
-            kept.append(f"team.{person.id}")
-            continue
-        yamledit.add_member(doc, person.id, person.name, None, email=person.email)
-        added.append(f"team.{person.id}")
-    if plan.targets:
-        targets = yamledit.add_missing(doc, ("targets",), plan.targets)
-        added += [f"targets.{key}" for key in targets]
-        kept += [f"targets.{key}" for key in plan.targets if key not in targets]
+        members = {member.id for member in existing.team}
+        for person in plan.team:
+            if person.id in members:
+                kept.append(f"team.{person.id}")
+                continue
+            yamledit.add_member(doc, person.id, person.name, None, email=person.email)
+            added.append(f"team.{person.id}")
+        if plan.targets:
+            targets = yamledit.add_missing(doc, ("targets",), plan.targets)
+            added += [f"targets.{key}" for key in targets]
+            kept += [f"targets.{key}" for key in plan.targets if key not in targets]
     for proposed in plan.answers:
         if proposed.item in answered:
             kept.append(f"answers.{proposed.item}")

@@ -135,6 +135,7 @@ class Starter:
     target: str = "production"
     profile: dict[str, object] = field(default_factory=dict)
     team: Sequence[Member] = ()
+    targets: dict[str, object] = field(default_factory=dict)  # what the repository states (readiness scan)
 
 
 def member_problem(member_id: str, taken: Sequence[str]) -> str | None:
@@ -153,6 +154,8 @@ def _scalar(value: object) -> str:
     """A YAML scalar that reads back as the same value: plain when safe, else double-quoted."""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)  # a number reads back as the same number: 2500, 0.01
     text = str(value)
     plain = re.fullmatch(r"[A-Za-z][A-Za-z0-9 _.,()/'&+-]*", text) and not re.fullmatch(
         r"(?i)(y|n|yes|no|true|false|on|off|null|~)", text
@@ -212,7 +215,7 @@ def starter_text(starter: Starter) -> str:
         "#   budget_monthly: 6000",
         "",
         "# What production must hold: probes compare load tests, eval results and SLOs in the repo with these.",
-        "# targets: {latency_p95_ms: 2500, error_rate: 0.01, peak_concurrency: 200, eval_pass_rate: 0.9}",
+        _targets_line(starter.targets),
         "",
         "# The gate; these are the defaults.",
         "# policy: {min_score: 70, min_category_score: 50, fail_on: blocker, max_evidence_age_days: 365,",
@@ -221,6 +224,12 @@ def starter_text(starter: Starter) -> str:
         "# `readiness assess` adds the RACI matrix, the cost model and one answer per item below.",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _targets_line(targets: dict[str, object]) -> str:
+    if not targets:
+        return "# targets: {latency_p95_ms: 2500, error_rate: 0.01, peak_concurrency: 200, eval_pass_rate: 0.9}"
+    return "targets: {" + ", ".join(f"{key}: {_scalar(value)}" for key, value in targets.items()) + "}"
 
 
 def _profile_lines(profile: dict[str, object]) -> list[str]:

@@ -15,9 +15,11 @@ from typing import Any
 from readiness.core.model import ProbeOutcome
 from readiness.load.textsafe import visible
 from readiness.render.jsontext import dumps
-from readiness.verify.scan.model import Detection
+from readiness.verify.scan.model import Clue, Detection
 from readiness.verify.scan.probing import ProbedItem
 from readiness.verify.scan.proposals import Proposed
+from readiness.verify.scan.stated import Value, shown
+from readiness.verify.scan.team import ProposedMember
 
 KEYS = ("llm", "agentic", "rag", "self_hosted", "personal_data")
 WIDTH = 100  # for the lists of names; a finding's line is kept whole, so that its FILE:LINE stays clickable
@@ -41,12 +43,21 @@ class FileShown:
 
 
 @dataclass(frozen=True)
+class Found:
+    """The people CODEOWNERS names and the targets the repository states, each with its place."""
+
+    people: tuple[ProposedMember, ...] = ()
+    targets: tuple[tuple[str, Value, Clue], ...] = ()
+
+
+@dataclass(frozen=True)
 class Scanned:
     """One scan: what it found, what it would write (None: nothing, as nothing shows an AI system), and whether
     --write was asked for and wrote."""
 
     folder: str
     detection: Detection
+    found: Found
     probed: tuple[ProbedItem, ...]
     proposals: tuple[Proposed, ...]
     planned: FileShown | None
@@ -62,9 +73,30 @@ def as_text(scanned: Scanned) -> str:
     if detection.unread:
         lines += ["", "Not read:"]
         lines += [f"  {visible(u.file)}:{u.line}:{u.column}: {visible(u.why)}" for u in detection.unread]
+    lines += ["", *_stated_lines(scanned.found)]
     lines += ["", *_probe_lines(scanned.probed)]
     lines += ["", *_file_lines(scanned)]
     return "\n".join(lines) + "\n"
+
+
+def _stated_lines(found: Found) -> list[str]:
+    if found.people:
+        lines = ["Team (the people CODEOWNERS names; the file gives no names, so each is the handle as written):"]
+        lines += [
+            f"  {visible(p.id)}: {visible(p.name)}    {visible(p.clue.file)}:{p.clue.line}:{p.clue.column}"
+            for p in found.people
+        ]
+    else:
+        lines = ["Team: no CODEOWNERS file names a person."]
+    if found.targets:
+        lines += ["Targets (what the repository states):"]
+        lines += [
+            f"  {key}: {shown(value)}    {visible(clue.file)}:{clue.line}:{clue.column}  {visible(clue.what)}"
+            for key, value, clue in found.targets
+        ]
+    else:
+        lines += ["Targets: no SLO spec or load-test threshold states one."]
+    return lines
 
 
 def _file_lines(scanned: Scanned) -> list[str]:
@@ -163,6 +195,8 @@ def scan_dict(scanned: Scanned) -> dict[str, Any]:
             for key, clues in detection.clues.items()
         },
         "unread": [{"file": u.file, "line": u.line, "column": u.column, "why": u.why} for u in detection.unread],
+        "team": [{"id": p.id, "name": p.name, "email": p.email, **_place(p.clue)} for p in scanned.found.people],
+        "targets": {key: {"value": value, **_place(clue)} for key, value, clue in scanned.found.targets},
         "files_read": detection.files_read,
         "files_left": detection.files_left,
         "probes": [
@@ -199,3 +233,7 @@ def scan_dict(scanned: Scanned) -> dict[str, Any]:
             "written": scanned.written,
         },
     }
+
+
+def _place(clue: Clue) -> dict[str, Any]:
+    return {"file": clue.file, "line": clue.line, "column": clue.column, "what": clue.what}

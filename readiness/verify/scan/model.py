@@ -46,6 +46,7 @@ class Detection:
     unread: tuple[Unread, ...]
     files_read: int
     files_left: int
+    files: tuple[str, ...] = ()  # every file the walk listed, for the readers of team and targets
 
     @property
     def profile(self) -> dict[str, bool]:

@@ -64,7 +64,7 @@ def detect(folder: Path, root: Root | None = None) -> Detection:
     if not listing.complete:
         reading.unread.append(Unread(".", 1, 1, f"over {MAX_LISTED:,} files and folders: the rest were not read"))
     unread = tuple(sorted(reading.unread, key=lambda u: (u.file, u.line, u.column)))
-    return Detection(_by_key(reading.clues), unread, reading.read, reading.left)
+    return Detection(_by_key(reading.clues), unread, reading.read, reading.left, listing.files)
 
 
 @dataclass
