@@ -12,10 +12,11 @@ from pathlib import Path
 import pexpect
 import pytest
 
+from readiness.core.model import Outcome
 from readiness.score.engine import evaluate
 from readiness.score.scoring import Options, format_score
 from tests.conftest import TODAY
-from tests.test_interactive import ASSESSMENT, _answers, _project
+from tests.test_interactive import ASSESSMENT, PACK, _answers, _project
 from tests.test_walk_screens import SCREENS, _Screen
 from tests.walkpty import KEY_LINE, assess, ended
 
@@ -305,3 +306,36 @@ def test_a_proposal_screen_at_80x24_keeps_the_proposal_and_the_keys_in_sight(tmp
     assert shown[-1].startswith("[d]one") and all(len(line) <= 80 for line in lines)
     child.send("q")
     assert ended(child) == 0
+
+
+def test_a_proposal_is_offered_first_even_where_a_check_already_verifies_its_item(tmp_path: Path) -> None:
+    proposal = "{status: proposed, evidence: [docs/runbook.md], proposal: {status: done, by: scan, reason: found it}}"
+    file = _project(
+        tmp_path, ASSESSMENT + f"answers:\n  ops.kill-switch: {{status: todo}}\n  ops.runbook: {proposal}\n"
+    )
+    (file.parent / "ops.yaml").write_text(
+        PACK.replace("activity: on-call}", "activity: on-call, auto: {raci: [on-call]}}"), encoding="utf-8"
+    )
+    scored = evaluate(file, Options(today=date.fromisoformat(TODAY))).result
+    assert next(r for r in scored.items if r.item.id == "ops.runbook").outcome is Outcome.MET  # the RACI check holds
+    child = assess(file)
+    child.expect_exact("to confirm first: 1 ")
+    child.expect_exact("item 1 of 4")
+    child.expect_exact("Runbook for the feature  ops.runbook")
+    child.expect_exact("c confirms it as done")
+    child.expect(KEY_LINE)
+    child.send("l")
+    child.expect(r"1 proposed \(not confirmed\) · 1 todo · 2 unanswered\r\n")  # not 'verified': nobody confirmed it
+    child.expect_exact("Enter: back")
+    child.sendline("")
+    child.expect(KEY_LINE)
+    child.send("e")  # the status edited by hand replaces the proposal too
+    child.expect_exact("Edit which field?")
+    child.send("s")
+    child.expect_exact("New status")
+    child.send("p")
+    child.expect_exact("saved: partial · evidence docs/runbook.md")
+    child.send("q")
+    child.expect_exact("Proposals: 0 confirmed · 1 answered otherwise · 0 still not confirmed")
+    assert ended(child) == 0
+    assert _answers(file)["ops.runbook"] == {"status": "partial", "evidence": ["docs/runbook.md"]}
