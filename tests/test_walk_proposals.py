@@ -339,3 +339,26 @@ def test_a_proposal_is_offered_first_even_where_a_check_already_verifies_its_ite
     child.expect_exact("Proposals: 0 confirmed · 1 answered otherwise · 0 still not confirmed")
     assert ended(child) == 0
     assert _answers(file)["ops.runbook"] == {"status": "partial", "evidence": ["docs/runbook.md"]}
+
+
+def test_c_on_a_todo_proposal_writes_what_t_with_every_default_taken_writes(tmp_path: Path) -> None:
+    # The kill switch has an accountable person (bo), whom a new todo is offered as its owner: a proposal is not
+    # new, so Enter keeps it without one, as c does.
+    text = PROPOSED.replace("  ops.data-map: {status: proposed,", "  ops.kill-switch: {status: proposed,")
+    confirmed, by_hand = _proposed(tmp_path / "c", text), _proposed(tmp_path / "t", text)
+    child = assess(confirmed, "--item", "kill-switch")
+    child.expect_exact("c confirms it as todo")
+    child.send("c")
+    child.expect_exact("saved: todo")
+    assert ended(child) == 0
+    flow = "  ops.kill-switch: {status: proposed, proposal: {status: todo, by: scan, reason: no data map found}}\n"
+    assert confirmed.read_text(encoding="utf-8") == text.replace(flow, "  ops.kill-switch: {status: todo}\n")
+    child = assess(by_hand, "--item", "kill-switch")
+    child.expect_exact("c confirms it as todo")
+    child.send("t")
+    for prompt in ("Note", "Owner (ana, bo; - for none)", "Due date"):
+        child.expect_exact(prompt)
+        child.sendline("")
+    child.expect_exact("saved: todo")
+    assert ended(child) == 0
+    assert by_hand.read_bytes() == confirmed.read_bytes()

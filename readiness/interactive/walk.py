@@ -119,9 +119,8 @@ class Walk(Session):
         scan's proposals wait before it (they are the first stops of the route): they come first."""
         stopped = stops[index].item_id
         if index >= interview.proposals_on(self.result, stops) > 0:
-            self.notices.append(
-                (f"The scan's proposals come first; the last sitting stopped at {stopped} (g goes there).", "cyan")
-            )
+            said = f"The scan's proposals come first; the last sitting stopped at {stopped} (g and its id go there)."
+            self.notices.append((said, "cyan"))
             return 0
         self.notices.append(
             (f"Resuming at {stopped}, where the last sitting stopped (b goes back, l lists every item).", "cyan")
@@ -297,12 +296,9 @@ class Walk(Session):
         new_members: list[tuple[str, str, str]] = []
         if status in ("todo", "partial"):
             # A new answer is offered the item's accountable person; a kept answer keeps its owner, or none. A
-            # proposal is nobody's answer yet: it is offered the owner it names, else the accountable person.
+            # proposal counts as kept, so that the status key with every default taken writes what `c` writes.
             accountable = r.owner if r.owner != "unassigned" else ""
-            if current is not None and current.claimed:
-                suggested = current.owner or ""
-            else:
-                suggested = (current.owner if current else "") or accountable
+            suggested = (current.owner or "") if current else accountable
             owner = self.member("Owner", suggested, new_members, optional=True)
             fields["owner"] = owner or None
             fields["due"] = self.ask_date("due", current.due if current else None)
