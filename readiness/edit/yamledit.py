@@ -120,9 +120,16 @@ def _ruamel_problem(display: str, error: YAMLError, offset: int) -> Exception:
     return file_problem(display, f"YAML syntax error: {problem}", line, column)
 
 
+# Keys of an answer a save may remove but never writes: a scan's `proposal` goes once a person answers the item.
+_REMOVED_ONLY = ("proposal",)
+
+
 def set_answer(doc: EditableAssessment, item_id: str, fields: Mapping[str, object]) -> None:
-    """Create or update the answer to `item_id`; a field set to None is removed from the answer."""
-    values = yamlvalues.answer_values(fields)
+    """Create or update the answer to `item_id`; a field set to None is removed from the answer (`proposal` may
+    only be removed)."""
+    removed = [key for key in _REMOVED_ONLY if key in fields and fields[key] is None]
+    values = yamlvalues.answer_values({key: value for key, value in fields.items() if key not in removed})
+    values.update(dict.fromkeys(removed))  # None: _update removes the key; a new answer never had it
     yamlvalues.writable(item_id, values)
     _upsert(
         doc,

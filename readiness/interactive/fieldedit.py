@@ -53,6 +53,7 @@ def edit_field(walk: Walk, item_id: str) -> None:
         elif current.reason:
             fields["reason"] = None  # a reason belongs to n/a only
         fields["status"] = status
+        fields["proposal"] = None  # a person's status replaces a scan's proposal (kept only where there is one)
     elif field == "evidence":
         entries = _evidence(walk, list(current.evidence))
         fields["evidence"] = entries or None

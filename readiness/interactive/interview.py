@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from readiness.core.model import NOT_SCORED, ItemResult, Outcome, ProbeOutcome, Result
+from readiness.core.model import NOT_SCORED, ItemResult, Outcome, ProbeOutcome, Result, Status
 
 # Keys of the walk: one letter each, shown in the prompt line and in the help.
 KEYS = {
+    "c": "confirm: take a scan's proposal as the team's answer (on a proposed item)",
     "d": "done: met, with the evidence that shows it",
     "p": "partial: started, not finished",
     "t": "todo: not started",
@@ -28,6 +29,8 @@ KEYS = {
     "?": "help: this list",
 }
 STATUS_OF_KEY = {"d": "done", "p": "partial", "t": "todo", "n": "na"}
+# How the walk names a proposed answer wherever it shows a status: a proposal is nobody's claim.
+PROPOSED_WORDS = "proposed (not confirmed)"
 
 
 @dataclass(frozen=True)
@@ -46,26 +49,41 @@ class Stop:
         return f"item {self.position} of {self.total} · {self.pack_title} {self.pack_position} of {self.pack_total}"
 
 
+def is_proposed(result: ItemResult) -> bool:
+    """Whether the item's answer is a scan's proposal that no person has confirmed yet."""
+    return result.answer is not None and result.answer.status is Status.PROPOSED
+
+
 def is_open(result: ItemResult) -> bool:
     """Unanswered, todo, partial or unverified: what a walk visits first. Waived and n/a items are settled."""
     return result.outcome is Outcome.GAP
 
 
 def route(result: Result, category: str | None = None, revisit: bool = False) -> list[Stop]:
-    """The items to walk, pack by pack in the assessment's order: the open ones, or with `revisit` every
-    applicable item, open ones first within each pack. Items that are not scored (next stage, not applicable,
-    disabled) are never asked about.
+    """The items to walk: first every scan's proposal awaiting a person, then, pack by pack in the assessment's
+    order, the open ones, or with `revisit` every applicable item, open ones first within each pack. A proposal
+    is walked even when a probe verifies its item, since nobody has confirmed it. Items that are not scored
+    (next stage, not applicable, disabled) are never asked about.
     """
+    proposed: list[str] = []
     chosen: list[str] = []
     for category_score in result.categories:
         pack = category_score.pack
         if category is not None and pack.id != category:
             continue
         applicable = [r for r in result.items if r.item.pack == pack.id and r.outcome not in NOT_SCORED]
-        open_items = [r for r in applicable if is_open(r)]
-        settled = [r for r in applicable if not is_open(r)] if revisit else []
+        proposed += [r.item.id for r in applicable if is_proposed(r)]
+        rest = [r for r in applicable if not is_proposed(r)]
+        open_items = [r for r in rest if is_open(r)]
+        settled = [r for r in rest if not is_open(r)] if revisit else []
         chosen += [r.item.id for r in open_items + settled]
-    return stops_of(result, chosen)
+    return stops_of(result, proposed + chosen)
+
+
+def proposals_on(result: Result, stops: Sequence[Stop]) -> int:
+    """How many stops of the route are proposals awaiting a person (route() puts them first)."""
+    proposed = {r.item.id for r in result.items if is_proposed(r)}
+    return sum(1 for stop in stops if stop.item_id in proposed)
 
 
 def stops_of(result: Result, item_ids: Sequence[str]) -> list[Stop]:
@@ -150,6 +168,8 @@ def answer_in_words(result: ItemResult) -> str:
             return "unanswered, waived"
         return "unanswered"
     parts = [answer.status.value]
+    if answer.proposal is not None and answer.status is Status.PROPOSED:
+        parts = [f"{PROPOSED_WORDS}: {answer.proposal.status.value}, by {answer.proposal.by}"]
     if result.unverified:
         parts[0] += " (unverified)"
     if answer.evidence:
@@ -173,6 +193,8 @@ def status_word(result: ItemResult) -> str:
         return "waived"
     if result.answer is None:
         return "unanswered"
+    if result.answer.status is Status.PROPOSED:
+        return PROPOSED_WORDS
     word = result.answer.status.value
     return f"{word} (unverified)" if result.unverified else word
 

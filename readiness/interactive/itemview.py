@@ -41,6 +41,7 @@ def item_lines(r: ItemResult, result: Result, comments: Sequence[str] = ()) -> l
         (f"{r.severity.value} · {item.stage.value} · effort {item.effort.value}", None),
         (item.question, None),
         (f"Now: {interview.answer_in_words(r)}", None),
+        *proposal_lines(r),
     ]
     for state in result.waivers:
         if state.waiver.item == item.id:
@@ -58,6 +59,22 @@ def item_lines(r: ItemResult, result: Result, comments: Sequence[str] = ()) -> l
     return lines
 
 
+def proposal_lines(r: ItemResult) -> list[Line]:
+    """What the scan proposes, by what, why and with which evidence, and the keys that settle it."""
+    answer = r.answer
+    if answer is None or answer.proposal is None or not interview.is_proposed(r):
+        return []
+    proposal = answer.proposal
+    status = proposal.status.value
+    evidence = ", ".join(answer.evidence) if answer.evidence else "none"
+    return [
+        ("  A claim nobody has made yet: it counts as no answer until someone confirms it.", "cyan"),
+        (f"  Reason given by {proposal.by}: {proposal.reason}", None),
+        (f"  Evidence listed: {evidence}", None),
+        (f"  c confirms it as {status} · d p t n answer otherwise · s leaves it proposed", "cyan"),
+    ]
+
+
 def fit(lines: list[Line], heights: list[int], room: int) -> list[Line]:
     """The first lines that fit in `room` screen lines (at least the first three: the question and the answer)."""
     kept: list[Line] = []
@@ -72,12 +89,9 @@ def fit(lines: list[Line], heights: list[int], room: int) -> list[Line]:
 
 def recap(result: Result, pack: str) -> str:
     """'Operations, for now: 1 met · 1 partial · 2 unanswered; score 37.5'."""
-    from collections import Counter
-
-    from readiness.interactive.overview import STATES, applicable, state_of
+    from readiness.interactive.overview import applicable, counts, state_of
     from readiness.score.scoring import format_score
 
     category = next(c for c in result.categories if c.pack.id == pack)
-    counts = Counter(state_of(r) for r in applicable(result, pack))
-    states = " · ".join(f"{counts[state]} {state}" for state in STATES if counts[state])
+    states = counts([state_of(r) for r in applicable(result, pack)])
     return f"{category.pack.title}, for now: {states}; score {format_score(category.score)}"

@@ -10,13 +10,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from readiness.core.model import NOT_SCORED, Credit, ItemResult, Outcome, Result
+from readiness.interactive.interview import is_proposed
 
-STATES = ("met", "verified", "partial", "todo", "unanswered", "n/a", "waived", "unverified")
-LEFT = ("partial", "todo", "unanswered", "unverified")  # what still needs work
+STATES = ("proposed", "met", "verified", "partial", "todo", "unanswered", "n/a", "waived", "unverified")
+LEFT = ("proposed", "partial", "todo", "unanswered", "unverified")  # what still needs work
+# A state as the counts above the list and a pack's recap word it, where one word says too little.
+COUNTED = {"proposed": "proposed (not confirmed)"}
 
 
 def state_of(r: ItemResult) -> str:
-    """One word for where an item stands, as the overview lists and filters it."""
+    """One word for where an item stands, as the overview lists and filters it. A scan's proposal is left to do
+    whatever else holds (a probe that verifies the item, a waiver): a person has still to confirm it."""
+    if is_proposed(r):
+        return "proposed"
     if r.outcome is Outcome.WAIVED:
         return "waived"
     if r.outcome is Outcome.NA:
@@ -46,6 +52,14 @@ class Row:
     @property
     def state(self) -> str:
         return state_of(self.result)
+
+
+def counts(states: Sequence[str]) -> str:
+    """'2 proposed (not confirmed) · 1 met · 3 unanswered': how many items are in each state, in STATES' order."""
+    from collections import Counter
+
+    counted = Counter(states)
+    return " · ".join(f"{counted[state]} {COUNTED.get(state, state)}" for state in STATES if counted[state])
 
 
 def rows(results: Sequence[ItemResult]) -> list[Row]:

@@ -58,11 +58,10 @@ def _draw(
     page: int,
     current: str | None,
 ) -> None:
-    counts = Counter(row.state for row in all_rows)
     walk.screen.page()
     heading = f"overview · {plural(len(all_rows), 'item')}" + (f" · {title}: {len(shown):,}" if title else "")
     walk.ask.rule(heading)
-    walk.ask.say(" · ".join(f"{counts[state]} {state}" for state in overview.STATES if counts[state]))
+    walk.ask.say(overview.counts([row.state for row in all_rows]))
     efforts = Counter(row.result.item.effort.value for row in all_rows if row.state in overview.LEFT)
     if efforts:
         by_effort = " · ".join(f"{efforts[e]} {e}" for e in ("low", "medium", "high") if efforts[e])

@@ -17,7 +17,7 @@ from datetime import date
 from typing import Any
 
 from readiness.core.model import ItemResult, Result
-from readiness.interactive import interview, overview, overviewscreen, position
+from readiness.interactive import interview, overview, overviewscreen, position, proposals
 from readiness.interactive.ask import Closed, plain, required
 from readiness.interactive.changed import answer_changes
 from readiness.interactive.costwalk import cost_walk
@@ -66,13 +66,7 @@ class Walk(Session):
         stops, index = self._start(interview.route(before, category, revisit), start)
         self._header(stops)
         if index is not None and start is None:
-            self.notices.append(
-                (
-                    f"Resuming at {stops[index].item_id}, where the last sitting stopped "
-                    "(b goes back, l lists every item).",
-                    "cyan",
-                )
-            )
+            index = self._resume(stops, index)
         finished = False
         try:
             with self.screen.session():
@@ -120,6 +114,19 @@ class Walk(Session):
             return interview.stops_of(self.result, [item_id]), 0
         return interview.place(self.result, stops, item_id, 0)
 
+    def _resume(self, stops: Sequence[Stop], index: int) -> int:
+        """Where a walk resumes, said on its first screen: at the item where the last sitting stopped, unless a
+        scan's proposals wait before it (they are the first stops of the route): they come first."""
+        stopped = stops[index].item_id
+        if index >= interview.proposals_on(self.result, stops) > 0:
+            said = f"The scan's proposals come first; the last sitting stopped at {stopped} (g and its id go there)."
+            self.notices.append((said, "cyan"))
+            return 0
+        self.notices.append(
+            (f"Resuming at {stopped}, where the last sitting stopped (b goes back, l lists every item).", "cyan")
+        )
+        return index
+
     def _known(self, typed: str) -> str:
         rows = overview.rows(overview.applicable(self.result, self.category))
         row = overview.find(rows, typed)
@@ -136,6 +143,9 @@ class Walk(Session):
         walked = plural(len(stops), "item")
         self.ask.say(f"Now: {VERDICT_WORDS[r.verdict]}, score {format_score(r.score)}. {walked} to walk.")
         self.ask.say("Every answer is saved as soon as it is complete; press ? for the keys.")
+        waiting = interview.proposals_on(r, stops)
+        if waiting:
+            self.ask.say(proposals.header(waiting), style="cyan")
 
     def _items(self, stops: list[Stop], index: int) -> bool:
         """Walk the stops from `index`; True when the walk went past the last one, False when the user quit."""
@@ -143,11 +153,13 @@ class Walk(Session):
             stop = stops[index]
             position.write(self.positions, self.path, stop.item_id)
             self._show(stop)
-            key = self.ask.key(_keys_line(), list(KEYS))
+            # `c` confirms a scan's proposal; elsewhere it is no key of the walk.
+            keys = [k for k in KEYS if k != "c" or interview.is_proposed(self.item(stop.item_id))]
+            key = self.ask.key(_keys_line(), keys)
             while key == "?":
                 for letter, meaning in KEYS.items():
                     self.ask.say(f"  {letter}  {meaning}")
-                key = self.ask.key(_keys_line(), list(KEYS))
+                key = self.ask.key(_keys_line(), keys)
             if key == "q":
                 return False
             if key == "b":
@@ -172,9 +184,14 @@ class Walk(Session):
                     stops, index = interview.place(self.result, stops, target, index)
                 continue
             try:
-                if not self._answer(stop.item_id, STATUS_OF_KEY[key]):
-                    continue
+                answered = (
+                    proposals.confirm(self, stop.item_id)
+                    if key == "c"
+                    else self._answer(stop.item_id, STATUS_OF_KEY[key])
+                )
             except Reloaded:
+                continue
+            if not answered:
                 continue
             index += 1
             self._recap(stops, index)
@@ -255,7 +272,8 @@ class Walk(Session):
         """Ask what goes with the status and save; False when the status cannot be used here."""
         r = self.item(item_id)
         current = r.answer
-        fields: dict[str, Any] = {"status": status}
+        # A person's answer replaces a scan's proposal (answer_changes keeps this only where there is one).
+        fields: dict[str, Any] = {"status": status, "proposal": None}
         if status == "na":
             if not r.item.na_allowed:
                 self.ask.say("  n/a is not allowed for this item: its pack requires an answer.", style="red")
@@ -277,7 +295,8 @@ class Walk(Session):
         fields["note"] = None if note in ("-", "") else note
         new_members: list[tuple[str, str, str]] = []
         if status in ("todo", "partial"):
-            # A new answer is offered the item's accountable person; a kept answer keeps its owner, or none.
+            # A new answer is offered the item's accountable person; a kept answer keeps its owner, or none. A
+            # proposal counts as kept, so that the status key with every default taken writes what `c` writes.
             accountable = r.owner if r.owner != "unassigned" else ""
             suggested = (current.owner or "") if current else accountable
             owner = self.member("Owner", suggested, new_members, optional=True)
@@ -328,6 +347,10 @@ class Walk(Session):
                 self.ask.say(f"  {line}")
         else:
             self.ask.say("Nothing changed in this session.")
+        walked = [r.item.id for r in overview.applicable(after, self.category)]
+        proposed = proposals.summary(before, after, walked)
+        if proposed is not None:
+            self.ask.say(proposed)
         if self.finished:
             self.ask.say("Packs walked to the end:")
             for pack in self.finished:
