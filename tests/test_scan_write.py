@@ -282,3 +282,18 @@ def test_a_file_with_its_own_team_gets_no_one_from_codeowners(cli: Callable[...,
     data = json.loads(run.out)
     assert [p["id"] for p in data["team"]] == ["ana-diaz", "ana.diaz", "li-wei"]
     assert not any(key.startswith("team.") for key in data["assessment"]["added"])
+
+
+def test_a_proposal_of_na_for_an_item_that_applies_to_every_project_is_an_error(
+    cli: Callable[..., Run], tmp_path: Path
+) -> None:
+    top = repo(tmp_path / "copilot", {"x.txt": ""})
+    (top / "readiness.yaml").write_text(
+        "version: 1\nproject: {name: Copilot}\nanswers:\n  ownership.accountable-owner:\n    status: proposed\n"
+        "    proposal: {status: na, by: scan, reason: nobody owns it}\n",
+        encoding="utf-8",
+    )
+    run = cli("validate", top / "readiness.yaml")
+    assert run.code == 2
+    assert "readiness.yaml:6:24: error:" in run.err
+    assert "item 'ownership.accountable-owner' cannot be marked na" in run.err
