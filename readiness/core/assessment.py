@@ -220,12 +220,10 @@ def check_references(
         elif answer.proposal is not None and answer.status is not Status.PROPOSED:
             message = f"the answer is the team's ('{answer.status.value}'): the scan's 'proposal' left beside it can go"
             problems.append(document.diag((*path, "proposal"), message, key=True, level=Level.WARNING))
-        if item is not None and answer.proposal is not None and answer.proposal.status is Status.NA:
-            if not item.na_allowed:
-                message = (
-                    f"item '{item.id}' cannot be marked na: it applies to every project, so nobody could confirm this"
-                )
-                problems.append(document.diag((*path, "proposal", "status"), message))
+        proposes_na = answer.proposal is not None and answer.proposal.status is Status.NA
+        if item is not None and proposes_na and not item.na_allowed:
+            message = f"item '{item.id}' cannot be marked na: it applies to every project, so nobody could confirm it"
+            problems.append(document.diag((*path, "proposal", "status"), message))
         if answer.status is Status.NA and not answer.reason.strip():
             problems.append(document.diag((*path, "status"), "'na' needs a reason: add 'reason: ...'"))
         if item is not None and answer.status is Status.NA and not item.na_allowed:
