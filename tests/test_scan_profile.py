@@ -353,3 +353,35 @@ def test_a_repository_larger_than_the_walk_says_so(tmp_path: Path, monkeypatch: 
     files = {f"docs/page{n:02}.md": "# page\n" for n in range(30)}
     found = detect(repo(tmp_path / "large", files))
     assert [(u.file, u.why) for u in found.unread] == [(".", "over 20 files and folders: the rest were not read")]
+
+
+def test_embedding_calls_and_vector_queries_show_rag(tmp_path: Path) -> None:
+    top = repo(
+        tmp_path / "grounded",
+        {
+            "app/llm.py": """\
+                import openai
+
+                def embed(client: openai.OpenAI, text: str) -> list[float]:
+                    return client.embeddings.create(model="e", input=[text]).data[0].embedding
+            """,
+            "app/search.py": "from azure.search.documents.models import VectorizedQuery\n",
+            "app/keyword.py": "from azure.search.documents import SearchClient\n",
+            # Not an LLM caller: a method called embeddings.create here may be anything.
+            "app/other.py": "def f(db):\n    return db.embeddings.create(1)\n",
+        },
+    )
+    found = detect(top)
+    assert reasons(found, "rag") == [
+        "app/llm.py:4:12 calls an embedding model (embeddings.create)",
+        "app/search.py:1:1 imports azure.search.documents.models.VectorizedQuery",
+    ]
+
+
+def test_a_package_named_in_a_pyproject_comment_is_placed_at_its_requirement(tmp_path: Path) -> None:
+    text = '[project]\ndependencies = [\n    # models through openai, "#" quoted\n    "openai>=1.54",\n]\n'
+    found = detect(repo(tmp_path / "commented", {"pyproject.toml": text}))
+    if READS_TOML:
+        assert reasons(found, "llm") == ["pyproject.toml:4:6 depends on openai"]
+    else:
+        assert found.profile == {}

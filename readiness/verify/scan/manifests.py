@@ -32,6 +32,9 @@ _TOO_DEEP = "not read: nested too deeply for the standard library's reader"
 _WORD = re.compile(r"[A-Za-z0-9][\w.-]*")
 _QUOTED = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
 _TOML_WHERE = re.compile(r"at line (\d+), column (\d+)")
+# A TOML string (whose '#' is no comment) or a comment: a package named in a comment above its requirement
+# (`# reached through openai`) is not where the requirement stands.
+_TOML_COMMENT = re.compile(r"\"(?:[^\"\\\n]|\\.)*\"|'[^'\n]*'|#[^\n]*")
 
 Reader = Callable[[str, str], tuple[list[Mention], list[Unread]]]
 
@@ -93,7 +96,7 @@ def pyproject(text: str, path: str) -> tuple[list[Mention], list[Unread]]:
     if isinstance(data, Unread):
         return [], [data]
     names = [name for spec in _pyproject_specs(data) if (name := _spec_name(spec))]
-    places = _first_places(text, _WORD, str.lower)
+    places = _first_places(_TOML_COMMENT.sub(_blank_comment, text), _WORD, str.lower)
     return [Mention("python", name, path, *places.get(name.lower(), (1, 1))) for name in dict.fromkeys(names)], []
 
 
@@ -137,6 +140,12 @@ def _table(value: object) -> dict[str, Any]:
 
 def _strings(value: object) -> list[str]:
     return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
+
+
+def _blank_comment(match: re.Match[str]) -> str:
+    # Spaces of the same length: every place after it keeps its line and column.
+    found = match.group(0)
+    return " " * len(found) if found.startswith("#") else found
 
 
 def _spec_name(spec: str) -> str | None:

@@ -1,5 +1,5 @@
 """What a Python file shows, read by `ast` and never run: the modules it imports, tools it hands to a model,
-and fields of its data classes named like personal data."""
+embedding calls, and fields of its data classes named like personal data."""
 
 from __future__ import annotations
 
@@ -18,6 +18,10 @@ MAX_TOKENS = 50_000
 # LangChain's `bind_tools`. Only looked for in a file that imports an LLM SDK.
 _MODEL_CALLS = frozenset({"create", "acreate", "stream", "parse", "generate_content", "chat", "completion"})
 _TOOL_KEYWORDS = frozenset({"tools", "functions"})
+# A call that embeds text, whose common use is retrieval: `client.embeddings.create` (OpenAI, Azure OpenAI,
+# Mistral), LangChain's `embed_query` / `embed_documents`, Google's `embed_content`. Only in a file that imports
+# an LLM SDK, as for tools: a method of one of these names elsewhere may be anything.
+_EMBEDDING_METHODS = frozenset({"embed_query", "embed_documents", "aembed_query", "aembed_documents", "embed_content"})
 
 
 def read(text: str, path: str, llm_modules: frozenset[str]) -> tuple[list[Mention], list[Clue], list[Unread]]:
@@ -40,7 +44,7 @@ def read(text: str, path: str, llm_modules: frozenset[str]) -> tuple[list[Mentio
     mentions = list(_imports(tree, path))
     clues: list[Clue] = []
     if any(mention.name.split(".")[0] in llm_modules for mention in mentions):
-        clues += _tool_calls(tree, path)
+        clues += _tool_calls(tree, path) + _embedding_calls(tree, path)
     clues += _personal_fields(tree, path)
     return mentions, clues, []
 
@@ -87,6 +91,22 @@ def _tool_calls(tree: ast.AST, path: str) -> list[Clue]:
         if method == "bind_tools" or (method in _MODEL_CALLS and keywords & _TOOL_KEYWORDS):
             what = "hands tools to a model" + (" (bind_tools)" if method == "bind_tools" else f" ({method} with tools)")
             found.append(Clue("agentic", path, node.lineno, node.col_offset + 1, what))
+    return found
+
+
+def _embedding_calls(tree: ast.AST, path: str) -> list[Clue]:
+    found = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        method, owner = node.func.attr, node.func.value
+        if method in _EMBEDDING_METHODS:
+            what = f"calls an embedding model ({method})"
+        elif method in ("create", "acreate") and isinstance(owner, ast.Attribute) and owner.attr == "embeddings":
+            what = f"calls an embedding model (embeddings.{method})"
+        else:
+            continue
+        found.append(Clue("rag", path, node.lineno, node.col_offset + 1, what))
     return found
 
 

@@ -30,7 +30,7 @@ PYTHON: dict[str, tuple[str, ...]] = {
     "personal_data": ("presidio-analyzer", "presidio-anonymizer", "scrubadub"),
 }  # fmt: skip
 
-# Python modules as imported: the module or any module below it.
+# Python modules as imported: the module or any module below it (`from m import C` also names `m.C`).
 IMPORTS: dict[str, tuple[str, ...]] = {
     "llm": (
         "openai", "anthropic", "google.generativeai", "google.genai", "cohere", "mistralai", "groq", "litellm",
@@ -42,6 +42,8 @@ IMPORTS: dict[str, tuple[str, ...]] = {
     "rag": (
         "chromadb", "faiss", "pinecone", "qdrant_client", "weaviate", "pymilvus", "lancedb", "pgvector", "redisvl",
         "langchain_chroma", "langchain_pinecone", "langchain_qdrant", "llama_index.vector_stores",
+        # Azure AI Search also serves plain keyword search: only its vector queries show retrieval by embedding.
+        "azure.search.documents.models.VectorizedQuery", "azure.search.documents.models.VectorizableTextQuery",
     ),
     "self_hosted": ("vllm", "sglang", "tritonclient"),
     "personal_data": ("presidio_analyzer", "presidio_anonymizer", "scrubadub"),
