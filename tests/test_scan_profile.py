@@ -385,3 +385,89 @@ def test_a_package_named_in_a_pyproject_comment_is_placed_at_its_requirement(tmp
         assert reasons(found, "llm") == ["pyproject.toml:4:6 depends on openai"]
     else:
         assert found.profile == {}
+
+
+def test_a_tenant_id_in_a_schema_or_a_model_shows_multi_tenant(tmp_path: Path) -> None:
+    top = repo(
+        tmp_path / "saas",
+        {
+            "schemas/document.schema.json": '{\n  "properties": {\n    "tenantId": {"type": "string"}\n  }\n}\n',
+            "app/records.py": "class Conversation:\n    id: str\n    tenant_id: str\n",
+            "app/orm.py": "class Invoice(Base):\n    tenant = relationship('Tenant')\n",
+        },
+    )
+    found = detect(top)
+    assert found.profile == {"multi_tenant": True}
+    assert reasons(found, "multi_tenant") == [
+        "app/orm.py:2:5 class Invoice has a field 'tenant'",
+        "app/records.py:3:5 class Conversation has a field 'tenant_id'",
+        "schemas/document.schema.json:3:6 declares the field tenantId",
+    ]
+
+
+def test_names_near_a_tenant_field_are_not_one(tmp_path: Path) -> None:
+    top = repo(
+        tmp_path / "single",
+        {
+            "schemas/site.schema.json": '{"properties": {"tenant_name": {}, "tenants": {}, "org_id": {}}}',
+            "app/settings.py": "class Settings:\n    tenant_name: str\n    is_tenant_admin: bool\n\n"
+            "TENANT_ID = 'helio'\n",
+        },
+    )
+    assert detect(top).profile == {}
+
+
+def test_an_internet_facing_load_balancer_shows_public_facing(tmp_path: Path) -> None:
+    service = """\
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: api
+          annotations:
+            service.beta.kubernetes.io/aws-load-balancer-type: external
+            service.beta.kubernetes.io/aws-load-balancer-scheme: internet-facing
+        spec:
+          type: LoadBalancer
+    """
+    top = repo(
+        tmp_path / "web",
+        {
+            "deploy/service.yaml": service,
+            "deploy/ingress.yml": "metadata:\n  annotations:\n"
+            "    'alb.ingress.kubernetes.io/scheme': \"internet-facing\"\n",
+            "deploy/gateway.yaml": "kind: Gateway\nspec:\n  gatewayClassName: gke-l7-global-external-managed  # web\n",
+        },
+    )
+    found = detect(top)
+    assert found.profile == {"public_facing": True}
+    assert reasons(found, "public_facing") == [
+        "deploy/gateway.yaml:3:3 uses the external gateway class gke-l7-global-external-managed",
+        "deploy/ingress.yml:3:6 sets alb.ingress.kubernetes.io/scheme: internet-facing",
+        "deploy/service.yaml:7:5 sets service.beta.kubernetes.io/aws-load-balancer-scheme: internet-facing",
+    ]
+
+
+def test_an_ingress_an_internal_scheme_or_a_load_balancer_alone_is_not_public_facing(tmp_path: Path) -> None:
+    ingress = """\
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata:
+          name: web
+          annotations:
+            kubernetes.io/ingress.class: alb
+            alb.ingress.kubernetes.io/scheme: internal
+        spec:
+          rules: [{host: web.example.com}]
+    """
+    top = repo(
+        tmp_path / "private",
+        {
+            "deploy/ingress.yaml": ingress,
+            "deploy/plain-ingress.yaml": "kind: Ingress\nspec:\n  ingressClassName: nginx\n",
+            "deploy/lb.yaml": "kind: Service\nspec:\n  type: LoadBalancer\n",
+            "deploy/gateway.yaml": "kind: Gateway\nspec:\n  gatewayClassName: gke-l7-rilb\n",
+            "deploy/params.yaml": "kind: IngressClassParams\nspec:\n  scheme: internal\n",
+            "docs/notes.md": "alb.ingress.kubernetes.io/scheme: internet-facing\n",
+        },
+    )
+    assert detect(top).profile == {}

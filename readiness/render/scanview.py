@@ -16,7 +16,7 @@ from readiness.render.jsontext import dumps
 from readiness.verify.scan.model import Detection
 from readiness.verify.scan.probing import ProbedItem
 
-KEYS = ("llm", "agentic", "rag", "self_hosted", "personal_data")
+KEYS = ("llm", "agentic", "rag", "self_hosted", "personal_data", "multi_tenant", "public_facing")
 WIDTH = 100  # for the lists of names; a finding's line is kept whole, so that its FILE:LINE stays clickable
 FINDINGS_SHOWN = 3  # per item in text; JSON has them all
 _MARK = {ProbeOutcome.HOLDS: "holds", ProbeOutcome.FAILS: "fails", ProbeOutcome.NOTHING: "not judged"}

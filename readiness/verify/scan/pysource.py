@@ -1,5 +1,5 @@
 """What a Python file shows, read by `ast` and never run: the modules it imports, tools it hands to a model,
-embedding calls, and fields of its data classes named like personal data."""
+embedding calls, and fields of its data classes named like personal data or a tenant's id."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import sys
 import tokenize
 
 from readiness.verify.scan.model import Clue, Mention, Unread
-from readiness.verify.scan.signals import personal
+from readiness.verify.scan.signals import field_keys
 
 # Before 3.11, ast.parse overflows the C stack, and the process dies, on one expression of about 100,000 terms
 # (`1+1+…`, which a pull request can commit); no statement a person writes comes near this many tokens.
@@ -45,7 +45,7 @@ def read(text: str, path: str, llm_modules: frozenset[str]) -> tuple[list[Mentio
     clues: list[Clue] = []
     if any(mention.name.split(".")[0] in llm_modules for mention in mentions):
         clues += _tool_calls(tree, path) + _embedding_calls(tree, path)
-    clues += _personal_fields(tree, path)
+    clues += _fields(tree, path)
     return mentions, clues, []
 
 
@@ -110,17 +110,17 @@ def _embedding_calls(tree: ast.AST, path: str) -> list[Clue]:
     return found
 
 
-def _personal_fields(tree: ast.AST, path: str) -> list[Clue]:
-    """Fields declared in a class body (a dataclass, a Pydantic or ORM model) with a personal-data name."""
+def _fields(tree: ast.AST, path: str) -> list[Clue]:
+    """Fields declared in a class body (a dataclass, a Pydantic or ORM model) whose name shows a key: personal
+    data (`email`), records that belong to tenants (`tenant_id`)."""
     found = []
     for node in ast.walk(tree):
         if not isinstance(node, ast.ClassDef):
             continue
         for statement in node.body:
             for name, where in _declared(statement):
-                if personal(name):
-                    what = f"class {node.name} has a field '{name}'"
-                    found.append(Clue("personal_data", path, where.lineno, where.col_offset + 1, what))
+                what = f"class {node.name} has a field '{name}'"
+                found += [Clue(key, path, where.lineno, where.col_offset + 1, what) for key in field_keys(name)]
     return found
 
 
