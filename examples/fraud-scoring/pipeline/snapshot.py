@@ -45,6 +45,9 @@ class ProcessorAuthorisation:
     country_mismatch: bool
 
 
+COLUMNS = list(ProcessorAuthorisation.__dataclass_fields__)
+
+
 @dataclass(frozen=True)
 class SnapshotRow:
     """What the feature pipeline and training see."""
@@ -67,10 +70,10 @@ def pseudonymise(row: ProcessorAuthorisation, fraud: bool, card_key: bytes, devi
     return SnapshotRow(
         authorisation_id=row.authorisation_id,
         authorised_at=row.authorised_at,
-        card_ref="c-" + hmac.new(card_key, row.pan.encode(), hashlib.sha256).hexdigest()[:32],
+        card_ref="c-" + _keyed(card_key, row.pan)[:32],
         age_band_5y=_age_band(row.cardholder_date_of_birth, row.authorised_at.date()),
         ip_prefix_24=_prefix_24(row.ip_address),
-        device_hash=hmac.new(device_salt, row.device_id.encode(), hashlib.sha256).hexdigest() if row.device_id else None,
+        device_hash=_keyed(device_salt, row.device_id) if row.device_id else None,
         merchant_id=row.merchant_id,
         merchant_mcc=row.merchant_mcc,
         amount_eur=row.amount_eur,
@@ -78,6 +81,10 @@ def pseudonymise(row: ProcessorAuthorisation, fraud: bool, card_key: bytes, devi
         country_mismatch=row.country_mismatch,
         is_fraud=fraud,
     )
+
+
+def _keyed(key: bytes, value: str) -> str:
+    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
 
 
 def _age_band(born: date, on: date) -> int:
@@ -89,7 +96,7 @@ def _prefix_24(address: str | None) -> str | None:
     if not address:
         return None
     try:
-        return str(ipaddress.ip_network(f"{address}/24", strict=False))
+        return str(ipaddress.IPv4Network(f"{address}/24", strict=False))
     except ValueError:  # IPv6 or garbage: the vendor gets nothing rather than a full address
         return None
 
@@ -107,15 +114,15 @@ def fraud_ids(start: date, end: date, matured_by: date) -> set[str]:
 
 def snapshot(start: date, end: date, matured_by: date, out: str) -> int:
     card_key = os.environ["FRAUD_CARD_REF_KEY"].encode()
-    device_salt = os.environ["FRAUD_DEVICE_SALT"].encode()
+    salt = os.environ["FRAUD_DEVICE_SALT"].encode()  # rotated monthly
     fraud = fraud_ids(start, end, matured_by)
     export = ds.dataset(EXPORT, format="parquet", partitioning="hive")
     written, in_file, files = 0, 0, 0
     writer: pq.ParquetWriter | None = None
     for batch in export.to_batches(filter=(ds.field("day") >= start) & (ds.field("day") <= end)):
         rows = [
-            asdict(pseudonymise(ProcessorAuthorisation(**raw), raw["authorisation_id"] in fraud, card_key, device_salt))
-            for raw in batch.select(list(ProcessorAuthorisation.__dataclass_fields__)).to_pylist()
+            asdict(pseudonymise(ProcessorAuthorisation(**raw), raw["authorisation_id"] in fraud, card_key, salt))
+            for raw in batch.select(COLUMNS).to_pylist()
         ]
         table = pa.Table.from_pylist(rows)
         if writer is None or in_file >= ROWS_PER_FILE:
@@ -133,7 +140,9 @@ def snapshot(start: date, end: date, matured_by: date, out: str) -> int:
 
 def _name(end: date, holdout: bool) -> str:
     # A holdout is a whole quarter, named as evals/thresholds.yaml names it; a training window by its last month.
-    return f"data/tx-{end.year}-q{(end.month - 1) // 3 + 1}-holdout.parquet" if holdout else f"data/tx-{end:%Y-%m}.parquet"
+    if holdout:
+        return f"data/tx-{end.year}-q{(end.month - 1) // 3 + 1}-holdout.parquet"
+    return f"data/tx-{end:%Y-%m}.parquet"
 
 
 def main() -> None:

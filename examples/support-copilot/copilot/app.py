@@ -73,5 +73,8 @@ def draft(request: DraftRequest) -> DraftResponse:
     except NoDraft as error:
         raise HTTPException(status_code=503, detail=str(error)) from None
     return DraftResponse(
-        html=render_draft(reply.text), article_ids=[a.id for a in articles], model=reply.model, prompt_version=prompt_version
+        html=render_draft(reply.text),
+        article_ids=[a.id for a in articles],
+        model=reply.model,
+        prompt_version=prompt_version,
     )
