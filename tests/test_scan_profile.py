@@ -471,3 +471,31 @@ def test_an_ingress_an_internal_scheme_or_a_load_balancer_alone_is_not_public_fa
         },
     )
     assert detect(top).profile == {}
+
+
+def test_imports_and_classes_nested_in_blocks_are_found(tmp_path: Path) -> None:
+    source = """\
+        try:
+            import openai
+        except ImportError:
+            from anthropic import Anthropic
+
+        def build(kind):
+            match kind:
+                case "index":
+                    import chromadb
+            with open("x") as f:
+                for line in f:
+                    while line:
+                        if line:
+                            class Row:
+                                tenant_id: str
+                        else:
+                            pass
+    """
+    found = detect(repo(tmp_path / "nested", {"app.py": source}))
+    assert {key: reasons(found, key) for key in found.profile} == {
+        "llm": ["app.py:2:5 imports openai", "app.py:4:5 imports anthropic"],
+        "rag": ["app.py:9:13 imports chromadb"],
+        "multi_tenant": ["app.py:15:25 class Row has a field 'tenant_id'"],
+    }

@@ -30,7 +30,9 @@ MAX_CLUES = 20  # kept per key: the first in file order show it well enough
 _IMPORTS_KNOWN = re.compile(r"\b(?:import|from)[ \t]+(?:" + "|".join(sorted(TOP_MODULES)) + r")\b")
 _FIELD_WORDS = (
     "email", "phone", "ssn", "dob", "birth", "passport", "national_id", "nationalid", "first_name", "firstname",
-    "last_name", "lastname", "full_name", "fullname", "address", "mobile_number", "mobilenumber", "tenant",
+    "last_name", "lastname", "full_name", "fullname", "address", "mobile_number", "mobilenumber",
+    # a tenant's id, or a field named `tenant` (typed or assigned), not every text that names tenants
+    "tenant_id", "tenantid", "tenant:", "tenant =", "tenant=",
 )  # fmt: skip
 _LLM_TOPS = frozenset(module.split(".")[0] for module in IMPORTS["llm"])
 

@@ -158,7 +158,11 @@ def keys_of(kind: str, name: str) -> tuple[str, ...]:
     if kind == "gateway-class":
         return ("public_facing",) if name in EXTERNAL_GATEWAY_CLASSES else ()
     if kind == "import":
-        return tuple(key for key, modules in IMPORTS.items() if any(_below(name, module) for module in modules))
+        # The module and each package above it (`a.b.c`: `a`, `a.b`, `a.b.c`), looked up: a repository's files
+        # import thousands of modules, and comparing each with every module of the table took most of a scan.
+        parts = name.split(".")
+        found = {key for depth in range(1, len(parts) + 1) for key in _IMPORT_KEYS.get(".".join(parts[:depth]), ())}
+        return tuple(key for key in IMPORTS if key in found)
     table = TABLES[_TABLE_OF.get(kind, kind)]
     wanted = python_name(name) if kind == "python" else name.lower()
     return tuple(key for key, names in table.items() if any(_named(wanted, pattern) for pattern in names))
@@ -169,9 +173,9 @@ def _named(name: str, pattern: str) -> bool:
     return name.startswith(pattern[:-1]) if pattern.endswith("*") else name == pattern or name.startswith(pattern + "/")
 
 
-def _below(module: str, top: str) -> bool:
-    return module == top or module.startswith(top + ".")
-
-
+_IMPORT_KEYS: dict[str, tuple[str, ...]] = {
+    module: tuple(key for key, modules in IMPORTS.items() if module in modules)
+    for module in {module for modules in IMPORTS.values() for module in modules}
+}
 # Every top-level module of the import table: a Python file that names none of them is not parsed at all.
 TOP_MODULES = frozenset(module.split(".")[0] for modules in IMPORTS.values() for module in modules)
