@@ -353,3 +353,149 @@ def test_a_repository_larger_than_the_walk_says_so(tmp_path: Path, monkeypatch: 
     files = {f"docs/page{n:02}.md": "# page\n" for n in range(30)}
     found = detect(repo(tmp_path / "large", files))
     assert [(u.file, u.why) for u in found.unread] == [(".", "over 20 files and folders: the rest were not read")]
+
+
+def test_embedding_calls_and_vector_queries_show_rag(tmp_path: Path) -> None:
+    top = repo(
+        tmp_path / "grounded",
+        {
+            "app/llm.py": """\
+                import openai
+
+                def embed(client: openai.OpenAI, text: str) -> list[float]:
+                    return client.embeddings.create(model="e", input=[text]).data[0].embedding
+            """,
+            "app/search.py": "from azure.search.documents.models import VectorizedQuery\n",
+            "app/keyword.py": "from azure.search.documents import SearchClient\n",
+            # Not an LLM caller: a method called embeddings.create here may be anything.
+            "app/other.py": "def f(db):\n    return db.embeddings.create(1)\n",
+        },
+    )
+    found = detect(top)
+    assert reasons(found, "rag") == [
+        "app/llm.py:4:12 calls an embedding model (embeddings.create)",
+        "app/search.py:1:1 imports azure.search.documents.models.VectorizedQuery",
+    ]
+
+
+def test_a_package_named_in_a_pyproject_comment_is_placed_at_its_requirement(tmp_path: Path) -> None:
+    text = '[project]\ndependencies = [\n    # models through openai, "#" quoted\n    "openai>=1.54",\n]\n'
+    found = detect(repo(tmp_path / "commented", {"pyproject.toml": text}))
+    if READS_TOML:
+        assert reasons(found, "llm") == ["pyproject.toml:4:6 depends on openai"]
+    else:
+        assert found.profile == {}
+
+
+def test_a_tenant_id_in_a_schema_or_a_model_shows_multi_tenant(tmp_path: Path) -> None:
+    top = repo(
+        tmp_path / "saas",
+        {
+            "schemas/document.schema.json": '{\n  "properties": {\n    "tenantId": {"type": "string"}\n  }\n}\n',
+            "app/records.py": "class Conversation:\n    id: str\n    tenant_id: str\n",
+            "app/orm.py": "class Invoice(Base):\n    tenant = relationship('Tenant')\n",
+        },
+    )
+    found = detect(top)
+    assert found.profile == {"multi_tenant": True}
+    assert reasons(found, "multi_tenant") == [
+        "app/orm.py:2:5 class Invoice has a field 'tenant'",
+        "app/records.py:3:5 class Conversation has a field 'tenant_id'",
+        "schemas/document.schema.json:3:6 declares the field tenantId",
+    ]
+
+
+def test_names_near_a_tenant_field_are_not_one(tmp_path: Path) -> None:
+    top = repo(
+        tmp_path / "single",
+        {
+            "schemas/site.schema.json": '{"properties": {"tenant_name": {}, "tenants": {}, "org_id": {}}}',
+            "app/settings.py": "class Settings:\n    tenant_name: str\n    is_tenant_admin: bool\n\n"
+            "TENANT_ID = 'helio'\n",
+        },
+    )
+    assert detect(top).profile == {}
+
+
+def test_an_internet_facing_load_balancer_shows_public_facing(tmp_path: Path) -> None:
+    service = """\
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: api
+          annotations:
+            service.beta.kubernetes.io/aws-load-balancer-type: external
+            service.beta.kubernetes.io/aws-load-balancer-scheme: internet-facing
+        spec:
+          type: LoadBalancer
+    """
+    top = repo(
+        tmp_path / "web",
+        {
+            "deploy/service.yaml": service,
+            "deploy/ingress.yml": "metadata:\n  annotations:\n"
+            "    'alb.ingress.kubernetes.io/scheme': \"internet-facing\"\n",
+            "deploy/gateway.yaml": "kind: Gateway\nspec:\n  gatewayClassName: gke-l7-global-external-managed  # web\n",
+        },
+    )
+    found = detect(top)
+    assert found.profile == {"public_facing": True}
+    assert reasons(found, "public_facing") == [
+        "deploy/gateway.yaml:3:3 uses the external gateway class gke-l7-global-external-managed",
+        "deploy/ingress.yml:3:6 sets alb.ingress.kubernetes.io/scheme: internet-facing",
+        "deploy/service.yaml:7:5 sets service.beta.kubernetes.io/aws-load-balancer-scheme: internet-facing",
+    ]
+
+
+def test_an_ingress_an_internal_scheme_or_a_load_balancer_alone_is_not_public_facing(tmp_path: Path) -> None:
+    ingress = """\
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata:
+          name: web
+          annotations:
+            kubernetes.io/ingress.class: alb
+            alb.ingress.kubernetes.io/scheme: internal
+        spec:
+          rules: [{host: web.example.com}]
+    """
+    top = repo(
+        tmp_path / "private",
+        {
+            "deploy/ingress.yaml": ingress,
+            "deploy/plain-ingress.yaml": "kind: Ingress\nspec:\n  ingressClassName: nginx\n",
+            "deploy/lb.yaml": "kind: Service\nspec:\n  type: LoadBalancer\n",
+            "deploy/gateway.yaml": "kind: Gateway\nspec:\n  gatewayClassName: gke-l7-rilb\n",
+            "deploy/params.yaml": "kind: IngressClassParams\nspec:\n  scheme: internal\n",
+            "docs/notes.md": "alb.ingress.kubernetes.io/scheme: internet-facing\n",
+        },
+    )
+    assert detect(top).profile == {}
+
+
+def test_imports_and_classes_nested_in_blocks_are_found(tmp_path: Path) -> None:
+    source = """\
+        try:
+            import openai
+        except ImportError:
+            from anthropic import Anthropic
+
+        def build(kind):
+            match kind:
+                case "index":
+                    import chromadb
+            with open("x") as f:
+                for line in f:
+                    while line:
+                        if line:
+                            class Row:
+                                tenant_id: str
+                        else:
+                            pass
+    """
+    found = detect(repo(tmp_path / "nested", {"app.py": source}))
+    assert {key: reasons(found, key) for key in found.profile} == {
+        "llm": ["app.py:2:5 imports openai", "app.py:4:5 imports anthropic"],
+        "rag": ["app.py:9:13 imports chromadb"],
+        "multi_tenant": ["app.py:15:25 class Row has a field 'tenant_id'"],
+    }

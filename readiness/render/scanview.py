@@ -21,7 +21,7 @@ from readiness.verify.scan.proposals import Proposed
 from readiness.verify.scan.stated import Value, shown
 from readiness.verify.scan.team import ProposedMember
 
-KEYS = ("llm", "agentic", "rag", "self_hosted", "personal_data")
+KEYS = ("llm", "agentic", "rag", "self_hosted", "personal_data", "multi_tenant", "public_facing")
 WIDTH = 100  # for the lists of names; a finding's line is kept whole, so that its FILE:LINE stays clickable
 FINDINGS_SHOWN = 3  # per item in text; JSON has them all
 _MARK = {ProbeOutcome.HOLDS: "holds", ProbeOutcome.FAILS: "fails", ProbeOutcome.NOTHING: "not judged"}

@@ -28,10 +28,21 @@ _GO_REQUIRE = re.compile(r"^[ \t]*(?:require[ \t]+)?([A-Za-z0-9][\w.~/-]*\.[\w.~
 _IMAGE = re.compile(
     r"^[ \t]*(?:FROM(?:[ \t]+--\S+)*[ \t]+|-?[ \t]*image:[ \t]*[\"']?)([\w.:/-]+)", re.MULTILINE | re.IGNORECASE
 )
+# A load balancer's exposure in a deploy file (Kubernetes manifests, Helm values): the scheme annotations of the
+# AWS Load Balancer Controller and a Gateway's class, each as `key: value` on one line, quoted or not.
+_EXPOSURE = re.compile(
+    r"""^[ \t]*(?:-[ \t]+)?(["']?)"""
+    r"""(service\.beta\.kubernetes\.io/aws-load-balancer-scheme|alb\.ingress\.kubernetes\.io/scheme|gatewayClassName)\1"""
+    r"""[ \t]*:[ \t]*["']?([\w.-]+)["']?[ \t]*(?:#.*)?$""",
+    re.MULTILINE,
+)
 _TOO_DEEP = "not read: nested too deeply for the standard library's reader"
 _WORD = re.compile(r"[A-Za-z0-9][\w.-]*")
 _QUOTED = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
 _TOML_WHERE = re.compile(r"at line (\d+), column (\d+)")
+# A TOML string (whose '#' is no comment) or a comment: a package named in a comment above its requirement
+# (`# reached through openai`) is not where the requirement stands.
+_TOML_COMMENT = re.compile(r"\"(?:[^\"\\\n]|\\.)*\"|'[^'\n]*'|#[^\n]*")
 
 Reader = Callable[[str, str], tuple[list[Mention], list[Unread]]]
 
@@ -59,7 +70,7 @@ def reader_for(path: str) -> Reader | None:
     if lower.startswith("dockerfile") or lower.endswith((".dockerfile", ".containerfile")) or lower == "containerfile":
         return images
     if lower.endswith((".yaml", ".yml")):
-        return images
+        return deploy_yaml
     return None
 
 
@@ -93,7 +104,7 @@ def pyproject(text: str, path: str) -> tuple[list[Mention], list[Unread]]:
     if isinstance(data, Unread):
         return [], [data]
     names = [name for spec in _pyproject_specs(data) if (name := _spec_name(spec))]
-    places = _first_places(text, _WORD, str.lower)
+    places = _first_places(_TOML_COMMENT.sub(_blank_comment, text), _WORD, str.lower)
     return [Mention("python", name, path, *places.get(name.lower(), (1, 1))) for name in dict.fromkeys(names)], []
 
 
@@ -137,6 +148,12 @@ def _table(value: object) -> dict[str, Any]:
 
 def _strings(value: object) -> list[str]:
     return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
+
+
+def _blank_comment(match: re.Match[str]) -> str:
+    # Spaces of the same length: every place after it keeps its line and column.
+    found = match.group(0)
+    return " " * len(found) if found.startswith("#") else found
 
 
 def _spec_name(spec: str) -> str | None:
@@ -198,6 +215,16 @@ def images(text: str, path: str) -> tuple[list[Mention], list[Unread]]:
         image = match.group(1).rsplit("@", 1)[0]
         name = re.sub(r":[\w.-]+$", "", image)  # the tag, not a registry's port (which a '/' follows)
         found.append(Mention("image", name, path, *_line_col(text, match.start(1))))
+    return found, []
+
+
+def deploy_yaml(text: str, path: str) -> tuple[list[Mention], list[Unread]]:
+    """A YAML file's images, and how its load balancers are exposed."""
+    found, _ = images(text, path)
+    for match in _EXPOSURE.finditer(text):
+        key, value = match.group(2), match.group(3)
+        kind, name = ("gateway-class", value) if key == "gatewayClassName" else ("annotation", f"{key}: {value}")
+        found.append(Mention(kind, name, path, *_line_col(text, match.start(2))))
     return found, []
 
 

@@ -28,9 +28,11 @@ class Unread:
 
 @dataclass(frozen=True)
 class Mention:
-    """A package or module a file names: in a dependency file, an import, or an image line."""
+    """A name a file gives: a package or module (in a dependency file, an import or an image line), a field of a
+    schema, or how a deploy file exposes a load balancer."""
 
-    kind: str  # "python" (a distribution), "import" (a Python module), "npm", "go", "image"
+    kind: str  # "python" (a distribution), "import" (a Python module), "npm", "go", "image", "field", "annotation"
+    # (`key: value`), "gateway-class"
     name: str
     file: str
     line: int

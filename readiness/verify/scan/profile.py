@@ -23,13 +23,16 @@ MAX_OTHER_FILES = 5_000  # dependency, Docker, YAML, JSON Schema, JavaScript and
 BUDGET_SECONDS = 1.5  # for reading and parsing; a file reached after it is spent is left, and counted
 MAX_CLUES = 20  # kept per key: the first in file order show it well enough
 
-# A Python file is parsed only when its text names a module of the table or may declare a personal-data field:
-# most of a large repository's files do neither, and looking for words is far cheaper than `ast`. Plain
-# substrings for the fields, not a pattern: `\w*` after a word would backtrack over a line of a million letters.
+# A Python file is parsed only when its text names a module of the table or may declare a field that shows a key
+# (personal data, a tenant): most of a large repository's files do neither, and looking for words is far cheaper
+# than `ast`. Plain substrings for the fields, not a pattern: `\w*` after a word would backtrack over a line of a
+# million letters.
 _IMPORTS_KNOWN = re.compile(r"\b(?:import|from)[ \t]+(?:" + "|".join(sorted(TOP_MODULES)) + r")\b")
-_PERSONAL_WORDS = (
+_FIELD_WORDS = (
     "email", "phone", "ssn", "dob", "birth", "passport", "national_id", "nationalid", "first_name", "firstname",
     "last_name", "lastname", "full_name", "fullname", "address", "mobile_number", "mobilenumber",
+    # a tenant's id, or a field named `tenant` (typed or assigned), not every text that names tenants
+    "tenant_id", "tenantid", "tenant:", "tenant =", "tenant=",
 )  # fmt: skip
 _LLM_TOPS = frozenset(module.split(".")[0] for module in IMPORTS["llm"])
 
@@ -98,7 +101,7 @@ def _worth_parsing(text: str) -> bool:
     if _IMPORTS_KNOWN.search(text):
         return True
     lower = text.lower()
-    return any(word in lower for word in _PERSONAL_WORDS)
+    return any(word in lower for word in _FIELD_WORDS)
 
 
 def _matched(mentions: list[Mention]) -> list[Clue]:
@@ -117,5 +120,5 @@ def _by_key(clues: list[Clue]) -> dict[str, tuple[Clue, ...]]:
         kept = keys.setdefault(clue.key, [])
         if not kept or (kept[-1].file, kept[-1].line) != (clue.file, clue.line):
             kept.append(clue)
-    order = ("llm", "agentic", "rag", "self_hosted", "personal_data")
+    order = ("llm", "agentic", "rag", "self_hosted", "personal_data", "multi_tenant", "public_facing")
     return {key: tuple(keys[key][:MAX_CLUES]) for key in order if key in keys}

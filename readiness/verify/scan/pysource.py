@@ -1,5 +1,5 @@
 """What a Python file shows, read by `ast` and never run: the modules it imports, tools it hands to a model,
-and fields of its data classes named like personal data."""
+embedding calls, and fields of its data classes named like personal data or a tenant's id."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ import ast
 import io
 import sys
 import tokenize
+from collections.abc import Iterator
 
 from readiness.verify.scan.model import Clue, Mention, Unread
-from readiness.verify.scan.signals import personal
+from readiness.verify.scan.signals import field_keys
 
 # Before 3.11, ast.parse overflows the C stack, and the process dies, on one expression of about 100,000 terms
 # (`1+1+…`, which a pull request can commit); no statement a person writes comes near this many tokens.
@@ -18,6 +19,10 @@ MAX_TOKENS = 50_000
 # LangChain's `bind_tools`. Only looked for in a file that imports an LLM SDK.
 _MODEL_CALLS = frozenset({"create", "acreate", "stream", "parse", "generate_content", "chat", "completion"})
 _TOOL_KEYWORDS = frozenset({"tools", "functions"})
+# A call that embeds text, whose common use is retrieval: `client.embeddings.create` (OpenAI, Azure OpenAI,
+# Mistral), LangChain's `embed_query` / `embed_documents`, Google's `embed_content`. Only in a file that imports
+# an LLM SDK, as for tools: a method of one of these names elsewhere may be anything.
+_EMBEDDING_METHODS = frozenset({"embed_query", "embed_documents", "aembed_query", "aembed_documents", "embed_content"})
 
 
 def read(text: str, path: str, llm_modules: frozenset[str]) -> tuple[list[Mention], list[Clue], list[Unread]]:
@@ -37,12 +42,40 @@ def read(text: str, path: str, llm_modules: frozenset[str]) -> tuple[list[Mentio
         # CPython's parser gives up on expressions nested or chained deep enough (`1+1+…` a hundred thousand
         # times): a file written to stop the scan is said, and the scan goes on.
         return [], [], [Unread(path, 1, 1, "not parsed as Python: nested too deeply for the parser")]
-    mentions = list(_imports(tree, path))
+    statements = list(_statements(tree))
+    mentions = _imports([node for node in statements if isinstance(node, (ast.Import, ast.ImportFrom))], path)
     clues: list[Clue] = []
     if any(mention.name.split(".")[0] in llm_modules for mention in mentions):
-        clues += _tool_calls(tree, path)
-    clues += _personal_fields(tree, path)
+        calls = _method_calls(tree)
+        clues += _tool_calls(calls, path) + _embedding_calls(calls, path)
+    clues += _fields([node for node in statements if isinstance(node, ast.ClassDef)], path)
     return mentions, clues, []
+
+
+# The fields of a node that hold statements (or handlers and match cases, which hold statements in turn).
+_BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def _statements(tree: ast.AST) -> Iterator[ast.AST]:
+    """Every statement, at any depth, without the expressions inside them: imports and classes are statements,
+    and a walk of every node took most of a scan's time on a repository of many parsed files."""
+    pending = [tree]
+    while pending:
+        node = pending.pop()
+        yield node
+        for name in _BLOCKS:
+            block = getattr(node, name, None)
+            if isinstance(block, list):
+                pending += block
+
+
+def _method_calls(tree: ast.AST) -> list[tuple[ast.Call, ast.Attribute]]:
+    """Calls of a method (`client.messages.create(…)`), with the method."""
+    return [
+        (node, node.func)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+    ]
 
 
 def _long_statement(text: str) -> int | None:
@@ -62,12 +95,12 @@ def _long_statement(text: str) -> int | None:
     return None
 
 
-def _imports(tree: ast.AST, path: str) -> list[Mention]:
+def _imports(statements: list[ast.Import | ast.ImportFrom], path: str) -> list[Mention]:
     found = []
-    for node in ast.walk(tree):
+    for node in statements:
         if isinstance(node, ast.Import):
             found += [Mention("import", alias.name, path, node.lineno, node.col_offset + 1) for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+        elif node.level == 0 and node.module:
             found.append(Mention("import", node.module, path, node.lineno, node.col_offset + 1))
             # `from google import genai` imports google.genai
             found += [
@@ -77,12 +110,10 @@ def _imports(tree: ast.AST, path: str) -> list[Mention]:
     return found
 
 
-def _tool_calls(tree: ast.AST, path: str) -> list[Clue]:
+def _tool_calls(calls: list[tuple[ast.Call, ast.Attribute]], path: str) -> list[Clue]:
     found = []
-    for node in ast.walk(tree):
-        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
-            continue
-        method = node.func.attr
+    for node, function in calls:
+        method = function.attr
         keywords = {keyword.arg for keyword in node.keywords}
         if method == "bind_tools" or (method in _MODEL_CALLS and keywords & _TOOL_KEYWORDS):
             what = "hands tools to a model" + (" (bind_tools)" if method == "bind_tools" else f" ({method} with tools)")
@@ -90,17 +121,29 @@ def _tool_calls(tree: ast.AST, path: str) -> list[Clue]:
     return found
 
 
-def _personal_fields(tree: ast.AST, path: str) -> list[Clue]:
-    """Fields declared in a class body (a dataclass, a Pydantic or ORM model) with a personal-data name."""
+def _embedding_calls(calls: list[tuple[ast.Call, ast.Attribute]], path: str) -> list[Clue]:
     found = []
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.ClassDef):
+    for node, function in calls:
+        method, owner = function.attr, function.value
+        if method in _EMBEDDING_METHODS:
+            what = f"calls an embedding model ({method})"
+        elif method in ("create", "acreate") and isinstance(owner, ast.Attribute) and owner.attr == "embeddings":
+            what = f"calls an embedding model (embeddings.{method})"
+        else:
             continue
+        found.append(Clue("rag", path, node.lineno, node.col_offset + 1, what))
+    return found
+
+
+def _fields(classes: list[ast.ClassDef], path: str) -> list[Clue]:
+    """Fields declared in a class body (a dataclass, a Pydantic or ORM model) whose name shows a key: personal
+    data (`email`), records that belong to tenants (`tenant_id`)."""
+    found = []
+    for node in classes:
         for statement in node.body:
             for name, where in _declared(statement):
-                if personal(name):
-                    what = f"class {node.name} has a field '{name}'"
-                    found.append(Clue("personal_data", path, where.lineno, where.col_offset + 1, what))
+                what = f"class {node.name} has a field '{name}'"
+                found += [Clue(key, path, where.lineno, where.col_offset + 1, what) for key in field_keys(name)]
     return found
 
 

@@ -30,7 +30,7 @@ PYTHON: dict[str, tuple[str, ...]] = {
     "personal_data": ("presidio-analyzer", "presidio-anonymizer", "scrubadub"),
 }  # fmt: skip
 
-# Python modules as imported: the module or any module below it.
+# Python modules as imported: the module or any module below it (`from m import C` also names `m.C`).
 IMPORTS: dict[str, tuple[str, ...]] = {
     "llm": (
         "openai", "anthropic", "google.generativeai", "google.genai", "cohere", "mistralai", "groq", "litellm",
@@ -42,6 +42,8 @@ IMPORTS: dict[str, tuple[str, ...]] = {
     "rag": (
         "chromadb", "faiss", "pinecone", "qdrant_client", "weaviate", "pymilvus", "lancedb", "pgvector", "redisvl",
         "langchain_chroma", "langchain_pinecone", "langchain_qdrant", "llama_index.vector_stores",
+        # Azure AI Search also serves plain keyword search: only its vector queries show retrieval by embedding.
+        "azure.search.documents.models.VectorizedQuery", "azure.search.documents.models.VectorizableTextQuery",
     ),
     "self_hosted": ("vllm", "sglang", "tritonclient"),
     "personal_data": ("presidio_analyzer", "presidio_anonymizer", "scrubadub"),
@@ -81,6 +83,24 @@ IMAGES: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 IMAGES["llm"] = IMAGES["self_hosted"]
 
+# Load balancers their provider documents as reachable from the internet, in deploy files: the AWS Load Balancer
+# Controller's scheme annotations set to internet-facing (its default is internal), and GKE's external gateway
+# classes. An Ingress, or a Service of type LoadBalancer, alone says nothing: what it exposes, and to whom,
+# depends on the cloud, the controller and its defaults.
+PUBLIC_ANNOTATIONS = frozenset(
+    {"service.beta.kubernetes.io/aws-load-balancer-scheme: internet-facing",
+     "alb.ingress.kubernetes.io/scheme: internet-facing"}
+)  # fmt: skip
+EXTERNAL_GATEWAY_CLASSES = frozenset(
+    {"gke-l7-global-external-managed", "gke-l7-global-external-managed-mc", "gke-l7-regional-external-managed",
+     "gke-l7-regional-external-managed-mc", "gke-l7-gxlb", "gke-l7-gxlb-mc"}
+)  # fmt: skip
+
+# Fields that say a record belongs to a tenant. Names such as `org_id`, `account_id` or `tenant_name` are left
+# out: an organisation or an account is not always a tenant, and a tenant's name may be shown by a system that
+# serves one.
+TENANT_FIELDS = frozenset({"tenant", "tenant_id"})
+
 TABLES: dict[str, dict[str, tuple[str, ...]]] = {"python": PYTHON, "npm": NPM, "go": GO, "image": IMAGES}
 SAYS = {
     "python": "depends on",
@@ -91,6 +111,8 @@ SAYS = {
     "field": "declares the field",
     "npm-import": "imports",
     "go-import": "imports",
+    "annotation": "sets",
+    "gateway-class": "uses the external gateway class",
 }
 _TABLE_OF = {"npm-import": "npm", "go-import": "go"}
 
@@ -108,8 +130,18 @@ _PERSONAL_SUFFIXES = tuple("_" + name for name in PERSONAL_FIELDS if "_" in name
 
 def personal(field: str) -> bool:
     """Whether a field of this name holds personal data: `email`, `customer_first_name`, `phoneNumber`."""
-    snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", field).lower().replace("-", "_")
+    snake = _snake(field)
     return snake in PERSONAL_FIELDS or snake.endswith(_PERSONAL_SUFFIXES)
+
+
+def field_keys(field: str) -> tuple[str, ...]:
+    """The keys a field of this name shows, in a schema or a class: personal data, records of a tenant."""
+    tenant = _snake(field) in TENANT_FIELDS
+    return (("personal_data",) if personal(field) else ()) + (("multi_tenant",) if tenant else ())
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower().replace("-", "_")
 
 
 def python_name(name: str) -> str:
@@ -120,9 +152,17 @@ def python_name(name: str) -> str:
 def keys_of(kind: str, name: str) -> tuple[str, ...]:
     """The keys a mention of `name` (of `kind`) shows, in the table's order."""
     if kind == "field":
-        return ("personal_data",) if personal(name) else ()
+        return field_keys(name)
+    if kind == "annotation":
+        return ("public_facing",) if name in PUBLIC_ANNOTATIONS else ()
+    if kind == "gateway-class":
+        return ("public_facing",) if name in EXTERNAL_GATEWAY_CLASSES else ()
     if kind == "import":
-        return tuple(key for key, modules in IMPORTS.items() if any(_below(name, module) for module in modules))
+        # The module and each package above it (`a.b.c`: `a`, `a.b`, `a.b.c`), looked up: a repository's files
+        # import thousands of modules, and comparing each with every module of the table took most of a scan.
+        parts = name.split(".")
+        found = {key for depth in range(1, len(parts) + 1) for key in _IMPORT_KEYS.get(".".join(parts[:depth]), ())}
+        return tuple(key for key in IMPORTS if key in found)
     table = TABLES[_TABLE_OF.get(kind, kind)]
     wanted = python_name(name) if kind == "python" else name.lower()
     return tuple(key for key, names in table.items() if any(_named(wanted, pattern) for pattern in names))
@@ -133,9 +173,9 @@ def _named(name: str, pattern: str) -> bool:
     return name.startswith(pattern[:-1]) if pattern.endswith("*") else name == pattern or name.startswith(pattern + "/")
 
 
-def _below(module: str, top: str) -> bool:
-    return module == top or module.startswith(top + ".")
-
-
+_IMPORT_KEYS: dict[str, tuple[str, ...]] = {
+    module: tuple(key for key, modules in IMPORTS.items() if module in modules)
+    for module in {module for modules in IMPORTS.values() for module in modules}
+}
 # Every top-level module of the import table: a Python file that names none of them is not parsed at all.
 TOP_MODULES = frozenset(module.split(".")[0] for modules in IMPORTS.values() for module in modules)
