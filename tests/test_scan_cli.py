@@ -41,7 +41,10 @@ def test_an_llm_app_prints_its_profile_with_reasons_and_what_the_probes_found(
     run = cli("scan", top, "--today", TODAY)
     assert run.code == 0, run.err
     assert "  llm: true\n    app/main.py:1:1  imports openai\n    requirements.txt:2:1  depends on openai\n" in run.out
-    assert "Not shown, yours to answer: agentic, rag, self_hosted, personal_data." in run.out
+    assert (
+        "Not shown, yours to answer: agentic, rag, self_hosted, trains_models, personal_data, multi_tenant, "
+        "public_facing." in run.out
+    )
     assert "  fails         observability.error-alerts (prometheus-alert, 1 file)\n" in run.out
     assert "monitoring/alerts/errors.yaml:4:16  alert 'CopilotErrorRateHigh' has no runbook_url" in run.out
     assert listing(top) == before  # a scan writes nothing
@@ -52,7 +55,7 @@ def test_a_plain_web_service_is_said_to_show_no_ai_system(cli: Callable[..., Run
     run = cli("scan", top)
     assert run.code == 0, run.err
     assert "Profile: nothing shows an AI system or personal data" in run.out
-    assert "every profile\nkey is yours to answer." in run.out
+    assert "\nevery profile key is yours to answer." in run.out
     assert "Probes: 0 of " in run.out
 
 

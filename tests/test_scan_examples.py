@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from readiness.verify.scan.model import Clue
+from readiness.verify.scan.model import PROFILE_KEYS, Clue
 from readiness.verify.scan.profile import detect
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted(path.parent.name for path in (REPO / "examples").glob("*/readiness.yaml"))
-# The keys a repository can show; the others (risk, eu_users, trains_models, …) are the team's to say.
-SHOWN = ("llm", "agentic", "rag", "self_hosted", "personal_data", "multi_tenant", "public_facing")
+# The keys a repository can show; the others (risk, eu_users, eu_ai_act) are the team's to say.
+SHOWN = PROFILE_KEYS
 # Where a clue may stand: the team's code, dependency files and schemas, never its documents or evidence; and
 # every key is shown by code or dependencies at least, not by a schema alone.
 CODE = re.compile(r"(^|/)(pyproject\.toml|requirements[^/]*\.txt|package\.json|go\.mod)$|\.(py|ts|js|go)$")

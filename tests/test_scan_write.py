@@ -267,7 +267,7 @@ def test_a_new_file_takes_the_people_codeowners_names_and_the_stated_targets(
     assert "  latency_p95_ms: 2500    load-tests/draft.k6.js:" in run.out
     assert "Wrote readiness.yaml: 1 profile key, 3 members, 3 targets, 2 proposed answers." in run.out
     text = (top / "readiness.yaml").read_text(encoding="utf-8")
-    assert "team:\n  ana-diaz: {name: \"@ana-diaz\"}\n" in text
+    assert 'team:\n  ana-diaz: {name: "@ana-diaz"}\n' in text
     assert '  ana.diaz: {name: "ana.diaz@example.com", email: ana.diaz@example.com}\n' in text
     team = text.split("\nteam:\n", 1)[1].split("\n\n", 1)[0]
     assert "ml-platform" not in team and len(team.splitlines()) == 3  # a team on the forge is not a person

@@ -15,13 +15,12 @@ from typing import Any
 from readiness.core.model import ProbeOutcome
 from readiness.load.textsafe import visible
 from readiness.render.jsontext import dumps
-from readiness.verify.scan.model import Clue, Detection
+from readiness.verify.scan.model import PROFILE_KEYS, Clue, Detection
 from readiness.verify.scan.probing import ProbedItem
 from readiness.verify.scan.proposals import Proposed
 from readiness.verify.scan.stated import Value, shown
 from readiness.verify.scan.team import ProposedMember
 
-KEYS = ("llm", "agentic", "rag", "self_hosted", "personal_data", "multi_tenant", "public_facing")
 WIDTH = 100  # for the lists of names; a finding's line is kept whole, so that its FILE:LINE stays clickable
 FINDINGS_SHOWN = 3  # per item in text; JSON has them all
 _MARK = {ProbeOutcome.HOLDS: "holds", ProbeOutcome.FAILS: "fails", ProbeOutcome.NOTHING: "not judged"}
@@ -148,14 +147,14 @@ def _files(detection: Detection) -> str:
 def _profile_lines(detection: Detection) -> list[str]:
     if not detection.clues:
         return [
-            "Profile: nothing shows an AI system or personal data (no LLM SDK, agent framework, vector store or model",
-            "server among the dependencies, imports and images; no field named like personal data); every profile",
-            "key is yours to answer.",
+            "Profile: nothing shows an AI system or personal data (no LLM SDK, agent framework, vector store, model",
+            "server or ML library among the dependencies, imports and images; no field named like personal data);",
+            "every profile key is yours to answer.",
         ]
-    silent = [key for key in KEYS if key not in detection.clues]
+    silent = [key for key in PROFILE_KEYS if key not in detection.clues]
     lines = ["Profile (what the repository shows):"]
     for key, clues in detection.clues.items():
-        lines.append(f"  {key}: true")
+        lines.append(f"  {key}: true" if key in PROFILE_KEYS else "  A model at work (no profile key: an AI system):")
         lines += [f"    {visible(c.file)}:{c.line}:{c.column}  {visible(c.what)}" for c in clues]
     if silent:
         lines.append(f"  Not shown, yours to answer: {', '.join(silent)}.")

@@ -104,7 +104,12 @@ def pyproject(text: str, path: str) -> tuple[list[Mention], list[Unread]]:
     if isinstance(data, Unread):
         return [], [data]
     names = [name for spec in _pyproject_specs(data) if (name := _spec_name(spec))]
-    places = _first_places(_TOML_COMMENT.sub(_blank_comment, text), _WORD, str.lower)
+    plain = _TOML_COMMENT.sub(_blank_comment, text)
+    # A requirement string ("lightgbm>=4.5") is where a name stands, before a word in a description; Poetry's
+    # tables name a package as a bare key, found as a word.
+    quoted = _first_places(plain, _QUOTED, lambda found: (_spec_name(found) or "").lower())
+    words = _first_places(plain, _WORD, str.lower)
+    places = {**words, **quoted}
     return [Mention("python", name, path, *places.get(name.lower(), (1, 1))) for name in dict.fromkeys(names)], []
 
 

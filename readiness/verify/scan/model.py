@@ -53,7 +53,7 @@ class Detection:
     @property
     def profile(self) -> dict[str, bool]:
         """Only the keys shown true: a key the repository says nothing about is the team's to answer."""
-        return {key: True for key in self.clues}
+        return {key: True for key in self.clues if key in PROFILE_KEYS}
 
     @property
     def ai_system(self) -> bool:
@@ -61,5 +61,10 @@ class Detection:
         return any(key in self.clues for key in AI_KEYS)
 
 
-# The keys that show a model at work; personal data and the rest describe a system, AI or not.
-AI_KEYS = ("llm", "agentic", "rag", "self_hosted")
+# The profile keys a scan can show, in the schema's order of importance for the packs.
+PROFILE_KEYS = (
+    "llm", "agentic", "rag", "self_hosted", "trains_models", "personal_data", "multi_tenant", "public_facing",
+)  # fmt: skip
+# What shows a model at work: the keys, and `model` (a library whose one use is a model: LightGBM, PyTorch),
+# which is no profile key; personal data and the rest describe a system, AI or not.
+AI_KEYS = ("llm", "agentic", "rag", "self_hosted", "trains_models", "model")

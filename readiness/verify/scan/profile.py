@@ -13,7 +13,7 @@ from pathlib import Path
 from readiness.load.containment import Root
 from readiness.load.yamlsource import MAX_BYTES
 from readiness.verify.scan import manifests, pysource
-from readiness.verify.scan.model import Clue, Detection, Mention, Unread
+from readiness.verify.scan.model import PROFILE_KEYS, Clue, Detection, Mention, Unread
 from readiness.verify.scan.signals import IMPORTS, SAYS, TOP_MODULES, keys_of
 from readiness.verify.scan.tree import MAX_LISTED, NotRead, list_files, read_listed
 
@@ -120,5 +120,5 @@ def _by_key(clues: list[Clue]) -> dict[str, tuple[Clue, ...]]:
         kept = keys.setdefault(clue.key, [])
         if not kept or (kept[-1].file, kept[-1].line) != (clue.file, clue.line):
             kept.append(clue)
-    order = ("llm", "agentic", "rag", "self_hosted", "personal_data", "multi_tenant", "public_facing")
+    order = (*PROFILE_KEYS, "model")
     return {key: tuple(keys[key][:MAX_CLUES]) for key in order if key in keys}

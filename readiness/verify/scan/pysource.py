@@ -10,7 +10,7 @@ import tokenize
 from collections.abc import Iterator
 
 from readiness.verify.scan.model import Clue, Mention, Unread
-from readiness.verify.scan.signals import field_keys
+from readiness.verify.scan.signals import TRAINING_MODULES, field_keys
 
 # Before 3.11, ast.parse overflows the C stack, and the process dies, on one expression of about 100,000 terms
 # (`1+1+…`, which a pull request can commit); no statement a person writes comes near this many tokens.
@@ -48,8 +48,33 @@ def read(text: str, path: str, llm_modules: frozenset[str]) -> tuple[list[Mentio
     if any(mention.name.split(".")[0] in llm_modules for mention in mentions):
         calls = _method_calls(tree)
         clues += _tool_calls(calls, path) + _embedding_calls(calls, path)
+    trainers = _aliases(statements, TRAINING_MODULES)
+    if trainers:
+        clues += _training_calls(_method_calls(tree), trainers, path)
     clues += _fields([node for node in statements if isinstance(node, ast.ClassDef)], path)
     return mentions, clues, []
+
+
+def _aliases(statements: list[ast.AST], modules: frozenset[str]) -> dict[str, str]:
+    """The names a file gives these modules (`import lightgbm as lgb`: lgb -> lightgbm)."""
+    found = {}
+    for node in statements:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name in modules:
+                    found[alias.asname or alias.name] = alias.name
+    return found
+
+
+def _training_calls(calls: list[tuple[ast.Call, ast.Attribute]], aliases: dict[str, str], path: str) -> list[Clue]:
+    """`lgb.train(…)`, `xgb.train(…)`: the file fits a model itself."""
+    found = []
+    for node, function in calls:
+        owner = function.value
+        if function.attr == "train" and isinstance(owner, ast.Name) and owner.id in aliases:
+            what = f"trains a model ({owner.id}.train, {aliases[owner.id]})"
+            found.append(Clue("trains_models", path, node.lineno, node.col_offset + 1, what))
+    return found
 
 
 # The fields of a node that hold statements (or handlers and match cases, which hold statements in turn).

@@ -28,6 +28,14 @@ PYTHON: dict[str, tuple[str, ...]] = {
     ),
     "self_hosted": ("vllm", "sglang", "tritonclient"),
     "personal_data": ("presidio-analyzer", "presidio-anonymizer", "scrubadub"),
+    # Libraries whose one use is fitting or running a model: a repository that depends on them has a model at
+    # work (an AI system) even with no LLM; they are no profile key.
+    "model": (
+        "scikit-learn", "lightgbm", "xgboost", "catboost", "torch", "tensorflow", "keras", "transformers",
+        "sentence-transformers", "onnxruntime", "onnxruntime-gpu", "mlflow",
+    ),
+    # Libraries whose one use is training or fine-tuning.
+    "trains_models": ("peft", "trl", "unsloth", "axolotl"),
 }  # fmt: skip
 
 # Python modules as imported: the module or any module below it (`from m import C` also names `m.C`).
@@ -47,7 +55,15 @@ IMPORTS: dict[str, tuple[str, ...]] = {
     ),
     "self_hosted": ("vllm", "sglang", "tritonclient"),
     "personal_data": ("presidio_analyzer", "presidio_anonymizer", "scrubadub"),
+    "model": (
+        "sklearn", "lightgbm", "xgboost", "catboost", "torch", "tensorflow", "keras", "transformers",
+        "sentence_transformers", "onnxruntime", "mlflow",
+    ),
+    "trains_models": ("peft", "trl", "unsloth", "axolotl", "transformers.Trainer", "transformers.Seq2SeqTrainer"),
 }  # fmt: skip
+
+# The modules whose `train(…)` fits a model (`lgb.train(params, data)`): a file that calls it trains one.
+TRAINING_MODULES = frozenset({"lightgbm", "xgboost", "catboost"})
 
 NPM: dict[str, tuple[str, ...]] = {
     "llm": (
