@@ -80,7 +80,7 @@ def test_problems_in_the_repository_are_findings_not_failures(cli: Callable[...,
     run = cli("scan", top)
     assert run.code == 0, run.err
     assert "Traceback" not in run.out + run.err
-    assert "Not read:\n" in run.out
+    assert "Not read, or read and not used:\n" in run.out
     assert "  bad.py:2:" in run.out
     assert "  package.json:1:2: not JSON: " in run.out
     assert "  pyproject.toml:1:" in run.out

@@ -70,7 +70,7 @@ def as_text(scanned: Scanned) -> str:
     lines = [f"Scanned {visible(scanned.folder)}: {_files(detection)}", ""]
     lines += _profile_lines(detection)
     if detection.unread:
-        lines += ["", "Not read:"]
+        lines += ["", "Not read, or read and not used:"]
         lines += [f"  {visible(u.file)}:{u.line}:{u.column}: {visible(u.why)}" for u in detection.unread]
     lines += ["", *_stated_lines(scanned.found)]
     lines += ["", *_probe_lines(scanned.probed)]
