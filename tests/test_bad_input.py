@@ -428,7 +428,7 @@ def test_utf8_bom_is_read(cli: CliRunner, write: Writer) -> None:
             14,
             13,
             '$.answers["ownership.on-call"].status',
-            "the string 'dun' is not one of: done, partial, todo, na (did you mean 'done'?)",
+            "the string 'dun' is not one of: done, partial, todo, na, proposed (did you mean 'done'?)",
         ),
         ("target: production", "target: prod", 5, 11, "$.project.target", "(did you mean 'production'?)"),
         (

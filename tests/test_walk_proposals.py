@@ -235,9 +235,8 @@ def test_a_resumed_walk_offers_the_proposals_before_where_it_stopped(tmp_path: P
     assert ended(child) == 0
 
 
-def test_an_n_a_proposal_takes_a_reason_and_is_refused_where_the_pack_forbids_n_a(tmp_path: Path) -> None:
-    text = PROPOSED.replace("{status: todo, by: scan, reason: no data map found}", "{status: na, by: scan, reason: x}")
-    text = text.replace(DASHBOARDS, DASHBOARDS.replace("status: done", "status: na"))
+def test_an_n_a_proposal_takes_a_reason(tmp_path: Path) -> None:
+    text = PROPOSED.replace(DASHBOARDS, DASHBOARDS.replace("status: done", "status: na"))
     file = _proposed(tmp_path, text)
     child = assess(file)
     child.expect_exact("c confirms it as na")
@@ -245,14 +244,23 @@ def test_an_n_a_proposal_takes_a_reason_and_is_refused_where_the_pack_forbids_n_
     child.expect_exact("Why does it not apply? (required) [grafana/claims.json is a dashboard")
     child.sendline("Only used in the staging account")
     child.expect_exact("saved: na · evidence grafana/claims.json · reason: Only used in the staging account")
-    child.expect_exact("Data map  ops.data-map")
-    child.send("c")
-    child.expect_exact("n/a is not allowed for this item")
     child.send("q")
     assert ended(child) == 0
     answers = _answers(file)
     assert answers["ops.dashboards"]["status"] == "na" and "proposal" not in answers["ops.dashboards"]
-    assert answers["ops.data-map"]["status"] == "proposed"
+
+
+def test_an_n_a_proposal_where_the_pack_forbids_n_a_is_refused_at_its_line(tmp_path: Path) -> None:
+    """Nobody could confirm it: the file is refused before the walk starts, as `validate` refuses it."""
+    text = PROPOSED.replace("{status: todo, by: scan, reason: no data map found}", "{status: na, by: scan, reason: x}")
+    file = _proposed(tmp_path, text)
+    child = assess(file)
+    child.expect(pexpect.EOF)
+    printed = str(child.before)
+    child.close()
+    assert child.exitstatus == 2
+    assert "item 'ops.data-map' cannot be marked na: it applies to every project, so nobody could confirm it" in printed
+    assert _answers(file)["ops.data-map"]["status"] == "proposed"
 
 
 # An escape sequence (clear the screen, retitle the window), a C1 CSI, a line break that would forge a line of

@@ -118,7 +118,7 @@ def probe(artifact: Artifact, expect: Mapping[str, Any]) -> Report:
         return nothing(artifact, "the file is empty")
     platform = expect.get("platform", "auto")
     if platform == "auto":
-        platform = "gitlab" if any(_heading(line.strip()) for line in text.split("\n")) else "github"
+        platform = "gitlab" if any(section_heading(line.strip()) for line in text.split("\n")) else "github"
     if platform == "github" and len(artifact.text.encode("utf-8", "surrogateescape")) > GITHUB_MAX_BYTES:
         message = "over 3 MB: GitHub ignores the whole file, so it gives nobody ownership"
         return Report(Outcome.FAILS, (Finding(artifact.path, 1, 1, message, False),))
@@ -149,13 +149,13 @@ def _parse(artifact: Artifact, text: str, platform: str) -> tuple[list[_Rule], _
         if not stripped or stripped.startswith("#"):
             continue
         if platform == "gitlab" and stripped.startswith(("[", "^[")):
-            heading = _heading(stripped)
+            heading = section_heading(stripped)
             if heading is not None:
                 name, is_optional, rest = heading
                 section = name.casefold()
                 names.setdefault(section, name)
                 optional[section] = optional.get(section, True) and is_optional
-                defaults = tuple(owner for owner, _ in _tokens(rest, 0) if _owner(owner, platform))
+                defaults = tuple(owner for owner, _ in owner_tokens(rest, 0) if names_owner(owner, platform))
                 continue
             message = f"'{quoted(stripped, 60)}' is no section heading (no closing ']'): GitLab reads it as a rule"
             notes.append(Finding(artifact.path, number, 1, message, None))
@@ -171,7 +171,7 @@ def _parse(artifact: Artifact, text: str, platform: str) -> tuple[list[_Rule], _
     return rules, _Sections(names, optional), notes
 
 
-def _heading(text: str) -> tuple[str, bool, str] | None:
+def section_heading(text: str) -> tuple[str, bool, str] | None:
     """A GitLab section heading: name, optional, and what follows (default owners)."""
     is_optional = text.startswith("^")
     body = text[1:] if is_optional else text
@@ -190,15 +190,15 @@ def _heading(text: str) -> tuple[str, bool, str] | None:
 
 
 def _rule(number: int, line: str, platform: str, section: str, defaults: tuple[str, ...]) -> _Rule | None:
-    tokens = _tokens(line, 0)
+    tokens = owner_tokens(line, 0)
     if not tokens:
         return None
     (pattern, column), rest = tokens[0], tokens[1:]
     if platform == "github":
         comment = next((i for i, (token, _) in enumerate(rest) if token.startswith("#")), len(rest))
         rest = rest[:comment]  # GitHub allows a comment after the owners
-    owners = tuple(token for token, _ in rest if _owner(token, platform))
-    bad = tuple((token, at) for token, at in rest if not _owner(token, platform))
+    owners = tuple(token for token, _ in rest if names_owner(token, platform))
+    bad = tuple((token, at) for token, at in rest if not names_owner(token, platform))
     exclusion = platform == "gitlab" and pattern.startswith("!")
     pattern = pattern[1:] if exclusion else pattern
     skipped = ""
@@ -213,14 +213,14 @@ def _rule(number: int, line: str, platform: str, section: str, defaults: tuple[s
     return _Rule(number, column, pattern, owners, bad, section, exclusion, skipped)
 
 
-def _tokens(line: str, offset: int) -> list[tuple[str, int]]:
+def owner_tokens(line: str, offset: int) -> list[tuple[str, int]]:
     """Words split at blanks not escaped with a backslash (`docs/Eval\\ Reports/`), each with its 1-based column;
     the first MAX_WORDS only (a pattern and its owners: no review names hundreds of people on one line)."""
     words = islice(_WORD.finditer(line), MAX_WORDS)
     return [(word.group(), offset + word.start() + 1) for word in words]
 
 
-def _owner(token: str, platform: str) -> bool:
+def names_owner(token: str, platform: str) -> bool:
     """Whether `token` has the form of an owner on `platform` (whether the account exists is the forge's to say)."""
     if token.startswith("@@"):
         return platform == "gitlab" and token[2:].casefold().removesuffix("s") in ROLES

@@ -58,7 +58,7 @@ def probe(artifact: Artifact, expect: Mapping[str, Any]) -> Report:
 
 
 def _judge(artifact: Artifact, documents: list[Document], availability: float) -> Report:
-    slos = [found for document in documents for found in _slos(document)]
+    slos = [found for document in documents for found in slo_objects(document)]
     if not slos:
         return nothing(artifact, "no OpenSLO SLO here (apiVersion openslo/v1 or openslo/v1alpha with kind SLO)")
     findings: list[Finding] = []
@@ -76,7 +76,7 @@ def _judge(artifact: Artifact, documents: list[Document], availability: float) -
     return report
 
 
-def _slos(document: Document) -> Iterator[tuple[Document, JsonPath, dict[str, Any]]]:
+def slo_objects(document: Document) -> Iterator[tuple[Document, JsonPath, dict[str, Any]]]:
     """The SLO objects of a document: the document itself, or the items of a top-level list (oslo reads both)."""
     data = document.data
     items = list(enumerate(data)) if isinstance(data, list) else [(None, data)]

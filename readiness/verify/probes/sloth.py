@@ -78,7 +78,7 @@ def probe(artifact: Artifact, expect: Mapping[str, Any]) -> Report:
 
 
 def _judge(artifact: Artifact, documents: list[Document], availability: float, page_alert: bool) -> Report:
-    specs = [spec for document in documents for spec in _specs(document)]
+    specs = [spec for document in documents for spec in sloth_specs(document)]
     if not specs:
         return nothing(artifact, 'no Sloth spec here (version "prometheus/v1", or a PrometheusServiceLevel)')
     findings: list[Finding] = []
@@ -95,7 +95,7 @@ def _judge(artifact: Artifact, documents: list[Document], availability: float, p
     return judged(findings)
 
 
-def _specs(document: Document) -> Iterator[_Spec]:
+def sloth_specs(document: Document) -> Iterator[_Spec]:
     data = document.data
     if not isinstance(data, dict):
         return

@@ -133,7 +133,7 @@ def slo_specs(text: str, path: str) -> tuple[list[Stated], list[Unread]]:
 def _openslo(document: Document) -> tuple[list[Stated], list[Unread]]:
     stated: list[Stated] = []
     unread: list[Unread] = []
-    for _, path, slo in openslo._slos(document):
+    for _, path, slo in openslo.slo_objects(document):
         metadata = slo.get("metadata")
         name = shown(str(metadata.get("name"))) if isinstance(metadata, dict) and metadata.get("name") else "(unnamed)"
         spec = slo.get("spec")
@@ -191,7 +191,7 @@ def _openslo_target(
 def _sloth(document: Document) -> tuple[list[Stated], list[Unread]]:
     stated: list[Stated] = []
     unread: list[Unread] = []
-    for spec in sloth._specs(document):
+    for spec in sloth.sloth_specs(document):
         body = document.data
         for key in spec.path:
             body = body[key]

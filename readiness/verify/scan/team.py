@@ -63,7 +63,7 @@ def codeowners_team(top: str, files: Sequence[str], root: Root) -> tuple[list[Pr
         first = error.diagnostics[0]
         return [], [*notes, Unread(chosen, first.line, first.column, f"not read: {first.message}")]
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if chosen.startswith(".gitlab/") or any(codeowners._heading(line.strip()) for line in text.split("\n")):
+    if chosen.startswith(".gitlab/") or any(codeowners.section_heading(line.strip()) for line in text.split("\n")):
         platform = "gitlab"
     if platform == "github" and len(text.encode("utf-8")) > codeowners.GITHUB_MAX_BYTES:
         return [], [*notes, Unread(chosen, 1, 1, "over 3 MB: GitHub ignores the whole file, so it names no one")]
@@ -101,14 +101,14 @@ def _people(path: str, text: str, platform: str) -> tuple[list[ProposedMember], 
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
             continue
-        heading = codeowners._heading(stripped) if platform == "gitlab" else None
+        heading = codeowners.section_heading(stripped) if platform == "gitlab" else None
         if heading is not None:
             # Default owners follow the section's name: `[Docs][2] @docs-team`; the heading's own words are no one.
             _, _, rest = heading
             offset = len(line.rstrip()) - len(rest)
-            owners = codeowners._tokens(rest, offset)
+            owners = codeowners.owner_tokens(rest, offset)
         else:
-            owners = codeowners._tokens(line, 0)[1:]  # the pattern, then its owners
+            owners = codeowners.owner_tokens(line, 0)[1:]  # the pattern, then its owners
         for token, column in owners:
             if token.startswith("#"):
                 break  # what follows is a remark, whatever the forge makes of it
@@ -125,7 +125,7 @@ def _take(gathered: _Gathered, path: str, line: int, column: int, token: str, pl
         why = "holds a control character" if first_control(token) is not None else f"is over {MAX_NAME} characters"
         _note(gathered, Unread(path, line, column, f"an owner that {why}: not proposed"))
         return
-    if not codeowners._owner(token, platform) or token.startswith("@@"):
+    if not codeowners.names_owner(token, platform) or token.startswith("@@"):
         return  # not an owner the forge knows (the codeowners probe says so), or a role that names no one
     folded = token.casefold()
     if folded in gathered.seen:
