@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import sys
 import textwrap
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -20,12 +21,16 @@ NO_TOML = "not read: reading pyproject.toml takes Python 3.11 or later"
 TOO_DEEP = "not read: nested too deeply for the standard library's reader"
 
 
-def repo(top: Path, files: dict[str, str]) -> Path:
-    (top / ".git").mkdir(parents=True)  # a work tree: the project root the scan may not leave
-    for name, text in files.items():
+def repo(top: Path, files: Mapping[str, str | bytes]) -> Path:
+    """A work tree (the project root the scan may not leave) holding these files: text dedented, bytes as given."""
+    (top / ".git").mkdir(parents=True)
+    for name, content in files.items():
         path = top / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(textwrap.dedent(content), encoding="utf-8")
     return top
 
 

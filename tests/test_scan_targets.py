@@ -5,8 +5,6 @@ state differently is said at both places and not proposed; what cannot be used i
 from __future__ import annotations
 
 import os
-import textwrap
-from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -19,23 +17,12 @@ from readiness.verify.scan import k6options
 from readiness.verify.scan.model import Clue, Unread
 from readiness.verify.scan.targets import stated_targets
 from readiness.verify.scan.tree import list_files
+from tests.test_scan_profile import repo
 
 HERE = Path(__file__).resolve().parent
 EXAMPLES = HERE.parent / "examples"
 SUMMARIES = HERE / "artifacts" / "k6-summary"
 Found = tuple[dict[str, tuple[float | int, Clue]], list[Unread]]
-
-
-def repo(top: Path, files: Mapping[str, str | bytes]) -> Path:
-    (top / ".git").mkdir(parents=True)
-    for name, content in files.items():
-        path = top / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(textwrap.dedent(content), encoding="utf-8")
-    return top
 
 
 def scanned(top: Path, files: list[str] | None = None) -> Found:

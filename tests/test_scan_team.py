@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import os
 import re
-import textwrap
 import unicodedata
-from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -19,21 +17,10 @@ from readiness.verify.scan import team
 from readiness.verify.scan.model import Unread
 from readiness.verify.scan.team import ProposedMember, codeowners_team
 from readiness.verify.scan.tree import list_files
+from tests.test_scan_profile import repo
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 MEMBER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")  # the schema's $defs/member
-
-
-def repo(top: Path, files: Mapping[str, str | bytes]) -> Path:
-    (top / ".git").mkdir(parents=True)
-    for name, content in files.items():
-        path = top / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(textwrap.dedent(content), encoding="utf-8")
-    return top
 
 
 def scanned(top: Path, files: list[str] | None = None) -> tuple[list[ProposedMember], list[Unread]]:
