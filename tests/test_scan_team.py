@@ -213,3 +213,14 @@ def test_the_examples_people_are_members_of_their_own_team(example: str) -> None
 
 def test_the_ops_agent_example_has_no_codeowners_and_its_owners_file_is_left() -> None:
     assert scanned(EXAMPLES / "ops-agent") == ([], [])
+
+
+def test_an_owner_with_an_invisible_format_character_is_said_and_not_proposed(tmp_path: Path) -> None:
+    """A right-to-left override makes `@ana\u202eeve` read as another handle: nobody is proposed from it."""
+    top = repo(tmp_path / "r", {".github/CODEOWNERS": "* @ana\u202eeve user@exa\u200bmple.com @li\n"})
+    people, notes = codeowners_team(str(top), list_files(str(top)).files, Root.at(top))
+    assert [person.id for person in people] == ["li"]
+    assert [(n.line, n.column, n.why) for n in notes] == [
+        (1, 3, "an owner that holds an invisible format character: not proposed"),
+        (1, 13, "an owner that holds an invisible format character: not proposed"),
+    ]

@@ -17,6 +17,7 @@ them would guess.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -121,8 +122,16 @@ def _people(path: str, text: str, platform: str) -> tuple[list[ProposedMember], 
 
 def _take(gathered: _Gathered, path: str, line: int, column: int, token: str, platform: str) -> None:
     """One owner token: a person proposed, a team or group said once, anything else passed over."""
-    if first_control(token) is not None or len(token) > MAX_NAME:
-        why = "holds a control character" if first_control(token) is not None else f"is over {MAX_NAME} characters"
+    why = None
+    if first_control(token) is not None:
+        why = "holds a control character"
+    elif any(unicodedata.category(char) == "Cf" for char in token):
+        # An invisible format character (a right-to-left override, a zero-width space) in a handle or address
+        # makes it read as someone else's; no forge's user name or address needs one.
+        why = "holds an invisible format character"
+    elif len(token) > MAX_NAME:
+        why = f"is over {MAX_NAME} characters"
+    if why is not None:
         _note(gathered, Unread(path, line, column, f"an owner that {why}: not proposed"))
         return
     if not codeowners.names_owner(token, platform) or token.startswith("@@"):
