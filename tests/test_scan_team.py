@@ -222,5 +222,5 @@ def test_an_owner_with_an_invisible_format_character_is_said_and_not_proposed(tm
     assert [person.id for person in people] == ["li"]
     assert [(n.line, n.column, n.why) for n in notes] == [
         (1, 3, "an owner that holds an invisible format character: not proposed"),
-        (1, 13, "an owner that holds an invisible format character: not proposed"),
+        (1, 12, "an owner that holds an invisible format character: not proposed"),
     ]
