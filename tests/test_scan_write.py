@@ -50,9 +50,11 @@ def test_write_creates_a_valid_assessment_with_the_profile_and_proposals(
     cli: Callable[..., Run], tmp_path: Path
 ) -> None:
     top = repo(tmp_path / "copilot", LLM_APP)
+    before = sorted(path.relative_to(top).as_posix() for path in top.rglob("*"))
     run = cli("scan", top, "--write", "--today", TODAY)
     assert run.code == 0, run.err
     assert "Wrote readiness.yaml: 1 profile key, 1 proposed answer." in run.out
+    assert sorted(path.relative_to(top).as_posix() for path in top.rglob("*")) == sorted([*before, "readiness.yaml"])
     text = (top / "readiness.yaml").read_text(encoding="utf-8")
     assert "  profile:\n    llm: true " in text
     assert (
@@ -146,6 +148,7 @@ def test_additions_go_beside_what_the_team_wrote(cli: Callable[..., Run], tmp_pa
     again = cli("scan", top, "--write", "--today", TODAY)
     assert "nothing to add" in again.out
     assert (top / "readiness.yaml").read_text(encoding="utf-8") == text
+    assert not list(top.glob(".*.lock"))  # the lock of the save is gone
 
 
 def test_a_waived_item_or_one_answered_under_its_former_id_gets_no_proposal(
