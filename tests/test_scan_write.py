@@ -300,3 +300,19 @@ def test_a_proposal_of_na_for_an_item_that_applies_to_every_project_is_an_error(
     assert run.code == 2
     assert "readiness.yaml:6:24: error:" in run.err
     assert "item 'ownership.accountable-owner' cannot be marked na" in run.err
+
+
+def test_a_readiness_yaml_that_links_out_of_the_project_is_refused_and_left_alone(
+    cli: Callable[..., Run], tmp_path: Path
+) -> None:
+    """A pull request replaces readiness.yaml with a link to a file of the CI machine: nothing is read from it or
+    written through it."""
+    outside = tmp_path / "outside.yaml"
+    outside.write_text("version: 1\nproject: {name: Secret}\n", encoding="utf-8")
+    top = repo(tmp_path / "copilot", LLM_APP)
+    (top / "readiness.yaml").symlink_to(outside)
+    run = cli("scan", top, "--write", "--today", TODAY)
+    assert run.code == 2
+    assert "readiness.yaml:1:1: error:" in run.err and "Traceback" not in run.err
+    assert outside.read_text(encoding="utf-8") == "version: 1\nproject: {name: Secret}\n"
+    assert (top / "readiness.yaml").is_symlink()
