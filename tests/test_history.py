@@ -293,3 +293,27 @@ def test_the_history_command_and_report_history_flag(
     lone.write_text(V1, encoding="utf-8")
     outside = cli("history", str(lone))
     assert outside.code == 2 and "not in a git repository" in outside.err
+
+
+def test_versions_that_change_what_the_probes_judge_are_each_scored_as_check_would(tmp_path: Path) -> None:
+    """History shares one walk and the probes' runs across versions: a version whose targets or evidence differ
+    must still be scored exactly as that version alone."""
+    strict = V1.replace("golden_min_rows: 25", "golden_min_rows: 1000")  # the golden set's probe now fails
+    claimed = V1.replace(
+        "  evaluation.agent-evaluation:\n    status: partial", "  evaluation.agent-evaluation:\n    status: done"
+    )
+    lenient = claimed.replace("eval_pass_rate: 0.8", "eval_pass_rate: 0.5")  # its probe now holds the claim up
+    no_evidence = V1.replace("evidence: [evals/golden/incidents.jsonl, evals/logs/]", "evidence: [NOTES.md]")
+    assert len({V1, strict, claimed, lenient, no_evidence}) == 5
+    folder = tmp_path / "repo"
+    shutil.copytree(EXAMPLE, folder)
+    git(folder, "init", "-q", "-b", "main")
+    versions = {
+        "v1": V1, "strict": strict, "claimed": claimed, "lenient": lenient, "no-evidence": no_evidence, "again": V1
+    }  # fmt: skip
+    for day, (name, text) in enumerate(versions.items(), 1):
+        _commit(folder, name, f"2026-11-{day:02d}", **{"readiness.yaml": text})
+    points = history(folder / "readiness.yaml", OPTIONS).points
+    expected = [_expected(text, tmp_path) for text in reversed(versions.values())]
+    assert [(p.score, p.verdict, p.stage_reached) for p in points] == expected
+    assert len({score for score, _, _ in expected}) >= 3  # the versions really score differently

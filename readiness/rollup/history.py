@@ -27,6 +27,7 @@ from readiness.load.textsafe import visible
 from readiness.load.yamlsource import file_problem, parse_document, read_text
 from readiness.score.engine import evaluate
 from readiness.score.scoring import Options, format_score
+from readiness.verify.reuse import Reuse
 
 # Commits read when no limit is given: years of weekly reviews, read in well under a second by one git process.
 HISTORY_LIMIT = 100
@@ -186,13 +187,13 @@ class _Scored:
     error: str | None = None
 
 
-def _score(path: Path, text: str | None, display: str, options: Options, root: Path | None) -> _Scored:
+def _score(path: Path, text: str | None, display: str, options: Options, root: Path | None, reuse: Reuse) -> _Scored:
     """`text` (None: the file was deleted) scored as if it stood at `path`; an invalid version says why."""
     if text is None:
         return _Scored(None, DELETED)
     try:
         document = parse_document(text, display)
-        result = evaluate(path, options, display=display, root=root, document=document).result
+        result = evaluate(path, options, display=display, root=root, document=document, reuse=reuse).result
     except InputError as error:
         return _Scored(None, INVALID, error=_first_error(error))
     except Exception as error:  # a bug met on one version must not cost the history the others
@@ -241,17 +242,20 @@ def history(path: Path, options: Options, limit: int | None = HISTORY_LIMIT, *, 
         raise file_problem(str(path), f"{reason}, so it has no history; commit it first")
     points: list[Point] = []
     newest: _Version | None = None
+    # Every version is scored against the same working tree: its folders are walked, and each probe reads its
+    # files, once for the whole history rather than once per version.
+    reuse = Reuse()
     with Objects(path.parent) as objects:
         for commit in found:  # each version read, scored and let go before the next: one in memory at a time
             version = _committed(commit, objects)
             newest = newest or version
-            scored = version.scored or _score(path, version.text, version.display, options, root)
+            scored = version.scored or _score(path, version.text, version.display, options, root, reuse)
             where = {"author": commit.author, "subject": commit.subject, "file": commit.file}
             points.append(_point(scored, label=commit.short, sha=commit.short, date=commit.date, **where))
     working = _on_disk(path)
     if newest is not None and working.differs(newest):
         subject = "deleted, not committed" if working.text is None and working.scored is None else "uncommitted changes"
-        scored = working.scored or _score(path, working.text, working.display, options, root)
+        scored = working.scored or _score(path, working.text, working.display, options, root, reuse)
         today = options.today.isoformat()
         name = visible(path.name)
         points.insert(

@@ -26,6 +26,7 @@ from readiness.verify import cost
 from readiness.verify.automated import candidates
 from readiness.verify.evidence import EvidenceRejected, check_evidence, check_one
 from readiness.verify.probes import run as probes
+from readiness.verify.reuse import Reuse
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,13 @@ class Unusable(InputError):
         self.inputs = inputs
 
 
-def load(path: Path, display: str | None = None, document: Document | None = None, root: Path | None = None) -> Loaded:
+def load(
+    path: Path,
+    display: str | None = None,
+    document: Document | None = None,
+    root: Path | None = None,
+    reuse: Reuse | None = None,
+) -> Loaded:
     """Read, validate and cross-check an assessment, its packs and its evidence. Raises Unusable (an InputError)
     with every problem and the files read so far.
 
@@ -89,7 +96,7 @@ def load(path: Path, display: str | None = None, document: Document | None = Non
     # Items of a pack that failed to load are unknown for now; calling their answers unknown would only add noise.
     complete = not (has_errors(found) or missing or "checklists" in incomplete)
     problems += check_references(checked, assessment, catalog, items_known=complete)
-    facts, found = check_evidence(checked, path, catalog, within)
+    facts, found = check_evidence(checked, path, catalog, within, reuse)
     problems += found
     if has_errors(problems):
         raise Unusable(problems, inputs)
@@ -137,14 +144,19 @@ def _extra_packs(
 
 
 def evaluate(
-    path: Path, options: Options, display: str | None = None, root: Path | None = None, document: Document | None = None
+    path: Path,
+    options: Options,
+    display: str | None = None,
+    root: Path | None = None,
+    document: Document | None = None,
+    reuse: Reuse | None = None,
 ) -> Evaluation:
-    """Score the assessment at `path`; `document` is its text already read (e.g. from git), placed at `path`."""
-    loaded = load(path, display, document=document, root=root)
+    """Score the assessment at `path`; `document` is its text already read (e.g. from git), placed at `path`.
+    `reuse` shares the walk of the folders and the probes' runs with the other evaluations of this run."""
+    loaded = load(path, display, document=document, root=root, reuse=reuse)
     found = {item: candidates(item_of, loaded.facts) for item, item_of in _probed(loaded.catalog)}
-    runs = probes.run_all(
-        loaded.catalog, found, loaded.assessment, path.parent, loaded.within or Root.of(path, root), options.today
-    )
+    within = loaded.within or Root.of(path, root)
+    runs = probes.run_all(loaded.catalog, found, loaded.assessment, path.parent, within, options.today, reuse)
     result = score(loaded.assessment, loaded.catalog, options, replace(loaded.facts, probes=runs))
     if all(r.outcome in NOT_SCORED for r in result.items):
         target = result.target.value

@@ -32,6 +32,7 @@ from readiness.load.containment import Root
 from readiness.load.diagnostics import Diagnostic, Level
 from readiness.load.textsafe import first_control, visible
 from readiness.load.yamlsource import Document
+from readiness.verify.reuse import Reuse
 
 # Folders that hold tools' caches and vendored code, never a team's evidence; skipping them keeps a glob
 # over a large repository fast.
@@ -63,6 +64,8 @@ class _Tree:
     lstats: dict[str, os.stat_result | OSError] = field(default_factory=dict)
     stats: dict[str, os.stat_result | OSError] = field(default_factory=dict)
     bases: dict[str, tuple[str, tuple[str, ...], str]] = field(default_factory=dict)  # by the glob's literal folders
+    # What each glob matched: packs repeat patterns across items, and `history` asks the same tree every version.
+    matched: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def root(self) -> Path:
@@ -244,6 +247,12 @@ def _special(mode: int) -> str:
 
 def _matches(tree: _Tree, entry: str) -> tuple[str, ...]:
     """Paths (relative to the assessment's folder) that a glob matches."""
+    if entry not in tree.matched:
+        tree.matched[entry] = _matched(tree, entry)
+    return tree.matched[entry]
+
+
+def _matched(tree: _Tree, entry: str) -> tuple[str, ...]:
     prefix, rest = split_glob(entry.replace("\\", "/"))
     if ".." in rest.split("/"):
         raise _Escape(f"'{entry}' uses '..' after a wildcard; put the folders before the wildcard")
@@ -292,10 +301,19 @@ def _check_entry(tree: _Tree, entry: str, source: Source) -> PathCheck:
 
 
 def check_evidence(
-    document: Document, assessment_path: Path, catalog: Catalog, root: Path | Root | None = None
+    document: Document,
+    assessment_path: Path,
+    catalog: Catalog,
+    root: Path | Root | None = None,
+    reuse: Reuse | None = None,
 ) -> tuple[Facts, list[Diagnostic]]:
-    """Evidence entries of every answer and automated globs of every item; input errors at their line."""
-    tree = _tree(assessment_path, root)
+    """Evidence entries of every answer and automated globs of every item; input errors at their line. With
+    `reuse`, the walk of the folders is the one an earlier evaluation of this run made."""
+    if reuse is None:
+        tree = _tree(assessment_path, root)
+    else:
+        key = (os.path.abspath(assessment_path.parent), str(root.path if isinstance(root, Root) else root))
+        tree = reuse.tree(key, lambda: _tree(assessment_path, root))
     problems: list[Diagnostic] = []
     evidence: dict[str, tuple[PathCheck, ...]] = {}
     answers = document.data.get("answers")

@@ -21,6 +21,7 @@ from readiness.load.containment import Root
 from readiness.load.diagnostics import InputError
 from readiness.load.yamlsource import read_bytes
 from readiness.verify.probes.common import Artifact, Finding, Outcome, Report
+from readiness.verify.reuse import Reuse
 
 # The kinds a pack may name in `auto.probe`, each with its module: a fixed table, so a pack can only choose among
 # our modules (nothing registers itself, and no name from a file reaches the import system).
@@ -69,12 +70,14 @@ def run_all(
     folder: Path,
     root: Root,
     today: date,
+    reuse: Reuse | None = None,
 ) -> dict[str, ProbeRun]:
     """The probe of every item that declares one, over the files its globs found (`candidates`, by item id).
 
     An item whose globs found nothing gets a run that read nothing: "nothing found" says so and leaves the item to
     the team's answer. The runs share one time budget; an item reached after it is spent is said to be unread,
-    never judged.
+    never judged. With `reuse`, a probe already run in this run on the same files with the same parameters is
+    not run again.
     """
     runs: dict[str, ProbeRun] = {}
     deadline = time.monotonic() + TOTAL_SECONDS
@@ -98,7 +101,13 @@ def run_all(
                 check.probe, Outcome.NOTHING, (Finding(paths[0], 1, 1, message, None),), (), len(paths)
             )
             continue
-        found = run(check.probe, paths, folder, root, expect, min(BUDGET_SECONDS, remaining))
+        budget = min(BUDGET_SECONDS, remaining)
+        key = None if reuse is None else reuse.run_key(check.probe, paths, str(folder), str(root.path), expect)
+        found = None if reuse is None or key is None else reuse.runs.get(key)
+        if found is None:
+            found = run(check.probe, paths, folder, root, expect, budget)
+            if reuse is not None and key is not None:
+                reuse.runs[key] = found
         findings = _capped([*found.findings, *said], found.outcome) if said else found.findings
         runs[item.id] = ProbeRun(found.kind, found.outcome, findings, found.judged, found.left)
     return runs
