@@ -15,6 +15,7 @@ from readiness.render.output import write_atomic
 from readiness.render.scanview import FileShown, Found, Scanned, as_json, as_text
 from readiness.score.engine import load
 from readiness.score.scoring import matches
+from readiness.verify.reuse import Reuse
 from readiness.verify.scan.model import Unread
 from readiness.verify.scan.probing import ASSESSMENT_NAME, probe_repository
 from readiness.verify.scan.profile import detect
@@ -31,10 +32,12 @@ def run_scan(folder: Path, top: Path, within: Root, today: date, *, json: bool, 
     path = top / ASSESSMENT_NAME
     # The team's own file, when there is one, is read by the same rules as `check` (a broken one is exit 2 with
     # its problems, before anything is written): its targets judge the probes, its answers are kept.
-    loaded = load(path, root=within.path) if (path.exists() or path.is_symlink()) else None
+    # One walk of the evidence folders serves the team's file and the probes.
+    reuse = Reuse()
+    loaded = load(path, root=within.path, reuse=reuse) if (path.exists() or path.is_symlink()) else None
     existing = loaded.assessment if loaded is not None else None
     targets = {key: value for key, (value, _) in stated.items()}
-    probed = probe_repository(top, within, today, {**targets, **(existing.targets if existing else {})})
+    probed = probe_repository(top, within, today, {**targets, **(existing.targets if existing else {})}, reuse)
     profile = {**detection.profile, **(existing.project.profile if existing else {})}
     proposals = proposed_answers(probed, lambda item: matches(item.when, profile))
     # A team the file already has is the team's own list: CODEOWNERS handles would come in beside it under
@@ -43,7 +46,7 @@ def run_scan(folder: Path, top: Path, within: Root, today: date, *, json: bool, 
     plan = ScanPlan(name=top.name, profile=detection.profile, team=members, targets=targets, answers=proposals)
     plan_file: Planned | None = None
     if existing is not None or detection.ai_system:
-        answered = answered_items(existing, loaded.catalog.former) if loaded is not None and existing else frozenset()
+        answered = answered_items(loaded.assessment, loaded.catalog.former) if loaded is not None else frozenset()
         plan_file = planned(path, plan, existing, answered)
     written = False
     if write and plan_file is not None and plan_file.changes:
@@ -51,7 +54,7 @@ def run_scan(folder: Path, top: Path, within: Root, today: date, *, json: bool, 
         written = True
     shown = None if plan_file is None else FileShown(plan_file.text, plan_file.before, plan_file.added, plan_file.kept)
     found = Found(tuple(people), tuple((key, value, clue) for key, (value, clue) in stated.items()))
-    scanned = Scanned(str(folder), detection, found, probed, proposals, shown, write, written, ASSESSMENT_NAME)
+    scanned = Scanned(str(folder), detection, found, probed, proposals, shown, written, ASSESSMENT_NAME)
     return as_json(scanned) if json else as_text(scanned)
 
 

@@ -52,7 +52,7 @@ class Found:
 @dataclass(frozen=True)
 class Scanned:
     """One scan: what it found, what it would write (None: nothing, as nothing shows an AI system), and whether
-    --write was asked for and wrote."""
+    it wrote it."""
 
     folder: str
     detection: Detection
@@ -60,7 +60,6 @@ class Scanned:
     probed: tuple[ProbedItem, ...]
     proposals: tuple[Proposed, ...]
     planned: FileShown | None
-    write: bool
     written: bool
     file_name: str
 

@@ -23,6 +23,7 @@ from readiness.load.yamlsource import parse_document
 from readiness.verify.scan import jsobject
 from readiness.verify.scan.jsobject import OPAQUE, Node
 from readiness.verify.scan.model import Clue, Unread
+from readiness.verify.scan.sourcelines import line_col
 from readiness.verify.scan.stated import Stated, Value, shown
 
 _IMPORTS_K6 = re.compile(r"""(?:\bfrom[ \t]*|\brequire[ \t]*\([ \t]*)["']k6(?:/[\w./-]{0,100})?["']""")
@@ -51,7 +52,7 @@ def script(text: str, path: str) -> tuple[list[Stated], list[Unread]]:
     try:
         options = jsobject.read_value(text, found.end())
     except jsobject.OverLimit as error:
-        return [], [Unread(path, *_line_col(text, found.end()), f"options not read: {error}")]
+        return [], [Unread(path, *line_col(text, found.end()), f"options not read: {error}")]
     reading = _Script(text, path)
     if not isinstance(options.value, dict):
         return [], [reading.unread(options, "options is not written as an object literal: not read")]
@@ -73,10 +74,10 @@ class _Script:
         self.notes: list[Unread] = []
 
     def clue(self, key: str, node: Node, what: str) -> Clue:
-        return Clue(key, self.path, *_line_col(self.text, node.offset), what)
+        return Clue(key, self.path, *line_col(self.text, node.offset), what)
 
     def unread(self, node: Node, why: str) -> Unread:
-        return Unread(self.path, *_line_col(self.text, node.offset), why)
+        return Unread(self.path, *line_col(self.text, node.offset), why)
 
     def say(self, node: Node, why: str) -> None:
         # The first MAX_NOTES only: placing each costs a count of the lines before it, and a file written to
@@ -260,7 +261,3 @@ def _commented(text: str, offset: int) -> bool:
     kept commented out above the real one)."""
     line_start = text.rfind("\n", 0, offset) + 1
     return "//" in text[line_start:offset] or text.rfind("/*", 0, offset) > text.rfind("*/", 0, offset)
-
-
-def _line_col(text: str, offset: int) -> tuple[int, int]:
-    return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1

@@ -16,6 +16,7 @@ from typing import Any
 
 from readiness.verify.scan import sourcelines
 from readiness.verify.scan.model import Mention, Unread
+from readiness.verify.scan.sourcelines import line_col
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -96,7 +97,7 @@ def requirements(text: str, path: str) -> tuple[list[Mention], list[Unread]]:
 def lock(text: str, path: str) -> tuple[list[Mention], list[Unread]]:
     """uv.lock and poetry.lock: every `[[package]]` starts with its name; read by line, as a lock file may hold
     thousands of packages and only the names matter."""
-    return [Mention("python", m.group(1), path, *_line_col(text, m.start(1))) for m in _LOCK_NAME.finditer(text)], []
+    return [Mention("python", m.group(1), path, *line_col(text, m.start(1))) for m in _LOCK_NAME.finditer(text)], []
 
 
 def pyproject(text: str, path: str) -> tuple[list[Mention], list[Unread]]:
@@ -120,7 +121,7 @@ if sys.version_info >= (3, 11):
             return tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
             where = _TOML_WHERE.search(str(error))
-            line, column = (int(where.group(1)), int(where.group(2))) if where else _line_col(text, len(text))
+            line, column = (int(where.group(1)), int(where.group(2))) if where else line_col(text, len(text))
             return Unread(path, line, column, f"not TOML: {str(error).split(' (at ')[0]}")
         except RecursionError:
             return Unread(path, 1, 1, _TOO_DEEP)
@@ -211,7 +212,7 @@ def _json(text: str, path: str) -> Any:
 
 
 def go_mod(text: str, path: str) -> tuple[list[Mention], list[Unread]]:
-    return [Mention("go", m.group(1), path, *_line_col(text, m.start(1))) for m in _GO_REQUIRE.finditer(text)], []
+    return [Mention("go", m.group(1), path, *line_col(text, m.start(1))) for m in _GO_REQUIRE.finditer(text)], []
 
 
 def images(text: str, path: str) -> tuple[list[Mention], list[Unread]]:
@@ -219,7 +220,7 @@ def images(text: str, path: str) -> tuple[list[Mention], list[Unread]]:
     for match in _IMAGE.finditer(text):
         image = match.group(1).rsplit("@", 1)[0]
         name = re.sub(r":[\w.-]+$", "", image)  # the tag, not a registry's port (which a '/' follows)
-        found.append(Mention("image", name, path, *_line_col(text, match.start(1))))
+        found.append(Mention("image", name, path, *line_col(text, match.start(1))))
     return found, []
 
 
@@ -229,13 +230,8 @@ def deploy_yaml(text: str, path: str) -> tuple[list[Mention], list[Unread]]:
     for match in _EXPOSURE.finditer(text):
         key, value = match.group(2), match.group(3)
         kind, name = ("gateway-class", value) if key == "gatewayClassName" else ("annotation", f"{key}: {value}")
-        found.append(Mention(kind, name, path, *_line_col(text, match.start(2))))
+        found.append(Mention(kind, name, path, *line_col(text, match.start(2))))
     return found, []
-
-
-def _line_col(text: str, offset: int) -> tuple[int, int]:
-    line = text.count("\n", 0, offset) + 1
-    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
 def _first_places(text: str, pattern: re.Pattern[str], key: Callable[[str], str]) -> dict[str, tuple[int, int]]:

@@ -17,6 +17,7 @@ from readiness.load.yamlsource import Document
 from readiness.verify.automated import candidates
 from readiness.verify.evidence import check_evidence
 from readiness.verify.probes.run import run_all
+from readiness.verify.reuse import Reuse
 
 # Where `check` would find the assessment: globs and findings are relative to its folder, the repository's top.
 ASSESSMENT_NAME = "readiness.yaml"
@@ -30,14 +31,14 @@ class ProbedItem:
 
 
 def probe_repository(
-    folder: Path, root: Root, today: date, targets: Mapping[str, object] | None = None
+    folder: Path, root: Root, today: date, targets: Mapping[str, object] | None = None, reuse: Reuse | None = None
 ) -> tuple[ProbedItem, ...]:
     """Each item of the built-in packs that has a probe, in the catalog's order, with what its probe made of the
     files its globs found in `folder`, judged against `targets` (those the repository states, and the team's)."""
     catalog, _ = build_catalog()  # the built-in packs: their problems are the build's to catch, not the user's
     place = folder / ASSESSMENT_NAME
     empty = Document(file=str(place), data={}, values={}, keys={})
-    facts, _ = check_evidence(empty, place, catalog, root)
+    facts, _ = check_evidence(empty, place, catalog, root, reuse)
     found = {item.id: candidates(item, facts) for item in _probed(catalog)}
     assessment = Assessment(file=str(place), project=Project(name=folder.name), targets=dict(targets or {}))
     runs = run_all(catalog, found, assessment, folder, root, today)

@@ -19,12 +19,12 @@ def script_imports(text: str, path: str) -> tuple[list[Mention], list[Unread]]:
     for match in _SCRIPT.finditer(text):
         package = npm_package(match.group(1))
         if package is not None:
-            found.append(Mention("npm-import", package, path, *_line_col(text, match.start(1))))
+            found.append(Mention("npm-import", package, path, *line_col(text, match.start(1))))
     return found, []
 
 
 def go_imports(text: str, path: str) -> tuple[list[Mention], list[Unread]]:
-    found = [Mention("go-import", m.group(1), path, *_line_col(text, m.start(1))) for m in _GO.finditer(text)]
+    found = [Mention("go-import", m.group(1), path, *line_col(text, m.start(1))) for m in _GO.finditer(text)]
     return found, []
 
 
@@ -37,5 +37,6 @@ def npm_package(specifier: str) -> str | None:
     return "/".join(parts[:2]) if specifier.startswith("@") else parts[0]
 
 
-def _line_col(text: str, offset: int) -> tuple[int, int]:
+def line_col(text: str, offset: int) -> tuple[int, int]:
+    """The 1-based line and column of `offset` in `text`."""
     return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
