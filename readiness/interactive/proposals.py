@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 from readiness.core.model import Result
 from readiness.interactive import interview
-from readiness.interactive.ask import required
 from readiness.interactive.changed import answer_changes
 
 if TYPE_CHECKING:
@@ -28,17 +27,11 @@ def confirm(walk: Walk, item_id: str) -> bool:
         walk.ask.say("  nothing to confirm: no scan has proposed an answer to this item", style="yellow")
         return False
     status = answer.proposal.status.value
-    fields: dict[str, Any] = {"status": status, "proposal": None}
-    if status == "na":
-        if not r.item.na_allowed:
-            walk.ask.say("  n/a is not allowed for this item: its pack requires an answer.", style="red")
-            return False
-        # An n/a needs the team's reason; the scan's own is offered, since it says what was looked at.
-        fields["reason"] = walk.ask.valid(
-            "Why does it not apply? (required)", required, answer.reason or answer.proposal.reason
-        )
-    else:
-        fields["reason"] = None  # a reason belongs to n/a only
+    # An n/a needs the team's reason; the scan's own is offered, since it says what was looked at.
+    reason = walk.reason_for(r, status, answer.reason or answer.proposal.reason)
+    if reason is False:
+        return False
+    fields: dict[str, Any] = {"status": status, "proposal": None, "reason": reason}
     if status == "done" and not answer.evidence and r.item.evidence_required:
         walk.ask.say("  ! this item requires evidence: without it, done counts as unverified", style="yellow")
     return walk.write(item_id, answer_changes(answer, fields), [])

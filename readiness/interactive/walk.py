@@ -14,7 +14,7 @@ import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from readiness.core.model import ItemResult, Result
 from readiness.interactive import interview, overview, overviewscreen, position, proposals
@@ -268,21 +268,26 @@ class Walk(Session):
 
     # --- one answer -------------------------------------------------------------------------------------
 
+    def reason_for(self, r: ItemResult, status: str, default: str) -> str | Literal[False] | None:
+        """The reason an answer of `status` keeps: asked for n/a (False where the pack forbids n/a), None for
+        any other status, since a reason belongs to n/a only."""
+        if status != "na":
+            return None
+        if not r.item.na_allowed:
+            self.ask.say("  n/a is not allowed for this item: its pack requires an answer.", style="red")
+            return False
+        return self.ask.valid("Why does it not apply? (required)", required, default)
+
     def _answer(self, item_id: str, status: str) -> bool:
         """Ask what goes with the status and save; False when the status cannot be used here."""
         r = self.item(item_id)
         current = r.answer
         # A person's answer replaces a scan's proposal (answer_changes keeps this only where there is one).
         fields: dict[str, Any] = {"status": status, "proposal": None}
-        if status == "na":
-            if not r.item.na_allowed:
-                self.ask.say("  n/a is not allowed for this item: its pack requires an answer.", style="red")
-                return False
-            fields["reason"] = self.ask.valid(
-                "Why does it not apply? (required)", required, current.reason if current else ""
-            )
-        else:
-            fields["reason"] = None  # a reason belongs to n/a only
+        reason = self.reason_for(r, status, current.reason if current else "")
+        if reason is False:
+            return False
+        fields["reason"] = reason
         if status in ("done", "partial"):
             evidence = self._evidence(r)
             fields["evidence"] = evidence or None
