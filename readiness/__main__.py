@@ -1,3 +1,3 @@
-from readiness.cli.app import main
+from readiness.cli.entry import main
 
 raise SystemExit(main())

@@ -1,8 +1,9 @@
 """The command line: parse options, call one core function, render, return an exit code.
 
-Heavy modules (jsonschema, the engine, renderers) are imported inside the commands that need them, so
-`readiness --help` stays fast. The interactive commands live in cli_walk.py, the ones over several versions
-or projects in cli_rollup.py, and what all of them share in cliopts.py.
+Heavy modules (jsonschema, the engine, renderers) are imported inside the commands that need them, and a run
+hands typer only the command it names, so that each command pays for itself alone. `readiness --help` and
+`--version` never get here (cli/entry.py). The interactive commands live in cli/walk.py, the ones over several
+versions or projects in cli/rollup.py, and what all of them share in cli/options.py.
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from typer.main import get_command_name
+from typer.models import CommandInfo
 
 from readiness import __version__
 from readiness.cli.demo import demo
-from readiness.cli.errors import CannotRun, Exit, guarded, print_diagnostics
+from readiness.cli.errors import CannotRun, Exit, UsageProblem, guarded, print_diagnostics
 from readiness.cli.helpform import Commands
 from readiness.cli.options import (
     DEFAULT_FILE,
@@ -37,6 +40,7 @@ from readiness.cli.rollup import diff, history_command, portfolio
 from readiness.cli.scan import scan
 from readiness.cli.stdio import standard_streams, write_document
 from readiness.cli.walk import assess, init
+from readiness.load.textsafe import visible
 from readiness.render.formats import Format, ReportFormat
 
 if TYPE_CHECKING:
@@ -44,16 +48,21 @@ if TYPE_CHECKING:
     from readiness.load.diagnostics import Diagnostic
     from readiness.score.scoring import Options
 
-app = typer.Typer(
-    name="readiness",
-    help="Tells a team whether its AI system is ready for production, and what stands in the way.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"]},
-    cls=Commands,
-)
+
+def _typer_app() -> typer.Typer:
+    return typer.Typer(
+        name="readiness",
+        help="Tells a team whether its AI system is ready for production, and what stands in the way.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+        context_settings={"help_option_names": ["-h", "--help"]},
+        cls=Commands,
+    )
+
+
+app = _typer_app()
 checklists_app = typer.Typer(
     help="Browse the checklist packs and lint custom ones.", no_args_is_help=True, cls=Commands
 )
@@ -479,8 +488,55 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(args: list[str]) -> int:
     _require_working_folder()
-    code = app(args=args, prog_name="readiness", standalone_mode=False)
+    try:
+        code = _app_for(args)(args=args, prog_name="readiness", standalone_mode=False)
+    except typer.Exit as done:
+        return int(done.exit_code)
+    except typer.Abort:
+        raise KeyboardInterrupt from None
+    except typer.TyperException as error:
+        raise UsageProblem(_usage_lines(error)) from None
     return code if isinstance(code, int) else 0
+
+
+def _app_for(args: list[str]) -> typer.Typer:
+    """The app with only the command named in `args`: typer turns every registered command into click's form
+    (reading each signature) before it parses anything, and one run needs one. Anything else (no command, an
+    option in its place, a misspelt name that deserves a suggestion) gets the whole app."""
+    name = next((arg for arg in args if arg != "--debug"), None)
+    commands = [c for c in app.registered_commands if _command_name(c) == name]
+    groups = [g for g in app.registered_groups if g.name == name]
+    if not commands and not groups:
+        return app
+    pruned = _typer_app()
+    pruned.registered_callback = app.registered_callback
+    pruned.registered_commands = commands
+    pruned.registered_groups = groups
+    return pruned
+
+
+def _command_name(command: CommandInfo) -> str | None:
+    if command.name is not None:
+        return command.name
+    return get_command_name(command.callback.__name__) if command.callback is not None else None
+
+
+def _usage_lines(error: typer.TyperException) -> list[str]:
+    """Click's usage block, with the one line that quotes what the user typed made visible: an option's value
+    can come from a file of the pull request (`--baseline "$(cat …)"`) and must not drive the terminal. A group
+    run without its command (`readiness`, `readiness checklists`) shows its help, as written."""
+    context = getattr(error, "ctx", None)
+    format_message = getattr(error, "format_message", None)
+    message = format_message() if callable(format_message) else str(error)
+    if context is not None and message == context.get_help():
+        return [message]
+    lines: list[str] = []
+    if context is not None:
+        lines.append(context.get_usage())
+        if context.command.get_help_option(context) is not None:
+            lines.append(f"Try '{context.command_path} {context.help_option_names[0]}' for help.\n")
+    lines.append(f"Error: {visible(message)}")
+    return lines
 
 
 def _require_working_folder() -> None:

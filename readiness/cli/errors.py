@@ -18,11 +18,12 @@ from contextlib import contextmanager
 from enum import IntEnum
 from types import FrameType
 
-import typer
-
 from readiness import __version__
+from readiness.cli.cannotrun import CannotRun
 from readiness.load.diagnostics import Diagnostic, InputError
 from readiness.load.textsafe import visible
+
+__all__ = ["CannotRun", "Exit", "UsageProblem", "guarded", "print_diagnostics", "shortage"]
 
 
 class Exit(IntEnum):
@@ -34,8 +35,13 @@ class Exit(IntEnum):
     TERMINATED = 143  # 128 + SIGTERM, what a shell reports for a process the signal ended
 
 
-class CannotRun(Exception):
-    """The environment, not the input, stops the run: the message says what happened and what to do."""
+class UsageProblem(Exception):
+    """Bad options or arguments: the lines to show (click's usage block and the problem), already made safe for a
+    terminal. Raised by the command-line layer, so that this contract needs nothing of the library that parses."""
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__("\n".join(lines))
+        self.lines = lines
 
 
 class Terminated(BaseException):
@@ -99,10 +105,7 @@ def guarded(run: Callable[[], int], *, debug: bool) -> int:
 
 def _outcome(run: Callable[[], int], debug: bool) -> int:
     try:
-        try:
-            code = run()
-        except typer.Exit as done:
-            code = int(done.exit_code)
+        code = run()
         # Written now, not when Python exits: a full disk or a closed stdout is then still ours to report.
         sys.stdout.flush()
         return code
@@ -112,12 +115,13 @@ def _outcome(run: Callable[[], int], debug: bool) -> int:
     except CannotRun as error:
         _error(str(error))
         return Exit.BAD_INPUT
-    except (typer.Abort, KeyboardInterrupt):
+    except KeyboardInterrupt:
         print("readiness: interrupted", file=sys.stderr)
         return Exit.INTERRUPTED
-    except typer.TyperException as error:
+    except UsageProblem as usage:
         # Bad options and arguments: the usage and the problem; every one is exit 2.
-        _show_usage_error(error)
+        for line in usage.lines:
+            print(line, file=sys.stderr)
         return Exit.BAD_INPUT
     except BrokenPipeError:
         # A reader such as `head` went away: nothing left to tell anyone.
@@ -151,19 +155,6 @@ def _bug(error: Exception, debug: bool) -> int:
             file=sys.stderr,
         )
     return Exit.INTERNAL
-
-
-def _show_usage_error(error: typer.TyperException) -> None:
-    """Click's usage block, with the one line that quotes what the user typed made visible: an option's value
-    can come from a file of the pull request (`--baseline "$(cat …)"`) and must not drive the terminal."""
-    context = getattr(error, "ctx", None)
-    if context is not None:
-        print(context.get_usage(), file=sys.stderr)
-        if context.command.get_help_option(context) is not None:
-            print(f"Try '{context.command_path} {context.help_option_names[0]}' for help.\n", file=sys.stderr)
-    format_message = getattr(error, "format_message", None)
-    message = format_message() if callable(format_message) else str(error)
-    print(f"Error: {visible(message)}", file=sys.stderr)
 
 
 @contextmanager

@@ -25,7 +25,7 @@ import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, TextIO, cast
 
-from readiness.cli.errors import CannotRun
+from readiness.cli.cannotrun import CannotRun
 
 if TYPE_CHECKING:
     from _typeshed import ReadableBuffer
