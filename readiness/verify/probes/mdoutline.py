@@ -149,9 +149,7 @@ def blanked(text: str, last_line: int) -> str:
 
 def outline(text: str) -> Outline:
     """Headings, text blocks and would-be headings of Markdown `text` (line breaks already LF)."""
-    parser = MarkdownIt("commonmark", {"maxNesting": 20}).enable("table")
-    parser.core.ruler.disable(["inline", "text_join"])  # blocks only; inline markup is read per block, if short
-    tokens = parser.parse(text)
+    tokens = _block_parser().parse(text)
     lines = text.split("\n")
     headings: list[Heading] = []
     blocks: list[Block] = []
@@ -221,6 +219,15 @@ def visible(raw: str) -> str:
             elif child.type in ("softbreak", "hardbreak"):
                 parts.append(" ")
     return "".join(parts)
+
+
+@lru_cache(maxsize=1)
+def _block_parser() -> MarkdownIt:
+    """Made once per process (setting up its rules costs more than reading a runbook): like the inline parser
+    below, it holds its rules only, and each parse starts from nothing."""
+    parser = MarkdownIt("commonmark", {"maxNesting": 20}).enable("table")
+    parser.core.ruler.disable(["inline", "text_join"])  # blocks only; inline markup is read per block, if short
+    return parser
 
 
 @lru_cache(maxsize=1)
