@@ -66,6 +66,8 @@ class _Tree:
     bases: dict[str, tuple[str, tuple[str, ...], str]] = field(default_factory=dict)  # by the glob's literal folders
     # What each glob matched: packs repeat patterns across items, and `history` asks the same tree every version.
     matched: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Each listing's names by the extension of their last part: a glob ending in '.md' reads only those.
+    by_extension: dict[str, dict[str, list[str]]] = field(default_factory=dict)
 
     @property
     def root(self) -> Path:
@@ -272,7 +274,21 @@ def _matched(tree: _Tree, entry: str) -> tuple[str, ...]:
     unnamed = tree.unnamed[base]
     if unnamed:
         tree.left_out[entry] = tuple([lead + name for name in unnamed if match(name)])
+    if "." in tail:  # a name ending in the tail has the tail's extension: only those names can match
+        names = _extension_index(tree, base, names).get(tail.rpartition(".")[2], ())
     return tuple([lead + name for name in names if name.endswith(tail) and match(name)])
+
+
+def _extension_index(tree: _Tree, base: str, names: tuple[str, ...]) -> dict[str, list[str]]:
+    """The listing's names by the text after the last '.' of their last part (in listing order)."""
+    index = tree.by_extension.get(base)
+    if index is None:
+        index = tree.by_extension[base] = {}
+        for name in names:
+            last = name.rpartition("/")[2]
+            if "." in last:
+                index.setdefault(last.rpartition(".")[2], []).append(name)
+    return index
 
 
 def _check_entry(tree: _Tree, entry: str, source: Source) -> PathCheck:
