@@ -70,8 +70,18 @@ def condition_keys(conditions: Conditions | None) -> set[str]:
     return keys
 
 
-@dataclass(frozen=True)
-class Source:
+class _Value:
+    """What every value below shares: one `__repr__`, the one the dataclass decorator would write for each. Asking
+    the decorator for thirty of its own costs every run of every command about 10 ms before it has read a byte."""
+
+    def __repr__(self) -> str:
+        found: Mapping[str, Any] = getattr(self, "__dataclass_fields__", {})
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name, spec in found.items() if spec.repr)
+        return f"{type(self).__qualname__}({shown})"
+
+
+@dataclass(frozen=True, repr=False)
+class Source(_Value):
     """Where a value was written: shown in messages and used by annotations."""
 
     file: str
@@ -79,8 +89,10 @@ class Source:
     column: int = 1
 
 
-@dataclass(frozen=True)
-class AutoCheck:
+@dataclass(frozen=True, repr=False)
+class AutoCheck(_Value):
+    """What a pack's `auto:` asks to be checked without anyone's word: files, RACI, cost, or a probe."""
+
     files: tuple[str, ...] = ()  # where to look: the candidates, and the files a probe reads
     raci: tuple[str, ...] = ()
     cost: str | None = None
@@ -89,8 +101,10 @@ class AutoCheck:
     expect: Mapping[str, Any] = field(default_factory=dict, hash=False)
 
 
-@dataclass(frozen=True)
-class Item:
+@dataclass(frozen=True, repr=False)
+class Item(_Value):
+    """One checklist question of a pack, with when it applies, how much it weighs and how it is verified."""
+
     id: str  # full id: pack.item
     pack: str
     title: str
@@ -114,15 +128,19 @@ class Item:
     source: Source = Source("<built-in>")
 
 
-@dataclass(frozen=True)
-class Activity:
+@dataclass(frozen=True, repr=False)
+class Activity(_Value):
+    """A task of a pack that the RACI matrix gives to people."""
+
     id: str
     title: str
     pack: str
 
 
-@dataclass(frozen=True)
-class Pack:
+@dataclass(frozen=True, repr=False)
+class Pack(_Value):
+    """A checklist pack: its items and activities, built in or custom."""
+
     id: str
     title: str
     summary: str
@@ -133,8 +151,10 @@ class Pack:
     layers: tuple[str, ...] = ()  # files whose `extends` changed this pack
 
 
-@dataclass(frozen=True)
-class Catalog:
+@dataclass(frozen=True, repr=False)
+class Catalog(_Value):
+    """The packs an assessment uses, with their items merged from every layer."""
+
     packs: tuple[Pack, ...]
     left_out: tuple[str, ...] = ()  # item ids of packs that `checklists.use` leaves out
     # Every activity of every loaded pack: an item may name an activity of a pack that is not scored.
@@ -162,8 +182,8 @@ class Catalog:
         return tuple(activity for pack in self.packs for activity in pack.activities)
 
 
-@dataclass(frozen=True)
-class Proposal:
+@dataclass(frozen=True, repr=False)
+class Proposal(_Value):
     """What a scan proposes for an item (`status`), what proposed it (`by`) and why."""
 
     status: Status
@@ -171,8 +191,10 @@ class Proposal:
     reason: str
 
 
-@dataclass(frozen=True)
-class Answer:
+@dataclass(frozen=True, repr=False)
+class Answer(_Value):
+    """What the team says about one item: its status, evidence and who owns it."""
+
     item: str
     status: Status
     evidence: tuple[str, ...] = ()
@@ -190,8 +212,10 @@ class Answer:
         return self.status is not Status.PROPOSED
 
 
-@dataclass(frozen=True)
-class Waiver:
+@dataclass(frozen=True, repr=False)
+class Waiver(_Value):
+    """An accepted risk: an item excused until a date, approved by someone."""
+
     item: str
     reason: str
     approved_by: str
@@ -200,16 +224,20 @@ class Waiver:
     source: Source = Source("<input>")
 
 
-@dataclass(frozen=True)
-class Member:
+@dataclass(frozen=True, repr=False)
+class Member(_Value):
+    """A person of the team."""
+
     id: str
     name: str
     role: str = ""
     source: Source = Source("<input>")
 
 
-@dataclass(frozen=True)
-class RaciEntry:
+@dataclass(frozen=True, repr=False)
+class RaciEntry(_Value):
+    """Who is responsible, accountable, consulted and informed for one activity."""
+
     activity: str
     responsible: tuple[str, ...] = ()
     accountable: tuple[str, ...] = ()
@@ -218,8 +246,10 @@ class RaciEntry:
     source: Source = Source("<input>")
 
 
-@dataclass(frozen=True)
-class Policy:
+@dataclass(frozen=True, repr=False)
+class Policy(_Value):
+    """The thresholds a verdict is judged by."""
+
     min_score: Fraction = Fraction(70)
     min_category_score: Fraction = Fraction(50)
     fail_on: Severity | None = Severity.BLOCKER  # None: no severity fails the run by itself
@@ -229,8 +259,10 @@ class Policy:
     require_verified: Severity | None = None
 
 
-@dataclass(frozen=True)
-class Project:
+@dataclass(frozen=True, repr=False)
+class Project(_Value):
+    """What the system is and which stage it is at and aims for."""
+
     name: str
     description: str = ""
     stage: Stage | None = None
@@ -238,8 +270,10 @@ class Project:
     profile: Profile = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class Assessment:
+@dataclass(frozen=True, repr=False)
+class Assessment(_Value):
+    """A readiness.yaml as read: the project, its team, RACI, answers, waivers, policy and cost."""
+
     file: str
     project: Project
     team: tuple[Member, ...] = ()
@@ -285,8 +319,8 @@ EXCLUDED = (Outcome.NA, Outcome.WAIVED)  # left out of the score, on purpose
 NOT_SCORED = (Outcome.NEXT_STAGE, Outcome.NOT_APPLICABLE, Outcome.DISABLED)  # listed, never scored
 
 
-@dataclass(frozen=True)
-class AutoResult:
+@dataclass(frozen=True, repr=False)
+class AutoResult(_Value):
     """What an automated check found, shown beside the claimed answer."""
 
     passed: bool
@@ -299,8 +333,8 @@ class ProbeOutcome(str, Enum):
     NOTHING = "nothing"  # nothing of the format to judge: no file, empty, a skeleton, another format
 
 
-@dataclass(frozen=True)
-class ProbeFinding:
+@dataclass(frozen=True, repr=False)
+class ProbeFinding(_Value):
     """One thing a probe read in an artifact, at the place it read it."""
 
     file: str  # relative to the assessment's folder, '/'-separated
@@ -310,8 +344,8 @@ class ProbeFinding:
     holds: bool | None  # True: a property holds; False: it fails; None: said for information
 
 
-@dataclass(frozen=True)
-class ProbeRun:
+@dataclass(frozen=True, repr=False)
+class ProbeRun(_Value):
     """What the probe of one item made of the files its globs found."""
 
     kind: str
@@ -333,8 +367,10 @@ class Credit(str, Enum):
     UNVERIFIED = "unverified"  # claimed, but evidence missing or stale, or a probe contradicts it
 
 
-@dataclass(frozen=True)
-class ItemResult:
+@dataclass(frozen=True, repr=False)
+class ItemResult(_Value):
+    """How one item came out: its outcome, the credit it earns and why."""
+
     item: Item
     severity: Severity  # after escalation by profile
     outcome: Outcome
@@ -355,8 +391,10 @@ class ItemResult:
         return self.credit is not None
 
 
-@dataclass(frozen=True)
-class CategoryScore:
+@dataclass(frozen=True, repr=False)
+class CategoryScore(_Value):
+    """The score of one pack."""
+
     pack: Pack
     score: Fraction | None  # None when nothing in the pack was counted
     counted: int
@@ -366,8 +404,10 @@ class CategoryScore:
     verified: Fraction | None = None  # the part of the score that verified items earn, in points
 
 
-@dataclass(frozen=True)
-class WaiverStatus:
+@dataclass(frozen=True, repr=False)
+class WaiverStatus(_Value):
+    """Whether a waiver still excuses its item, and why not."""
+
     waiver: Waiver
     state: str  # valid | expired | too-long | wrong-approver | unused
     days_left: int
@@ -381,8 +421,8 @@ class WaiverStatus:
 # --- ownership, evidence and cost ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Finding:
+@dataclass(frozen=True, repr=False)
+class Finding(_Value):
     """A RACI rule broken (error: the matrix is not well-formed) or a smell worth a look (warning)."""
 
     level: str  # error | warning
@@ -392,8 +432,10 @@ class Finding:
     member: str | None = None
 
 
-@dataclass(frozen=True)
-class RaciRow:
+@dataclass(frozen=True, repr=False)
+class RaciRow(_Value):
+    """One activity's row of the RACI matrix as checked."""
+
     activity: str
     title: str
     cells: tuple[str, ...]  # one per team member: "", "R", "A", "A/R", "C" or "I"
@@ -401,8 +443,10 @@ class RaciRow:
     written: bool  # the assessment has an entry for it
 
 
-@dataclass(frozen=True)
-class RaciReport:
+@dataclass(frozen=True, repr=False)
+class RaciReport(_Value):
+    """The RACI matrix as checked, with what is wrong in it."""
+
     members: tuple[str, ...]
     rows: tuple[RaciRow, ...]
     findings: tuple[Finding, ...]
@@ -411,8 +455,8 @@ class RaciReport:
         return tuple(f for f in self.findings if f.level == "error" and f.activity == activity)
 
 
-@dataclass(frozen=True)
-class PathCheck:
+@dataclass(frozen=True, repr=False)
+class PathCheck(_Value):
     """What the file system says about one evidence entry or automated glob. Nothing is ever opened."""
 
     entry: str
@@ -425,8 +469,8 @@ class PathCheck:
         return bool(self.matches)
 
 
-@dataclass(frozen=True)
-class Facts:
+@dataclass(frozen=True, repr=False)
+class Facts(_Value):
     """Everything the scoring needs from outside the assessment: evidence on disk and automated globs."""
 
     evidence: dict[str, tuple[PathCheck, ...]] = field(default_factory=dict)  # by item id
@@ -434,16 +478,20 @@ class Facts:
     probes: dict[str, ProbeRun] = field(default_factory=dict)  # by item id: what each item's probe read
 
 
-@dataclass(frozen=True)
-class EvidenceEntry:
+@dataclass(frozen=True, repr=False)
+class EvidenceEntry(_Value):
+    """One line of the evidence index: an item, a path or URL, and what was found there."""
+
     item: str
     check: PathCheck
     status: str  # found | missing | stale | link
     reviewed: str | None = None
 
 
-@dataclass(frozen=True)
-class CostMonth:
+@dataclass(frozen=True, repr=False)
+class CostMonth(_Value):
+    """One month of a cost scenario."""
+
     month: int
     requests: Fraction
     token_cost: Fraction
@@ -453,8 +501,10 @@ class CostMonth:
     total: Fraction
 
 
-@dataclass(frozen=True)
-class CostScenario:
+@dataclass(frozen=True, repr=False)
+class CostScenario(_Value):
+    """The cost month by month under one set of prices (expected or worst case)."""
+
     name: str  # expected | worst
     unit_cost: Fraction  # tokens only, per request
     months: tuple[CostMonth, ...]
@@ -462,8 +512,10 @@ class CostScenario:
     over_budget: tuple[int, ...]  # months above the budget
 
 
-@dataclass(frozen=True)
-class CostProjection:
+@dataclass(frozen=True, repr=False)
+class CostProjection(_Value):
+    """The cost over the horizon, expected and worst case, against the budget."""
+
     horizon: int
     currency: str
     budget: Fraction | None
@@ -481,8 +533,10 @@ class CostProjection:
         return "over-worst-case" if self.worst.over_budget else "within"
 
 
-@dataclass(frozen=True)
-class Result:
+@dataclass(frozen=True, repr=False)
+class Result(_Value):
+    """Everything a run found about one assessment: the verdict, scores, gaps and what they rest on."""
+
     project: Project
     target: Stage
     today: str

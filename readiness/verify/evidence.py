@@ -12,7 +12,7 @@ import errno
 import os
 import re
 import stat
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -274,9 +274,10 @@ def _matched(tree: _Tree, entry: str) -> tuple[str, ...]:
     unnamed = tree.unnamed[base]
     if unnamed:
         tree.left_out[entry] = tuple([lead + name for name in unnamed if match(name)])
+    pool: Sequence[str] = names
     if "." in tail:  # a name ending in the tail has the tail's extension: only those names can match
-        names = _extension_index(tree, base, names).get(tail.rpartition(".")[2], ())
-    return tuple([lead + name for name in names if name.endswith(tail) and match(name)])
+        pool = _extension_index(tree, base, names).get(tail.rpartition(".")[2], ())
+    return tuple([lead + name for name in pool if name.endswith(tail) and match(name)])
 
 
 def _extension_index(tree: _Tree, base: str, names: tuple[str, ...]) -> dict[str, list[str]]:
