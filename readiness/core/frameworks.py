@@ -29,6 +29,8 @@ NIST_AI_600_1 = (
 
 @dataclass(frozen=True)
 class Family:
+    """A framework whose references items cite, and how its references are written."""
+
     name: str  # as a heading: "OWASP Top 10 for LLM Applications 2026"
     form: re.Pattern[str]  # a reference of this family, matched whole
     prefix: str  # the words its references start with: how a custom pack's looser reference is shelved

@@ -26,6 +26,8 @@ NO_POSITION = 0  # the line of a problem of the whole file (missing, or lacking 
 
 @dataclass(frozen=True, order=True)
 class Diagnostic:
+    """One problem found in a file, placed at a line and column, printed as FILE:LINE:COL: LEVEL: PATH: MESSAGE."""
+
     file: str
     line: int  # 1-based; NO_POSITION for a problem of the whole file
     column: int  # 1-based; NO_POSITION likewise

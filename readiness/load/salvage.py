@@ -22,6 +22,8 @@ _ROUNDS = 10  # each round removes at least one broken part; real files settle i
 
 @dataclass(frozen=True)
 class Salvaged:
+    """A document with the values that broke the schema taken out, so that the rest can still be checked."""
+
     document: Document
     # Top-level sections that lost something. Losing only `checklists.use` does not count as losing
     # `checklists`: every built-in pack then stands in, a superset, so item ids can still be called unknown.

@@ -28,6 +28,8 @@ class ReportFormat(str, Enum):
 
 @dataclass(frozen=True)
 class RenderOptions:
+    """How a renderer lays a Result out, beyond the Result itself."""
+
     color: bool = False
     width: int = 80
     baseline: Comparison | None = None  # set by --baseline: what changed since then

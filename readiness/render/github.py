@@ -47,6 +47,8 @@ SHOWN_PER_LEVEL = 10  # annotations of one level that GitHub displays for a step
 
 @dataclass(frozen=True)
 class Annotation:
+    """One GitHub Actions annotation: a workflow command that marks a line of a file."""
+
     level: str  # error | warning
     file: str
     line: int

@@ -18,6 +18,8 @@ SHOWN_IDS = 4  # ids named after a sentence in the terminal; the rest are counte
 
 @dataclass(frozen=True)
 class Standing:
+    """What blocks one stage: its open blocker and major items."""
+
     stage: str
     blockers: tuple[ItemResult, ...]  # severity blocker, in the order of the remediation plan
     others: tuple[ItemResult, ...]  # severity major

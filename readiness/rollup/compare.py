@@ -22,6 +22,8 @@ from readiness.score.scoring import one_decimal
 
 @dataclass(frozen=True)
 class ItemState:
+    """How one item stood in a version of the assessment."""
+
     title: str
     pack: str
     severity: str
@@ -31,6 +33,8 @@ class ItemState:
 
 @dataclass(frozen=True)
 class Snapshot:
+    """One side of a comparison: a version's verdict, scores and items."""
+
     label: str  # where it came from, e.g. "origin/main:readiness.yaml"; control characters written out
     verdict: str
     score: Decimal | None
@@ -84,6 +88,8 @@ def snapshot_from_json(data: Mapping[str, Any], label: str) -> Snapshot:
 
 @dataclass(frozen=True)
 class CategoryChange:
+    """How one pack's score moved between the two sides."""
+
     id: str
     title: str
     before: Decimal | None
@@ -96,6 +102,8 @@ class CategoryChange:
 
 @dataclass(frozen=True)
 class ItemChange:
+    """How one item's outcome moved between the two sides."""
+
     id: str
     title: str
     severity: str
@@ -105,6 +113,8 @@ class ItemChange:
 
 @dataclass(frozen=True)
 class Comparison:
+    """What got better or worse between two versions of an assessment."""
+
     old: Snapshot
     new: Snapshot
     categories: tuple[CategoryChange, ...]

@@ -180,6 +180,8 @@ def _first_error(error: InputError) -> str:
 
 @dataclass(frozen=True)
 class _Scored:
+    """One version of the file as history shows it: its score, verdict and stage, or why it has none."""
+
     score: str | None
     verdict: str
     stage_reached: str | None = None

@@ -31,6 +31,8 @@ from readiness.verify.reuse import Reuse
 
 @dataclass(frozen=True)
 class Loaded:
+    """An assessment read and checked, with its packs and what was found on disk, ready to score."""
+
     document: Document
     assessment: Assessment
     catalog: Catalog
@@ -42,6 +44,8 @@ class Loaded:
 
 @dataclass(frozen=True)
 class Evaluation:
+    """A scored assessment, with the warnings met on the way and the files read."""
+
     result: Result
     warnings: tuple[Diagnostic, ...]
     # What was read, so that the command line never writes an output over any of it (output.py).

@@ -11,6 +11,8 @@ from readiness.core.model import Credit, Result
 
 @dataclass(frozen=True)
 class Provenance:
+    """How much of a score rests on verification rather than on the team's word."""
+
     share: Fraction | None  # verified points over the score, 0..1; None when nothing scored or the score is 0
     verified: int  # counted items whose credit a probe or a check verified
     attested: int  # counted items with credit on the team's word only

@@ -47,6 +47,8 @@ ZERO, HALF, ONE = Fraction(0), Fraction(1, 2), Fraction(1)
 
 @dataclass(frozen=True)
 class Options:
+    """What the command line adds to an assessment for one run: the date, strictness, target and policy."""
+
     today: date
     strict: bool = False
     target: Stage | None = None  # overrides project.target

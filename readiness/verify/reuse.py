@@ -19,6 +19,8 @@ from readiness.core.model import ProbeRun
 
 @dataclass
 class Reuse:
+    """The evidence trees and probe runs that the evaluations of one run share."""
+
     trees: dict[tuple[str, str], Any] = field(default_factory=dict)  # (assessment folder, root) -> evidence tree
     runs: dict[tuple[str, tuple[str, ...], str, str, str], ProbeRun] = field(default_factory=dict)
 

@@ -85,6 +85,8 @@ def read_by(paths: Iterable[str], platform: str) -> str | None:
 
 @dataclass(frozen=True)
 class _Rule:
+    """One line of a CODEOWNERS file: a pattern and its owners."""
+
     line: int
     column: int  # of the pattern
     pattern: str  # as written, '!' of an exclusion dropped
@@ -97,12 +99,16 @@ class _Rule:
 
 @dataclass(frozen=True)
 class _Sections:
+    """GitLab's sections of a CODEOWNERS file, by name."""
+
     names: dict[str, str]  # case-folded -> as first written
     optional: dict[str, bool]  # a name is optional only when every heading of it is
 
 
 @dataclass(frozen=True)
 class _Verdict:
+    """Who owns a path, by the rule that decides it, or why nobody does."""
+
     rule: _Rule | None  # the decisive rule
     owners: tuple[str, ...]
     optional: bool  # owned only in optional sections

@@ -47,12 +47,16 @@ LOAD_TEST_EXPECT: dict[str, Any] = {
 
 @dataclass(frozen=True)
 class Artifact:
+    """A file a probe reads: where it is, as shown, and its text."""
+
     path: str  # as shown: relative to the assessment's folder, '/'-separated
     text: str
 
 
 @dataclass(frozen=True)
 class Report:
+    """What a probe found in one artifact: its outcome and the findings behind it."""
+
     outcome: Outcome
     findings: tuple[Finding, ...]
 

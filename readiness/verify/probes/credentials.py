@@ -38,6 +38,8 @@ _TOKEN_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvw
 
 @dataclass(frozen=True)
 class _Rule:
+    """One kind of credential: how it is written and how much of a hit a message may show."""
+
     kind: str
     what: str  # in a message: "an OpenAI API key"
     pattern: re.Pattern[str]

@@ -52,6 +52,8 @@ Value: TypeAlias = "str | Decimal | bool | tuple[Value, ...] | dict[str, Value] 
 
 @dataclass(frozen=True)
 class Attribute:
+    """A `name = value` of an HCL body, with where its value starts."""
+
     name: str
     value: Value
     at: tuple[int, int]  # the value's first character (a string's opening quote)

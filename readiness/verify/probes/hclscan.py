@@ -99,12 +99,16 @@ class Lines:
 
 @dataclass(frozen=True)
 class Scan:
+    """The tokens of an HCL file, with each opening bracket paired to its closing one."""
+
     tokens: list[Token]  # ending with END
     closing: dict[int, int]  # index of each opening token (OPENING) -> index of the token that closes it
 
 
 @dataclass
 class _Open:
+    """A bracket, string or heredoc still open while the scanner reads on."""
+
     kind: str
     offset: int
     token: int = 0  # its index among the tokens

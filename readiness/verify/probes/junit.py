@@ -62,6 +62,8 @@ class _Suite:
 
 @dataclass
 class _Case:
+    """An open <testcase>: where it starts, its name and how it ended."""
+
     line: int
     column: int
     name: str

@@ -46,6 +46,8 @@ class _Row(NamedTuple):  # a tuple: made once per row of files that may have a m
 
 @dataclass(frozen=True)
 class _Layout:
+    """Where each column of a Locust stats CSV is, by its header."""
+
     name: int
     requests: int
     failures: int | None

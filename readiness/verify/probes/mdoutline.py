@@ -42,6 +42,8 @@ class Status(str, Enum):
 
 @dataclass(frozen=True)
 class Heading:
+    """A Markdown heading and where its section ends."""
+
     index: int  # position among the document's headings
     level: int  # 1 to 6
     line: int
@@ -51,6 +53,8 @@ class Heading:
 
 @dataclass(frozen=True)
 class Block:
+    """A paragraph, list item, table cell or code block, under its nearest heading."""
+
     line: int
     raw: str  # inline source of a paragraph, list item or table cell; the content of a code block
     code: bool
@@ -71,6 +75,8 @@ class WouldBe:
 
 @dataclass(frozen=True)
 class Outline:
+    """The headings and text blocks of a Markdown document, in order."""
+
     headings: tuple[Heading, ...]
     blocks: tuple[Block, ...]  # in document order, so their `heading` never decreases
     would_be: tuple[WouldBe, ...]
@@ -113,6 +119,8 @@ def _folded(text: str) -> str:
 
 @dataclass(frozen=True)
 class Reading:
+    """What a document's section holds about one fact: text, placeholders only, nothing, or no such section."""
+
     status: Status
     heading: Heading | None
     placeholders: tuple[Block, ...]  # the placeholder blocks, when the section holds nothing else
@@ -120,6 +128,8 @@ class Reading:
 
 @dataclass(frozen=True)
 class FrontMatter:
+    """The YAML front matter of a Markdown document, between its fences."""
+
     text: str  # between the fences
     first_line: int  # the line after the opening fence
     end_line: int  # the closing fence

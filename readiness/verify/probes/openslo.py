@@ -40,6 +40,8 @@ _SHOWN = 80  # characters of a name shown in a message
 
 @dataclass(frozen=True)
 class _Objective:
+    """One objective of an OpenSLO SLO: its target ratio and whether anything measures it."""
+
     document: Document
     path: JsonPath  # of the value the target was read from
     ratio: float

@@ -24,6 +24,8 @@ class OverBudget(Exception):
 
 @dataclass
 class Budget:
+    """The steps a pattern match may take in one file, so that no pattern can stall the probe."""
+
     steps: int
     spent: int = field(default=0)
 
@@ -45,6 +47,8 @@ _STAR, _ANY = _Wild("*"), _Wild("?")
 
 @dataclass(frozen=True)
 class _Class:
+    """A bracket expression of an ownership pattern, such as [a-z] or [!0-9]."""
+
     chars: frozenset[str]
     ranges: tuple[tuple[str, str], ...]
     negated: bool
@@ -60,6 +64,8 @@ _Segment = tuple[_Token, ...] | str  # tokens, or _GLOBSTAR
 
 @dataclass(frozen=True)
 class Pattern:
+    """An ownership pattern of a CODEOWNERS file, read the way its host reads it."""
+
     segments: tuple[_Segment, ...]
     prefixes: str  # GitHub: "all" (the path or a directory above it), "dirs" (a directory above it), "exact"
 

@@ -107,6 +107,8 @@ _SIGNAL_WORDS = {"drift": "drift", "burn_rate": "burn rate", "token_spend": "tok
 
 @dataclass(frozen=True)
 class _Alert:
+    """An alerting rule of a Prometheus rule file, with its group."""
+
     document: Document
     path: JsonPath  # of the rule
     group_path: JsonPath

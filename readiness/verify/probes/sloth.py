@@ -43,6 +43,8 @@ _SHOWN = 80  # characters of a name or value shown in a message
 
 @dataclass(frozen=True)
 class _Spec:
+    """A Sloth SLO specification: the plain file or the Kubernetes resource."""
+
     document: Document
     path: JsonPath  # of the mapping holding `slos`
     crd: bool  # camelCase field names
@@ -50,6 +52,8 @@ class _Spec:
 
 @dataclass(frozen=True)
 class _Slo:
+    """One SLO of a Sloth specification, with its objective in percent."""
+
     spec: _Spec
     path: JsonPath
     data: dict[str, Any]
