@@ -157,6 +157,10 @@ def blanked(text: str, last_line: int) -> str:
     return "\n" * min(last_line, len(lines)) + "\n".join(lines[last_line:])
 
 
+# Several items ask the same document different questions (a model card: its evaluation, its limitations), one
+# probe run each: the outlines of the last two documents read are kept, so the next run does not parse it again.
+# Keyed by the text itself, so an outline only ever answers for the very text it was made from.
+@lru_cache(maxsize=2)
 def outline(text: str) -> Outline:
     """Headings, text blocks and would-be headings of Markdown `text` (line breaks already LF)."""
     tokens = _block_parser().parse(text)
