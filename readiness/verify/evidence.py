@@ -32,7 +32,7 @@ from readiness.load.containment import Root
 from readiness.load.diagnostics import Diagnostic, Level
 from readiness.load.textsafe import first_control, visible
 from readiness.load.yamlsource import Document
-from readiness.verify.reuse import Reuse
+from readiness.verify.reuse import Reuse, Seen
 
 # Folders that hold tools' caches and vendored code, never a team's evidence; skipping them keeps a glob
 # over a large repository fast.
@@ -66,6 +66,7 @@ class _Tree:
     bases: dict[str, tuple[str, tuple[str, ...], str]] = field(default_factory=dict)  # by the glob's literal folders
     # What each glob matched: packs repeat patterns across items, and `history` asks the same tree every version.
     matched: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    seen: Seen | None = None  # notes each listing and each look, for a cache of the evaluation's outcome
 
     @property
     def root(self) -> Path:
@@ -146,6 +147,18 @@ class _Tree:
 
     def kind_of(self, path: str, entry: str) -> str | None:
         """'file' or 'folder' when evidence is there, None when nothing is; raises _Escape for what may not be."""
+        if self.seen is not None and path not in self.seen.looked:
+            self.seen.looked[path] = self.outcome(path)  # looked up first: the answer below is made of the same looks
+        return self._kind_of(path, entry)
+
+    def outcome(self, path: str) -> str:
+        """What `kind_of` finds at `path`, in words that do not depend on how an entry named it."""
+        try:
+            return self._kind_of(path, "") or "nothing"
+        except _Escape as escape:
+            return f"refused: {escape}"
+
+    def _kind_of(self, path: str, entry: str) -> str | None:
         try:
             real = self._real(path)
         except (OSError, ValueError) as error:
@@ -204,7 +217,13 @@ class _Tree:
                 names = [name for name in names if first_control(name) is None]
             self.listings[base] = tuple(names)
             self.unnamed[base] = tuple(unnamed)
+            if self.seen is not None:
+                self.seen.listed[base] = self.names(base)
         return self.listings[base]
+
+    def names(self, base: str) -> tuple[str, ...]:
+        """Every name `listing` found under `base`, those kept apart after a NUL (which no name can hold)."""
+        return (*self.listing(base), "\0", *self.unnamed[base])
 
     def _walk(self, base: str) -> Iterable[str]:
         pending = [""]
@@ -313,7 +332,7 @@ def check_evidence(
         tree = _tree(assessment_path, root)
     else:
         key = (os.path.abspath(assessment_path.parent), str(root.path if isinstance(root, Root) else root))
-        tree = reuse.tree(key, lambda: _tree(assessment_path, root))
+        tree = reuse.tree(key, lambda: _tree(assessment_path, root, reuse.seen))
     problems: list[Diagnostic] = []
     evidence: dict[str, tuple[PathCheck, ...]] = {}
     answers = document.data.get("answers")
@@ -361,18 +380,39 @@ class EvidenceRejected(ValueError):
     """An entry the assessment may not hold; the message says why."""
 
 
-def check_one(assessment_path: Path, entry: str, root: Path | Root | None = None) -> PathCheck:
+def check_one(
+    assessment_path: Path, entry: str, root: Path | Root | None = None, seen: Seen | None = None
+) -> PathCheck:
     """One entry as a user types it in the walk, under the same rules as the entries in the file. `root` is
     --root, or the assessment's Root when the caller has it already."""
     try:
-        return _check_entry(_tree(assessment_path, root), entry, Source(str(assessment_path)))
+        return _check_entry(_tree(assessment_path, root, seen), entry, Source(str(assessment_path)))
     except _Escape as escape:
         raise EvidenceRejected(str(escape)) from None
 
 
-def _tree(assessment_path: Path, root: Path | Root | None) -> _Tree:
+class Sight:
+    """A fresh look from an assessment's folder: what an evaluation with a `Seen` would note now (paths absolute).
+    One per project, like an evaluation's own tree: where each path leads is resolved once for all the looks."""
+
+    def __init__(self, folder: str, within: Root) -> None:
+        self._tree = _Tree(folder=Path(folder), within=within)
+
+    def outcome(self, path: str) -> str:
+        return self._tree.outcome(path)
+
+    def names(self, base: str) -> tuple[str, ...]:
+        """The names under `base`, listed only where a look finds a folder inside the root, as an evaluation does."""
+        return self._tree.names(base) if self._tree.outcome(base) == "folder" else ()
+
+    def real(self, path: str) -> str:
+        """os.path.realpath(path), from the folders already resolved."""
+        return self._tree._real(path)
+
+
+def _tree(assessment_path: Path, root: Path | Root | None, seen: Seen | None = None) -> _Tree:
     within = root if isinstance(root, Root) else Root.of(assessment_path, root)
-    return _Tree(folder=Path(os.path.abspath(assessment_path.parent)), within=within)
+    return _Tree(folder=Path(os.path.abspath(assessment_path.parent)), within=within, seen=seen)
 
 
 def _plain(tree: _Tree, pattern: str) -> tuple[str, ...]:
