@@ -3,6 +3,9 @@
 Each assessment is evaluated on its own (in worker processes when asked) and only a small summary of its Result
 is kept, so a thousand of them fit in little memory. A bad assessment, or even a bug met on one, becomes a
 `Failed` entry with its errors; it never stops the others. The core never prints and never exits.
+
+With a `Recall` (resultcache.py, behind `--cache`), a project whose files are as they were when it was last scored
+is taken from it instead, and each project scored is offered to it with what its evaluation found on disk.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from multiprocessing.context import BaseContext
 from pathlib import Path
+from typing import Protocol
 
 from readiness.core.catalog import BUILTIN_ORDER
 from readiness.core.model import Result, Severity
@@ -30,6 +34,7 @@ from readiness.load.yamlsource import file_problem
 from readiness.score.engine import Unusable, evaluate
 from readiness.score.scoring import Options, format_score
 from readiness.verify.evidence import SKIPPED_FOLDERS
+from readiness.verify.reuse import Reuse, Seen
 
 ASSESSMENT_NAMES = ("readiness.yaml", "readiness.yml")
 TOP_GAPS = 10  # common gaps shown by the human-readable renderers; the JSON lists them all
@@ -95,6 +100,19 @@ class Portfolio:
         """Every file the roll-up read, which its output may not be written over."""
         entries: tuple[ProjectSummary | Failed, ...] = (*self.projects, *self.failed)
         return tuple(Path(p) for entry in entries for p in (entry.path, *entry.inputs))
+
+
+Outcome = ProjectSummary | Failed
+
+
+class Recall(Protocol):
+    """Outcomes kept from an earlier run (resultcache.py)."""
+
+    def recall(self, path: Path) -> Outcome | None:
+        """The outcome kept for the assessment at `path` (as discovered), if what it was computed from still holds."""
+
+    def keep(self, path: Path, outcome: Outcome, seen: Seen | None) -> None:
+        """The outcome just computed for `path`; `seen` is None when it may not be kept (see `_observed`)."""
 
 
 # --- discovery ---------------------------------------------------------------------------------------------
@@ -184,15 +202,48 @@ def summarize(path: Path, options: Options) -> ProjectSummary | Failed:
     Module-level, with picklable arguments and result, so that it runs in a worker process under any start
     method (fork, spawn, forkserver).
     """
+    return _summarize(path, options, None)[0]
+
+
+def _summarize(path: Path, options: Options, seen: Seen | None) -> tuple[Outcome, bool]:
+    """The outcome, and whether it follows from the files alone: not from a bug, nor from a probe's time budget."""
     shown = str(path)
     try:
-        evaluation = evaluate(path, options, display=shown)
-        return _summary(shown, evaluation.result, tuple(str(p) for p in evaluation.inputs))
+        if seen is None:
+            evaluation = evaluate(path, options, display=shown)
+        else:
+            evaluation = evaluate(path, options, display=shown, reuse=Reuse(seen=seen))
+        result = evaluation.result
+        # Files a probe left unread (past its time budget, or over its limit of files) may decide the item on
+        # another run: such an outcome is not one to keep.
+        settled = not any(item.probe is not None and item.probe.left for item in result.items)
+        return _summary(shown, result, tuple(str(p) for p in evaluation.inputs)), settled
     except InputError as error:
         read = tuple(str(p) for p in error.inputs) if isinstance(error, Unusable) else ()
-        return Failed(shown, tuple(d.format() for d in error.diagnostics), read)
+        return Failed(shown, tuple(d.format() for d in error.diagnostics), read), True
     except Exception as error:  # a bug met on one project must not cost the roll-up the others
-        return Failed(shown, (internal_error(shown, error),))
+        return Failed(shown, (internal_error(shown, error),)), False
+
+
+def _observed(path: Path, options: Options, record: bool) -> tuple[Outcome, Seen | None]:
+    """The outcome, and with `record` what its evaluation found on disk, when the outcome may be kept: it follows
+    from the files alone, and none of the files read changed while it was computed."""
+    if not (record and plain(path)):
+        return summarize(path, options), None
+    seen = Seen()
+    outcome, settled = _summarize(path, options, seen)
+    return outcome, seen if settled and seen.root is not None and seen.unchanged() else None
+
+
+def plain(path: Path) -> bool:
+    """Whether `path` names its folder as the OS does: evidence is looked up from the folder written without '..'
+    (os.path.abspath), files are read through it; past any leading '..' (taken from the current folder, which has
+    no link in it) a '..' after a symlinked folder would make the two differ."""
+    parts = path.parts
+    leading = 0
+    while leading < len(parts) and parts[leading] == "..":
+        leading += 1
+    return ".." not in parts[leading:]
 
 
 def _summary(shown: str, result: Result, inputs: tuple[str, ...] = ()) -> ProjectSummary:
@@ -217,35 +268,45 @@ def collect(
     workers: int = 1,
     progress: Progress | None = None,
     notice: Notice | None = None,
+    cache: Recall | None = None,
 ) -> Portfolio:
     """Discover the assessments under `paths`, evaluate each and roll them up.
 
     With `workers` > 1 the evaluations run in that many processes; the Portfolio is the same whatever the
     number. `progress(done, total)` is called after each assessment, in the calling process; `notice(sentence)`
-    when something happened to the run that the Portfolio does not show, such as a worker that died.
+    when something happened to the run that the Portfolio does not show, such as a worker that died. With
+    `cache`, what it recalls is not evaluated again, and the rest is offered to it; the Portfolio is the same.
 
     However the call ends (an exception, KeyboardInterrupt, SIGTERM turned into an exception), no worker
     process outlives it. Running out of file descriptors or processes while starting them is an OSError.
     """
     files, problems = discover(paths)
-    outcomes: list[ProjectSummary | Failed] = []
     total = len(files)
+    outcomes: list[Outcome | None] = [None if cache is None else cache.recall(path) for path in files]
+    missed = [index for index, outcome in enumerate(outcomes) if outcome is None]
+    done = total - len(missed)
+    if progress is not None and done:
+        progress(done, total)
     # Closed here, not whenever the generator is collected: an exception in `progress` stops the workers now.
-    with contextlib.closing(_evaluate_all(files, options, workers, notice)) as evaluated:
-        for outcome in evaluated:
-            outcomes.append(outcome)
+    todo = [files[index] for index in missed]
+    with contextlib.closing(_evaluate_all(todo, options, workers, notice, cache is not None)) as evaluated:
+        for index, (outcome, seen) in zip(missed, evaluated, strict=False):
+            outcomes[index] = outcome
+            if cache is not None:
+                cache.keep(files[index], outcome, seen)
+            done += 1
             if progress is not None:
-                progress(len(outcomes), total)
-    return _assemble(options.today.isoformat(), outcomes, problems)
+                progress(done, total)
+    return _assemble(options.today.isoformat(), [o for o in outcomes if o is not None], problems)
 
 
 def _evaluate_all(
-    files: list[Path], options: Options, workers: int, notice: Notice | None
-) -> Generator[ProjectSummary | Failed, None, None]:
+    files: list[Path], options: Options, workers: int, notice: Notice | None, record: bool = False
+) -> Generator[tuple[Outcome, Seen | None], None, None]:
     workers = min(workers, len(files))
     if workers <= 1:
         for path in files:
-            yield summarize(path, options)
+            yield _observed(path, options, record)
         return
     size = max(1, min(MAX_CHUNK, len(files) // (workers * 4)))
     done = 0
@@ -256,7 +317,7 @@ def _evaluate_all(
         # Chunks submitted one by one rather than through `map`, whose clean-up cancels the futures from this
         # thread while the pool's own thread may be failing them (Python 3.10 and 3.11 then print a traceback).
         pending = deque(
-            executor.submit(_summarize_all, files[start : start + size], options)
+            executor.submit(_summarize_all, files[start : start + size], options, record)
             for start in range(0, len(files), size)
         )
         while pending:
@@ -278,12 +339,12 @@ def _evaluate_all(
         elif executor is not None:
             executor.shutdown(wait=True)
     for path in files[done:]:
-        yield summarize(path, options)
+        yield _observed(path, options, record)
 
 
-def _summarize_all(paths: list[Path], options: Options) -> list[ProjectSummary | Failed]:
+def _summarize_all(paths: list[Path], options: Options, record: bool) -> list[tuple[Outcome, Seen | None]]:
     """One chunk, in a worker."""
-    return [summarize(path, options) for path in paths]
+    return [_observed(path, options, record) for path in paths]
 
 
 def _worker_started() -> None:
