@@ -67,6 +67,7 @@ class _Tree:
     # What each glob matched: packs repeat patterns across items, and `history` asks the same tree every version.
     matched: dict[str, tuple[str, ...]] = field(default_factory=dict)
     seen: Seen | None = None  # notes each listing and each look, for a cache of the evaluation's outcome
+    links: dict[str, dict[str, str]] = field(default_factory=dict)  # by folder listed: each link's name -> its real
 
     @property
     def root(self) -> Path:
@@ -222,8 +223,11 @@ class _Tree:
         return self.listings[base]
 
     def names(self, base: str) -> tuple[str, ...]:
-        """Every name `listing` found under `base`, those kept apart after a NUL (which no name can hold)."""
-        return (*self.listing(base), "\0", *self.unnamed[base])
+        """Every name `listing` found under `base`, then (each part after a NUL, which no name can hold) those kept
+        apart, and where each link listed leads: a link pointed elsewhere is another tree."""
+        names = self.listing(base)  # walked first: the walk is what finds the links
+        links = sorted(f"{name}\0{real}" for name, real in self.links.get(base, {}).items())
+        return (*names, "\0", *self.unnamed[base], "\0", *links)
 
     def _walk(self, base: str) -> Iterable[str]:
         pending = [""]
@@ -243,6 +247,7 @@ class _Tree:
                             continue
                         info = os.stat(real)
                         if stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode):
+                            self.links.setdefault(base, {})[name] = real
                             yield name  # never descended: a link cannot lead the walk in circles
                     elif child.is_dir(follow_symlinks=False):
                         yield name
