@@ -527,8 +527,10 @@ def test_roots_found_for_many_projects_are_those_each_evaluation_finds(tmp_path:
         "other/deep/readiness.yaml",
         "plain/x/readiness.yaml",
         "alias/svc/a/readiness.yaml",
+        "mono/link/readiness.yaml",
+        "alias/link/deep/readiness.yaml",
     ]
     checker = Checker()
-    for name in files:
+    for name in [*files, *reversed(files)]:  # each answer the same whatever was asked before
         path = tmp_path / name
         assert checker.root_of(str(path)) == Root.of(path), name

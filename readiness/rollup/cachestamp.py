@@ -115,10 +115,26 @@ class _Roots:
 
     def __init__(self) -> None:
         self._facts: dict[str, tuple[bool, bool]] = {}  # folder -> (is a symlink, holds .git)
+        self._tops: dict[str, str | None] = {}
         self._reals: dict[str, str] = {}
 
     def of(self, assessment: str) -> Root:
         start = os.path.dirname(os.path.abspath(assessment))
+        top = self._top(start) or start
+        return Root(Path(top), self._real(top))
+
+    def _top(self, start: str) -> str | None:
+        """The work tree find_root finds from `start`, or None (when it takes `start` itself)."""
+        if start in self._tops:
+            return self._tops[start]
+        parent = os.path.dirname(start)
+        link, git = self._fact(start)
+        # Neither a link nor a work tree here: the walk up goes on from the parent as if it had started there.
+        found = self._top(parent) if not (link or git) and parent != start else self._walk(start)
+        self._tops[start] = found
+        return found
+
+    def _walk(self, start: str) -> str | None:
         found: str | None = None
         linked = False
         candidate = start
@@ -134,8 +150,7 @@ class _Roots:
             if parent == candidate:
                 break
             candidate = parent
-        top = found or start
-        return Root(Path(top), self._real(top))
+        return found
 
     def _fact(self, folder: str) -> tuple[bool, bool]:
         known = self._facts.get(folder)

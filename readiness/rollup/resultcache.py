@@ -32,8 +32,9 @@ from readiness.load.containment import Root, find_root
 from readiness.load.diagnostics import InputError
 from readiness.load.textsafe import visible
 from readiness.rollup.cacheshape import Kept, Unfit, dumps, loads
-from readiness.rollup.cachestamp import Checker, stamp
+from readiness.rollup.cachestamp import Checker, Stamp, stamp
 from readiness.rollup.portfolio import Outcome, plain
+from readiness.rollup.workers import in_workers
 from readiness.score.scoring import Options
 from readiness.verify.reuse import Seen
 
@@ -52,18 +53,15 @@ class ResultCache:
         self._new: dict[str, Kept] = {}
         self._changed = not read  # a file missing or ignored is written afresh
         self.writable = writable
-        self._checker = Checker()
 
-    def recall(self, path: Path) -> Outcome | None:
-        found = self._old.get(str(path))
-        if found is None or not plain(path):
-            return None
-        outcome, kept = found
-        folder = os.path.abspath(path.parent)
-        if not self._checker.holds(folder, self._checker.root_of(str(path)), kept):
-            return None
-        self._new[str(path)] = found
-        return outcome
+    def recall(self, paths: list[Path], workers: int) -> list[Outcome | None]:
+        asked = [(str(path), os.path.abspath(path.parent)) for path in paths if str(path) in self._old and plain(path)]
+        jobs = [(shown, folder, self._old[shown][1]) for shown, folder in asked]
+        holding = {
+            shown for (shown, _), holds in zip(asked, in_workers(_still_hold, jobs, workers), strict=True) if holds
+        }
+        self._new.update((shown, self._old[shown]) for shown in holding)
+        return [self._old[str(path)][0] if str(path) in holding else None for path in paths]
 
     def keep(self, path: Path, outcome: Outcome, seen: Seen | None) -> None:
         if seen is None or seen.root is None or not plain(path):
@@ -76,6 +74,12 @@ class ResultCache:
         if not self._changed and self._new.keys() == self._old.keys():
             return None
         return dumps(self._key, sorted(self._new.items()))
+
+
+def _still_hold(jobs: list[tuple[str, str, Stamp]]) -> list[bool]:
+    """Whether each stamp (of the assessment at a path, from its folder) still holds: a chunk, maybe in a worker."""
+    checker = Checker()
+    return [checker.holds(folder, checker.root_of(path), kept) for path, folder, kept in jobs]
 
 
 def open_cache(path: Path, rolled: Sequence[Path], options: Options) -> tuple[ResultCache, list[str]]:

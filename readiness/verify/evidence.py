@@ -68,6 +68,7 @@ class _Tree:
     matched: dict[str, tuple[str, ...]] = field(default_factory=dict)
     seen: Seen | None = None  # notes each listing and each look, for a cache of the evaluation's outcome
     links: dict[str, dict[str, str]] = field(default_factory=dict)  # by folder listed: each link's name -> its real
+    scans: dict[str, list[os.DirEntry[str]]] = field(default_factory=dict)  # each folder's entries, by its path
 
     @property
     def root(self) -> Path:
@@ -136,6 +137,8 @@ class _Tree:
             known = self.lstats.get(real)
             if isinstance(known, os.stat_result) and not stat.S_ISLNK(known.st_mode):
                 found = known  # not a link: what lstat saw is what stat would see
+            elif isinstance(known, FileNotFoundError):
+                found = known  # no such name: nothing for stat to follow either
             else:
                 try:
                     found = os.stat(real)
@@ -233,11 +236,7 @@ class _Tree:
         pending = [""]
         while pending:
             relative = pending.pop()
-            try:
-                with os.scandir(os.path.join(base, relative) if relative else base) as entries:
-                    children = list(entries)
-            except OSError:
-                continue
+            children = self._scan(os.path.join(base, relative) if relative else base)
             for child in children:
                 name = f"{relative}/{child.name}" if relative else child.name
                 try:
@@ -257,6 +256,19 @@ class _Tree:
                         yield name
                 except OSError:
                     continue
+
+    def _scan(self, folder: str) -> list[os.DirEntry[str]]:
+        """The entries of `folder` (none when it cannot be read), scanned once: a glob's folder is often below
+        another's, as `docs/**` is below `**`."""
+        found = self.scans.get(folder)
+        if found is None:
+            try:
+                with os.scandir(folder) as entries:
+                    found = list(entries)
+            except OSError:
+                found = []
+            self.scans[folder] = found
+        return found
 
 
 def _special(mode: int) -> str:
@@ -402,6 +414,7 @@ class Sight:
 
     def __init__(self, folder: str, within: Root) -> None:
         self._tree = _Tree(folder=Path(folder), within=within)
+        self._tree.reals[str(within.path)] = within.real  # resolved already, as the evaluation resolves it
 
     def outcome(self, path: str) -> str:
         return self._tree.outcome(path)
