@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 
 from readiness.load.containment import Root
+from readiness.rollup import cachequick, cachestamp, resultcache
 from readiness.rollup import portfolio as portfolio_module
-from readiness.rollup import resultcache
 from readiness.rollup.cachestamp import Checker
 from readiness.score.engine import Evaluation
 from tests.conftest import OPS_PACK, REPO, TODAY, Run
@@ -195,9 +195,18 @@ def _relink(folder: Path) -> None:
     link.symlink_to("b.md")
 
 
+@pytest.fixture(params=["full look", "quick look"])
+def looks(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Files written by a test are seconds old at most: the quick look never vouches for them (cachequick.RACY_NS)
+    unless told that the file system's times are exact."""
+    if request.param == "quick look":
+        monkeypatch.setattr(cachequick, "RACY_NS", 0)
+    return str(request.param)
+
+
 @pytest.mark.parametrize("change", CHANGES)
 def test_each_kind_of_change_scores_that_project_again(
-    roll: Callable[..., Run], repos: Path, cache: Path, scored: list[str], change: str
+    roll: Callable[..., Run], repos: Path, cache: Path, scored: list[str], change: str, looks: str
 ) -> None:
     project, make = CHANGES[change]
     if change == "a file of a listed folder linked elsewhere":
@@ -205,6 +214,10 @@ def test_each_kind_of_change_scores_that_project_again(
         (repos / "custom" / "runbooks" / "current.md").unlink()
         (repos / "custom" / "runbooks" / "current.md").symlink_to("a.md")
     roll()
+    quick = {Path(key).parent.name: entry["stamp"]["quick"] for key, entry in _entries(cache).items()}
+    assert (quick["support-copilot"] is not None) == (looks == "quick look")
+    if change == "a file of a listed folder linked elsewhere":
+        assert quick["custom"] is None  # a symlink in the tree: only the full look vouches
     scored.clear()
     make(repos)
     changed = roll()
@@ -213,6 +226,37 @@ def test_each_kind_of_change_scores_that_project_again(
     scored.clear()
     roll()
     assert scored == []  # kept again
+
+
+def test_the_quick_look_reads_nothing_and_a_fresh_checkout_is_taken_by_its_contents(
+    roll: Callable[..., Run], repos: Path, cache: Path, scored: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cachequick, "RACY_NS", 0)
+    honest = roll()
+
+    def never(*args: object, **kwargs: object) -> str:
+        raise AssertionError("a file was read")
+
+    monkeypatch.setattr(cachestamp, "content_state", never)
+    scored.clear()
+    assert roll().out == honest.out
+    assert scored == []
+    monkeypatch.undo()
+    monkeypatch.setattr(cachequick, "RACY_NS", 0)
+    # As CI checks out the repository afresh: the same bytes, with new inodes and times everywhere.
+    for path in sorted(repos.rglob("*"), reverse=True):
+        if path.is_file() and not path.is_symlink():
+            data = path.read_bytes()
+            path.unlink()
+            path.write_bytes(data)
+    before = json.loads(cache.read_text(encoding="utf-8"))
+    assert roll().out == honest.out
+    assert scored == []  # the contents were the same: nothing scored again
+    after = json.loads(cache.read_text(encoding="utf-8"))
+    assert [entry["stamp"]["digest"] for entry in after["projects"].values()] == [
+        entry["stamp"]["digest"] for entry in before["projects"].values()
+    ]
+    assert after != before  # the quick look made again, for the next run on this copy
 
 
 def test_a_project_scored_with_a_missing_pack_is_scored_again_when_the_pack_appears(
@@ -375,26 +419,52 @@ def test_an_escape_sequence_in_a_cached_project_path_is_written_out_in_the_warni
     assert '$.projects["x\\u001b[31m/readiness.yaml"]: expected an object' in said
 
 
-BAD: dict[str, tuple[Callable[[dict[str, Any]], None], str]] = {
-    "wrong type": (lambda d: _summary(d).update(score=42), "summary.score: expected a string"),
-    "score out of range": (lambda d: _summary(d).update(score="1e9"), "summary.score: expected a score"),
-    "huge number": (lambda d: _summary(d).update(blockers=1e400), "summary.blockers: expected a count"),
-    "negative count": (lambda d: _summary(d).update(blockers=-1), "summary.blockers: expected a count"),
-    "index out of its table": (lambda d: _summary(d).update(gaps=[10**6]), "expected a position in its table"),
-    "a boolean for an index": (lambda d: _summary(d).update(packs=[True]), "expected a position in its table"),
-    "unknown verdict": (lambda d: _summary(d).update(verdict="shipped"), "summary.verdict: expected one of"),
-    "unknown key": (lambda d: _summary(d).update(extra=1), 'unknown key "extra"'),
-    "missing key": (lambda d: _summary(d).pop("gaps"), "'gaps' is missing"),
-    "unknown format version": (lambda d: d.update(version=2), "$.version: format 2 is not one this readiness reads"),
-    "not a cache": (lambda d: d.update(format="something else"), "$.format: not a readiness portfolio cache"),
-    "a list at the top": (lambda d: d.clear(), "$: expected an object"),
-}
+def _stamp(data: dict[str, Any]) -> dict[str, Any]:
+    stamp: dict[str, Any] = next(e for e in data["projects"].values() if "summary" in e)["stamp"]
+    return stamp
+
+
+def _twice(data: dict[str, Any]) -> None:
+    summary = _summary(data)
+    data["lists"].append(data["lists"][summary["packs"]] * 2)
+    summary.update(packs=len(data["lists"]) - 1, scores=summary["scores"] * 2)
 
 
 def _summary(data: dict[str, Any]) -> dict[str, Any]:
     entry = next(e for e in data["projects"].values() if "summary" in e)
     summary: dict[str, Any] = entry["summary"]
     return summary
+
+
+BAD: dict[str, tuple[Callable[[dict[str, Any]], None], str]] = {
+    "wrong type": (lambda d: _summary(d).update(score=42), "summary.score: expected a string"),
+    "score out of range": (lambda d: _summary(d).update(score="1e9"), "summary.score: expected a score"),
+    "huge number": (lambda d: _summary(d).update(blockers=1e400), "summary.blockers: expected a count"),
+    "negative count": (lambda d: _summary(d).update(blockers=-1), "summary.blockers: expected a count"),
+    "index out of its table": (lambda d: _summary(d).update(gaps=10**6), "summary.gaps: expected a position"),
+    "a boolean for an index": (lambda d: _summary(d).update(packs=True), "summary.packs: expected a position"),
+    "a list pointing out of its table": (
+        lambda d: d["lists"].append([10**6]) or _summary(d).update(gaps=len(d["lists"]) - 1),
+        "expected a position in the items",
+    ),
+    "unknown verdict": (lambda d: _summary(d).update(verdict="shipped"), "summary.verdict: expected one of"),
+    "unknown key": (lambda d: _summary(d).update(extra=1), 'unknown key "extra"'),
+    "missing key": (lambda d: _summary(d).pop("gaps"), "'gaps' is missing"),
+    "a score with a leading zero": (lambda d: _summary(d).update(score="05.5"), "summary.score: expected a score"),
+    "a score over 100": (lambda d: _summary(d).update(score="100.5"), "summary.score: expected a score"),
+    "a score among the scores": (lambda d: _summary(d)["scores"].__setitem__(0, "7"), "summary.scores[0]: expected"),
+    "a boolean for a count": (lambda d: _summary(d).update(blockers=True), "summary.blockers: expected a count"),
+    "a number for a stage": (lambda d: _summary(d).update(stage=7), "summary.stage: expected a string"),
+    "a line separator in a name": (lambda d: _summary(d).update(name="a\u2028b"), "holds the character U+2028"),
+    "a NUL in an input": (lambda d: _summary(d)["inputs"].append("a\0b"), "holds a NUL character"),
+    "a digest in capitals": (lambda d: _stamp(d).update(digest="A" * 64), "stamp.digest: expected a SHA-256"),
+    "a quick digest too short": (lambda d: _stamp(d).update(quick="ab"), "stamp.quick: expected a SHA-256"),
+    "a boolean among the places": (lambda d: _stamp(d).update(places=False), "stamp.places: expected a position"),
+    "a score for a pack twice": (_twice, "one score for each pack, each pack once"),
+    "unknown format version": (lambda d: d.update(version=2), "$.version: format 2 is not one this readiness reads"),
+    "not a cache": (lambda d: d.update(format="something else"), "$.format: not a readiness portfolio cache"),
+    "a list at the top": (lambda d: d.clear(), "$: expected an object"),
+}
 
 
 @pytest.mark.parametrize("case", BAD)

@@ -1,21 +1,26 @@
 """What a kept outcome was computed from, and whether the disk still holds it.
 
-A stamp lists where one evaluation looked (folders it listed, paths it looked at, files it read, custom packs),
-relative to the assessment's folder, and one digest of what it found there: the names under each folder, what
-stood at each path, the SHA-256 of each file's bytes. Checking a stamp looks at the same places the same way
-(evidence.py's own tree, the reader every file goes through) and compares digests. Contents, not timestamps: a
-CI job checks out a fresh copy of the repository every run, with new inodes and times and the same bytes.
+A stamp lists where one evaluation looked (folders it listed and the folders below them it scanned, paths it
+looked at, files it read, custom packs), relative to the assessment's folder, and one digest of what it found
+there: the names under each folder listed, what stood at each path, the SHA-256 of each file's bytes. The full
+look at a stamp looks at the same places the same way (evidence.py's own tree, the reader every file goes through)
+and compares digests: contents, not times, since a CI job checks out a fresh copy of the repository every run, with
+new inodes and times and the same bytes. Before it, the quick look (cachequick.py) compares what lstat says of the
+same places, which is all a second run on the same copy needs.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from readiness.load.containment import Root
+from readiness.rollup.cachequick import made, quick
+from readiness.rollup.cacheroots import Roots
 from readiness.verify.evidence import Sight
 from readiness.verify.reuse import Seen, content_state, pack_state
 
@@ -28,7 +33,9 @@ class Stamp:
     looked: tuple[str, ...]
     read: tuple[str, ...]
     packs: tuple[str, ...]
-    digest: str
+    digest: str  # of what the full look finds
+    places: tuple[str, ...] = ()  # where the quick look looks
+    quick: str | None = None  # of what it finds there; None where it does not vouch
 
 
 def stamp(folder: str, seen: Seen, root: Root) -> Stamp:
@@ -40,6 +47,7 @@ def stamp(folder: str, seen: Seen, root: Root) -> Stamp:
         [seen.read[path] for path in read],
         [seen.packs[path] for path in packs],
     )
+    fast = None if seen.linked else made(str(root.path), [*seen.walked, *looked, *read], packs, seen.started)
     return Stamp(
         root=_relative(str(root.path), folder),
         real=None if root.real == str(root.path) else root.real,
@@ -48,6 +56,8 @@ def stamp(folder: str, seen: Seen, root: Root) -> Stamp:
         read=tuple(_relative(path, folder) for path in read),
         packs=tuple(_relative(path, folder) for path in packs),
         digest=digest,
+        places=() if fast is None else tuple(_relative(path, folder) for path in fast[0]),
+        quick=None if fast is None else fast[1],
     )
 
 
@@ -62,30 +72,43 @@ class Checker:
     their roots are found) and their custom packs. For one run, over a short while: nothing is kept afterwards."""
 
     def __init__(self) -> None:
-        self._roots = _Roots()
+        self._roots = Roots()
         self._packs: dict[str, str] = {}
 
     def root_of(self, assessment: str) -> Root:
         return self._roots.of(assessment)
 
-    def holds(self, folder: str, root: Root, kept: Stamp) -> bool:
-        """Whether the disk, seen from `folder` with `root` (the assessment's), still holds what `kept` says."""
+    def check(self, folder: str, root: Root, kept: Stamp) -> Stamp | None:
+        """The stamp to keep when the disk, seen from `folder` with `root` (the assessment's), still holds what
+        `kept` says: `kept` itself when the quick look vouches for it, else a new quick look after a full one.
+        None when something changed."""
         if _placed(folder, kept.root) != str(root.path) or (kept.real or str(root.path)) != root.real:
-            return False
-        paths = [[_placed(folder, path) for path in part] for part in (kept.listed, kept.looked, kept.read)]
+            return None
         # What the stamp names must lie in the project as written: a stamp read from a file is never trusted to say
         # where to look. Each place is then judged physically as the evaluation judges it.
-        if not all(root.holds_written(path) for part in paths for path in part):
-            return False
+        places = [_placed(folder, path) for path in kept.places]
+        if not all(root.holds_written(path) for path in places):
+            return None
+        if kept.quick is not None and quick(places) == kept.quick:
+            return kept
+        listed, looked, read = (
+            [_placed(folder, path) for path in part] for part in (kept.listed, kept.looked, kept.read)
+        )
         packs = [str(Path(folder) / entry) for entry in kept.packs]  # '..' kept: the OS applies it after a link
-        if not all(root.holds_written(os.path.normpath(path)) for path in packs):
-            return False
-        listed, looked, read = paths
+        written = [*listed, *looked, *read, *(os.path.normpath(path) for path in packs)]
+        if not all(root.holds_written(path) for path in written):
+            return None
+        since = time.time_ns()
         sight = Sight(folder, root)
         outcomes = [sight.outcome(path) for path in looked]
         names = [sight.names(base) for base in listed]
         states = [content_state(path, root, sight.real(path)) for path in read]
-        return _digest(names, outcomes, states, [self._pack(path) for path in packs]) == kept.digest
+        if _digest(names, outcomes, states, [self._pack(path) for path in packs]) != kept.digest:
+            return None
+        fast = None if sight.linked() else made(str(root.path), [*sight.walked(), *looked, *read], packs, since)
+        if fast is None:
+            return replace(kept, places=(), quick=None)
+        return replace(kept, places=tuple(_relative(path, folder) for path in fast[0]), quick=fast[1])
 
     def _pack(self, path: str) -> str:
         if path not in self._packs:
@@ -94,6 +117,10 @@ class Checker:
 
 
 def _placed(folder: str, relative: str) -> str:
+    """The absolute path of `relative` (from the file: anything) below `folder`, normalised."""
+    names = relative.split(os.sep)
+    if relative and not any(name in ("", ".", "..") for name in names):
+        return folder + os.sep + relative  # already normal: thousands of projects, a dozen places each
     return os.path.normpath(os.path.join(folder, relative))
 
 
@@ -107,65 +134,3 @@ def _digest(names: Sequence[Sequence[str]], outcomes: Sequence[str], reads: Sequ
             total.update(len(data).to_bytes(8, "big"))
             total.update(data)
     return total.hexdigest()
-
-
-class _Roots:
-    """Root.of for many assessments under the same folders: whether each folder is a symlink and holds `.git` is
-    looked at once. The walk up is containment.find_root's, step for step (tests hold the two to one answer)."""
-
-    def __init__(self) -> None:
-        self._facts: dict[str, tuple[bool, bool]] = {}  # folder -> (is a symlink, holds .git)
-        self._tops: dict[str, str | None] = {}
-        self._reals: dict[str, str] = {}
-
-    def of(self, assessment: str) -> Root:
-        start = os.path.dirname(os.path.abspath(assessment))
-        top = self._top(start) or start
-        return Root(Path(top), self._real(top))
-
-    def _top(self, start: str) -> str | None:
-        """The work tree find_root finds from `start`, or None (when it takes `start` itself)."""
-        if start in self._tops:
-            return self._tops[start]
-        parent = os.path.dirname(start)
-        link, git = self._fact(start)
-        # Neither a link nor a work tree here: the walk up goes on from the parent as if it had started there.
-        found = self._top(parent) if not (link or git) and parent != start else self._walk(start)
-        self._tops[start] = found
-        return found
-
-    def _walk(self, start: str) -> str | None:
-        found: str | None = None
-        linked = False
-        candidate = start
-        while True:
-            link, git = self._fact(candidate)
-            linked = linked or link
-            if git:
-                found = candidate
-                if not linked:
-                    break
-                linked = False
-            parent = os.path.dirname(candidate)
-            if parent == candidate:
-                break
-            candidate = parent
-        return found
-
-    def _fact(self, folder: str) -> tuple[bool, bool]:
-        known = self._facts.get(folder)
-        if known is None:
-            known = self._facts[folder] = (os.path.islink(folder), os.path.exists(os.path.join(folder, ".git")))
-        return known
-
-    def _real(self, folder: str) -> str:
-        """os.path.realpath(folder), from the folder above when neither has a symlink on the way."""
-        known = self._reals.get(folder)
-        if known is None:
-            parent = os.path.dirname(folder)
-            if parent != folder and self._real(parent) == parent and not self._fact(folder)[0]:
-                known = folder
-            else:
-                known = os.path.realpath(folder)
-            self._reals[folder] = known
-        return known

@@ -24,6 +24,7 @@ from readiness.core.catalog import BUILTIN_ORDER
 from readiness.core.model import Result, Severity
 from readiness.load.diagnostics import Diagnostic, InputError, Level, internal_error
 from readiness.load.yamlsource import file_problem
+from readiness.rollup.cachestamp import Stamp, stamp
 from readiness.rollup.workers import chunked
 from readiness.score.engine import Unusable, evaluate
 from readiness.score.scoring import Options, format_score
@@ -106,8 +107,8 @@ class Recall(Protocol):
         """For each assessment (as discovered), the outcome kept for it if what it was computed from still holds;
         looked at in up to `workers` processes."""
 
-    def keep(self, path: Path, outcome: Outcome, seen: Seen | None) -> None:
-        """The outcome just computed for `path`; `seen` is None when it may not be kept (see `_observed`)."""
+    def keep(self, path: Path, outcome: Outcome, kept: Stamp | None) -> None:
+        """The outcome just computed for `path`, with its stamp; None when it may not be kept (see `_observed`)."""
 
 
 # --- discovery ---------------------------------------------------------------------------------------------
@@ -220,14 +221,16 @@ def _summarize(path: Path, options: Options, seen: Seen | None) -> tuple[Outcome
         return Failed(shown, (internal_error(shown, error),)), False
 
 
-def _observed(path: Path, options: Options, record: bool) -> tuple[Outcome, Seen | None]:
-    """The outcome, and with `record` what its evaluation found on disk, when the outcome may be kept: it follows
-    from the files alone, and none of the files read changed while it was computed."""
+def _observed(path: Path, options: Options, record: bool) -> tuple[Outcome, Stamp | None]:
+    """The outcome, and with `record` the stamp of what its evaluation found on disk, when the outcome may be
+    kept: it follows from the files alone, and none of the files read changed while it was computed."""
     if not (record and plain(path)):
         return summarize(path, options), None
     seen = Seen()
     outcome, settled = _summarize(path, options, seen)
-    return outcome, seen if settled and seen.root is not None and seen.unchanged() else None
+    if not settled or seen.root is None or not seen.unchanged():
+        return outcome, None
+    return outcome, stamp(os.path.abspath(path.parent), seen, seen.root)
 
 
 def plain(path: Path) -> bool:
@@ -285,10 +288,10 @@ def collect(
     # Closed here, not whenever the generator is collected: an exception in `progress` stops the workers now.
     todo = [files[index] for index in missed]
     with contextlib.closing(_evaluate_all(todo, options, workers, notice, cache is not None)) as evaluated:
-        for index, (outcome, seen) in zip(missed, evaluated, strict=False):
+        for index, (outcome, kept) in zip(missed, evaluated, strict=False):
             outcomes[index] = outcome
             if cache is not None:
-                cache.keep(files[index], outcome, seen)
+                cache.keep(files[index], outcome, kept)
             done += 1
             if progress is not None:
                 progress(done, total)
@@ -297,12 +300,12 @@ def collect(
 
 def _evaluate_all(
     files: list[Path], options: Options, workers: int, notice: Notice | None, record: bool = False
-) -> Generator[tuple[Outcome, Seen | None], None, None]:
+) -> Generator[tuple[Outcome, Stamp | None], None, None]:
     work = functools.partial(_summarize_all, options=options, record=record)
     yield from chunked(work, files, workers, MAX_CHUNK, notice)
 
 
-def _summarize_all(paths: list[Path], options: Options, record: bool) -> list[tuple[Outcome, Seen | None]]:
+def _summarize_all(paths: list[Path], options: Options, record: bool) -> list[tuple[Outcome, Stamp | None]]:
     """One chunk, in a worker."""
     return [_observed(path, options, record) for path in paths]
 

@@ -32,11 +32,10 @@ from readiness.load.containment import Root, find_root
 from readiness.load.diagnostics import InputError
 from readiness.load.textsafe import visible
 from readiness.rollup.cacheshape import Kept, Unfit, dumps, loads
-from readiness.rollup.cachestamp import Checker, Stamp, stamp
+from readiness.rollup.cachestamp import Checker, Stamp
 from readiness.rollup.portfolio import Outcome, plain
 from readiness.rollup.workers import in_workers
 from readiness.score.scoring import Options
-from readiness.verify.reuse import Seen
 
 MAX_BYTES = 256 * 1024 * 1024  # some 40 times what 10,000 projects take; beyond it, damage or a forgery
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
@@ -55,19 +54,19 @@ class ResultCache:
         self.writable = writable
 
     def recall(self, paths: list[Path], workers: int) -> list[Outcome | None]:
-        asked = [(str(path), os.path.abspath(path.parent)) for path in paths if str(path) in self._old and plain(path)]
-        jobs = [(shown, folder, self._old[shown][1]) for shown, folder in asked]
-        holding = {
-            shown for (shown, _), holds in zip(asked, in_workers(_still_hold, jobs, workers), strict=True) if holds
-        }
-        self._new.update((shown, self._old[shown]) for shown in holding)
-        return [self._old[str(path)][0] if str(path) in holding else None for path in paths]
+        asked = [path for path in paths if str(path) in self._old and plain(path)]
+        jobs = [(str(path), os.path.abspath(path.parent), self._old[str(path)][1]) for path in asked]
+        for path, (holds, renewed) in zip(asked, in_workers(_checked, jobs, workers), strict=True):
+            if holds:
+                outcome, kept = self._old[str(path)]
+                self._new[str(path)] = (outcome, renewed or kept)
+                self._changed = self._changed or (renewed is not None and renewed != kept)  # a quick look made again
+        return [self._new[str(path)][0] if str(path) in self._new else None for path in paths]
 
-    def keep(self, path: Path, outcome: Outcome, seen: Seen | None) -> None:
-        if seen is None or seen.root is None or not plain(path):
-            return
-        self._new[str(path)] = (outcome, stamp(os.path.abspath(path.parent), seen, seen.root))
-        self._changed = True
+    def keep(self, path: Path, outcome: Outcome, kept: Stamp | None) -> None:
+        if kept is not None and plain(path):
+            self._new[str(path)] = (outcome, kept)
+            self._changed = True
 
     def text(self) -> str | None:
         """The file's new text; None when it would say what it says already."""
@@ -76,10 +75,15 @@ class ResultCache:
         return dumps(self._key, sorted(self._new.items()))
 
 
-def _still_hold(jobs: list[tuple[str, str, Stamp]]) -> list[bool]:
-    """Whether each stamp (of the assessment at a path, from its folder) still holds: a chunk, maybe in a worker."""
+def _checked(jobs: list[tuple[str, str, Stamp]]) -> list[tuple[bool, Stamp | None]]:
+    """For each stamp (of the assessment at a path, from its folder), whether it still holds and, when its quick
+    look was made again, the new stamp: a chunk, maybe in a worker (a stamp that holds as it is is not sent back)."""
     checker = Checker()
-    return [checker.holds(folder, checker.root_of(path), kept) for path, folder, kept in jobs]
+    found: list[tuple[bool, Stamp | None]] = []
+    for path, folder, kept in jobs:
+        checked = checker.check(folder, checker.root_of(path), kept)
+        found.append((checked is not None, None if checked is kept else checked))
+    return found
 
 
 def open_cache(path: Path, rolled: Sequence[Path], options: Options) -> tuple[ResultCache, list[str]]:
@@ -193,9 +197,9 @@ def _parsed(path: Path, info: os.stat_result) -> Any:
         opened = os.fstat(stream.fileno())
         if not stat.S_ISREG(opened.st_mode) or (opened.st_dev, opened.st_ino) != (info.st_dev, info.st_ino):
             raise Unfit("it changed while it was being opened")
-        raw = stream.read(MAX_BYTES + 1)
-    if len(raw) > MAX_BYTES:
-        raise Unfit(f"it is over the limit of {MAX_BYTES // 2**20} MB")
+        raw = stream.read(info.st_size + 1)  # no more than it held: a buffer of the limit would cost 256 MB
+    if len(raw) > info.st_size:
+        raise Unfit("it grew while it was being read")
     try:
         return json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as error:

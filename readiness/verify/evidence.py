@@ -242,11 +242,13 @@ class _Tree:
                 try:
                     if child.is_symlink():
                         real = os.path.realpath(child.path)
+                        self.links.setdefault(base, {})[name] = real  # listed or not: where it leads may change
+                        if self.seen is not None:
+                            self.seen.linked = True
                         if not self.within.holds(real):
                             continue
                         info = os.stat(real)
                         if stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode):
-                            self.links.setdefault(base, {})[name] = real
                             yield name  # never descended: a link cannot lead the walk in circles
                     elif child.is_dir(follow_symlinks=False):
                         yield name
@@ -268,6 +270,8 @@ class _Tree:
             except OSError:
                 found = []
             self.scans[folder] = found
+            if self.seen is not None:
+                self.seen.walked.add(folder)
         return found
 
 
@@ -426,6 +430,14 @@ class Sight:
     def real(self, path: str) -> str:
         """os.path.realpath(path), from the folders already resolved."""
         return self._tree._real(path)
+
+    def walked(self) -> list[str]:
+        """Every folder the listings scanned."""
+        return list(self._tree.scans)
+
+    def linked(self) -> bool:
+        """Whether a symlink stood in a folder scanned."""
+        return any(self._tree.links.values())
 
 
 def _tree(assessment_path: Path, root: Path | Root | None, seen: Seen | None = None) -> _Tree:

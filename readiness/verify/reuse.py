@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import stat
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +40,9 @@ class Seen:
 
     root: Root | None = None  # the project root every read was judged in
     listed: dict[str, tuple[str, ...]] = field(default_factory=dict)  # folder -> the names below it
+    walked: set[str] = field(default_factory=set)  # every folder those listings scanned
+    linked: bool = False  # whether a symlink stood in a folder scanned
+    started: int = field(default_factory=time.time_ns)  # before anything was looked at
     looked: dict[str, str] = field(default_factory=dict)  # path -> what stood there (evidence.py's words)
     read: dict[str, str] = field(default_factory=dict)  # file -> its bytes' digest, or why it could not be read
     packs: dict[str, str] = field(default_factory=dict)  # custom pack -> where it leads and what it holds
@@ -73,10 +77,10 @@ class Seen:
 def content_state(path: str, root: Root, real: str | None = None) -> str:
     """The digest of the file's bytes, read as the evaluation reads a file, or the reason it cannot be read.
 
-    `real` is where `path` physically leads, when the caller has it already: a small regular file inside the root
-    is then read without resolving the path again. Anything else takes the evaluation's own way, for its words.
+    `real` is where `path` physically leads, when the caller has it already. A small regular file inside the root
+    is read directly; anything else takes the evaluation's own way (read_bytes), for its words.
     """
-    raw = None if real is None else _plainly(real, root)
+    raw = _plainly(os.path.realpath(path) if real is None else real, root)
     if raw is None:
         try:
             raw = read_bytes(Path(path), "", root)
