@@ -122,7 +122,7 @@ def discover(paths: Sequence[Path]) -> tuple[list[Path], list[Diagnostic]]:
     an error for a path that does not exist or a folder that cannot be read; a warning for an unreadable
     sub-folder or a folder with no assessment.
     """
-    found: list[Path] = []
+    found: list[tuple[Path, str]] = []  # with where each physically is
     problems: list[Diagnostic] = []
     for path in paths:
         shown = str(path)
@@ -135,7 +135,7 @@ def discover(paths: Sequence[Path]) -> tuple[list[Path], list[Diagnostic]]:
         if not exists:
             problems += file_problem(shown, "no such file or folder").diagnostics
         elif not is_folder:
-            found.append(path)
+            found.append((path, os.path.realpath(path)))
         else:
             before, errors = len(found), _errors(problems)
             found.extend(_search(path, problems))
@@ -143,8 +143,7 @@ def discover(paths: Sequence[Path]) -> tuple[list[Path], list[Diagnostic]]:
                 names = " or ".join(ASSESSMENT_NAMES)
                 problems.append(_warning(shown, f"no {names} found in this folder"))
     chosen: dict[str, Path] = {}  # by resolved path: the shortest way to name the file, then the first
-    for path in found:
-        real = os.path.realpath(path)
+    for path, real in found:
         if real not in chosen or _preference(path) < _preference(chosen[real]):
             chosen[real] = path
     return sorted(chosen.values()), sorted(set(problems))
@@ -154,31 +153,42 @@ def _preference(path: Path) -> tuple[int, str]:
     return len(path.parts), str(path)
 
 
-def _search(folder: Path, problems: list[Diagnostic]) -> Iterator[Path]:
-    pending = [folder]
+def _search(folder: Path, problems: list[Diagnostic]) -> Iterator[tuple[Path, str]]:
+    """Each assessment below `folder`, with where it physically is. The walk follows no symlinked folder, so that
+    is where the folder is, then the names as found (a symlinked file is resolved); and it goes by strings, as
+    Path would write them, since a portfolio may hold tens of thousands of folders."""
+    top = str(folder)
+    pending = [(top, os.path.realpath(folder))]
     while pending:
-        current = pending.pop()
+        current, real = pending.pop()
         try:
             with os.scandir(current) as entries:
-                children = sorted(entries, key=lambda entry: entry.name)
+                children = list(entries)  # in any order: what is found is sorted at the end
         except OSError as error:
             message = f"cannot read folder: {error.strerror or error}"
-            if current == folder:
-                problems += file_problem(str(current), message).diagnostics
+            if current == top:
+                problems += file_problem(current, message).diagnostics
             else:
-                problems.append(_warning(str(current), f"{message}; skipped"))
+                problems.append(_warning(current, f"{message}; skipped"))
             continue
         for child in children:
             try:
                 if child.is_dir(follow_symlinks=False):
                     if child.name not in SKIPPED_FOLDERS:
-                        pending.append(current / child.name)
+                        pending.append((_below(current, child.name), os.path.join(real, child.name)))
                 # A symlinked file is fine; whether its target may be read (and exists) is the reader's business,
                 # so that a link out of the project is refused the same way whether anything is there or not.
                 elif child.name in ASSESSMENT_NAMES and (child.is_symlink() or child.is_file()):
-                    yield current / child.name
+                    path = _below(current, child.name)
+                    linked = child.is_symlink()
+                    yield Path(path), os.path.realpath(path) if linked else os.path.join(real, child.name)
             except OSError:
                 continue
+
+
+def _below(folder: str, name: str) -> str:
+    """str(Path(folder) / name)."""
+    return name if folder == "." else os.path.join(folder, name)
 
 
 def _errors(problems: list[Diagnostic]) -> int:
