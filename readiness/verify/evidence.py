@@ -57,6 +57,9 @@ class _Tree:
     # Names under each folder listed that hold a control character: never evidence, only counted in a warning.
     unnamed: dict[str, tuple[str, ...]] = field(default_factory=dict)
     left_out: dict[str, tuple[str, ...]] = field(default_factory=dict)  # by glob: such names it would match
+    links: dict[str, dict[str, str]] = field(default_factory=dict)  # by folder listed: each link's name -> its real
+    scans: dict[str, list[os.DirEntry[str]]] = field(default_factory=dict)  # each folder's entries, by its path
+    seen: Seen | None = None  # notes each listing and each look, for a cache of the evaluation's outcome
     # One assessment asks about the same folders many times (every `**/…` pattern starts at its folder), and a
     # portfolio asks for thousands of assessments: where each path really leads, what each name is (lstat), what
     # each path leads to (stat), and each glob base's listing with the prefix to show are looked up once.
@@ -66,9 +69,6 @@ class _Tree:
     bases: dict[str, tuple[str, tuple[str, ...], str]] = field(default_factory=dict)  # by the glob's literal folders
     # What each glob matched: packs repeat patterns across items, and `history` asks the same tree every version.
     matched: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    seen: Seen | None = None  # notes each listing and each look, for a cache of the evaluation's outcome
-    links: dict[str, dict[str, str]] = field(default_factory=dict)  # by folder listed: each link's name -> its real
-    scans: dict[str, list[os.DirEntry[str]]] = field(default_factory=dict)  # each folder's entries, by its path
 
     @property
     def root(self) -> Path:
