@@ -88,6 +88,14 @@ def roll(cli: Callable[..., Run], repos: Path, cache: Path) -> Callable[..., Run
     return run
 
 
+@pytest.fixture(params=["full look", "quick look"])
+def looks(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Which look vouches for an unchanged project. Files a test writes are seconds old at most, so which one the
+    cache would use depends on how fast the test runs (cachequick.RACY_NS): each test says which it wants."""
+    monkeypatch.setattr(cachequick, "RACY_NS", 0 if request.param == "quick look" else 10**18)
+    return str(request.param)
+
+
 def _entries(cache: Path) -> dict[str, Any]:
     projects: dict[str, Any] = json.loads(cache.read_text(encoding="utf-8"))["projects"]
     return projects
@@ -124,7 +132,7 @@ def test_workers_read_the_same_cache(cli: Callable[..., Run], repos: Path, cache
 
 
 def test_an_unchanged_cache_is_not_rewritten_and_a_project_gone_is_dropped(
-    roll: Callable[..., Run], repos: Path, cache: Path
+    roll: Callable[..., Run], repos: Path, cache: Path, looks: str
 ) -> None:
     roll()
     before = cache.stat()
@@ -193,15 +201,6 @@ def _relink(folder: Path) -> None:
     if link.is_symlink():
         link.unlink()
     link.symlink_to("b.md")
-
-
-@pytest.fixture(params=["full look", "quick look"])
-def looks(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Files written by a test are seconds old at most: the quick look never vouches for them (cachequick.RACY_NS)
-    unless told that the file system's times are exact."""
-    if request.param == "quick look":
-        monkeypatch.setattr(cachequick, "RACY_NS", 0)
-    return str(request.param)
 
 
 @pytest.mark.parametrize("change", CHANGES)
