@@ -130,6 +130,15 @@ def portfolio(
     ] = None,
     target: Annotated[StageChoice | None, typer.Option(help="Gate this stage instead of each project.target.")] = None,
     today: TodayOption = None,
+    cache: Annotated[
+        Path | None,
+        typer.Option(
+            "--cache",
+            metavar="FILE",
+            help="Keep each project's result in this JSON file, and take it from there next time when nothing it "
+            "was scored from has changed. Keep FILE outside the projects rolled up.",
+        ),
+    ] = None,
 ) -> None:
     """Roll up many assessments into one view.
 
@@ -138,9 +147,15 @@ def portfolio(
     from readiness.render.output import write_atomic
     from readiness.render.portfolioview import as_html, as_json, as_markdown, as_text
     from readiness.rollup.portfolio import collect
+    from readiness.rollup.resultcache import open_cache, save
 
     options = scoring_options(today, False, target)
     count = _worker_count(workers)
+    kept = None
+    if cache is not None:
+        kept, said = open_cache(cache, paths, options)
+        for sentence in said:
+            _warn(sentence)
     try:
         if sys.stderr.isatty():
             from rich.progress import Progress
@@ -153,9 +168,10 @@ def portfolio(
                     count,
                     lambda done, total: bar.update(task, completed=done, total=total),
                     notice=lambda sentence: bar.console.print(f"readiness: warning: {sentence}", markup=False),
+                    cache=kept,
                 )
         else:
-            found = collect(paths, options, count, notice=_warn)
+            found = collect(paths, options, count, notice=_warn, cache=kept)
     except OSError as error:  # no descriptors, processes or memory left to start the workers
         problem = shortage(error, fewer="pass a smaller --workers")
         if problem is None:
@@ -171,10 +187,15 @@ def portfolio(
         text = as_text(found, width(), output is None and use_color())
     for warning in found.warnings:
         print(warning, file=sys.stderr)  # already FILE:LINE:COL: warning: PATH: MESSAGE
+    read = found.inputs  # every assessment and custom pack the roll-up read
+    if cache is not None and kept is not None:
+        for sentence in save(kept, cache, read, lambda path, body, inputs: write_atomic(path, body, inputs=inputs)):
+            _warn(sentence)
+        read = (*read, cache)
     if output is None:
         (sys.stdout.write if fmt is PortfolioFormat.text else write_document)(text)
     else:
-        write_atomic(output, text, inputs=found.inputs)  # every assessment and custom pack the roll-up read
+        write_atomic(output, text, inputs=read)
     scored = len(found.projects)
     noun = "assessment" if scored == 1 else "assessments"
     print(f"readiness: {scored} {noun} scored, {len(found.failed)} invalid", file=sys.stderr)

@@ -3,33 +3,33 @@
 Each assessment is evaluated on its own (in worker processes when asked) and only a small summary of its Result
 is kept, so a thousand of them fit in little memory. A bad assessment, or even a bug met on one, becomes a
 `Failed` entry with its errors; it never stops the others. The core never prints and never exits.
+
+With a `Recall` (resultcache.py, behind `--cache`), a project whose files are as they were when it was last scored
+is taken from it instead, and each project scored is offered to it with what its evaluation found on disk.
 """
 
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
-import multiprocessing.process
+import functools
 import os
-import signal
-import sys
-import threading
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from fractions import Fraction
-from multiprocessing.context import BaseContext
 from pathlib import Path
+from typing import Protocol
 
 from readiness.core.catalog import BUILTIN_ORDER
 from readiness.core.model import Result, Severity
 from readiness.load.diagnostics import Diagnostic, InputError, Level, internal_error
 from readiness.load.yamlsource import file_problem
+from readiness.rollup.cachestamp import Stamp, stamp
+from readiness.rollup.workers import chunked
 from readiness.score.engine import Unusable, evaluate
 from readiness.score.scoring import Options, format_score
 from readiness.verify.evidence import SKIPPED_FOLDERS
+from readiness.verify.reuse import Reuse, Seen
 
 ASSESSMENT_NAMES = ("readiness.yaml", "readiness.yml")
 TOP_GAPS = 10  # common gaps shown by the human-readable renderers; the JSON lists them all
@@ -97,6 +97,20 @@ class Portfolio:
         return tuple(Path(p) for entry in entries for p in (entry.path, *entry.inputs))
 
 
+Outcome = ProjectSummary | Failed
+
+
+class Recall(Protocol):
+    """Outcomes kept from an earlier run (resultcache.py)."""
+
+    def recall(self, paths: list[Path], workers: int) -> list[Outcome | None]:
+        """For each assessment (as discovered), the outcome kept for it if what it was computed from still holds;
+        looked at in up to `workers` processes."""
+
+    def keep(self, path: Path, outcome: Outcome, kept: Stamp | None) -> None:
+        """The outcome just computed for `path`, with its stamp; None when it may not be kept (see `_observed`)."""
+
+
 # --- discovery ---------------------------------------------------------------------------------------------
 
 
@@ -108,7 +122,7 @@ def discover(paths: Sequence[Path]) -> tuple[list[Path], list[Diagnostic]]:
     an error for a path that does not exist or a folder that cannot be read; a warning for an unreadable
     sub-folder or a folder with no assessment.
     """
-    found: list[Path] = []
+    found: list[tuple[Path, str]] = []  # with where each physically is
     problems: list[Diagnostic] = []
     for path in paths:
         shown = str(path)
@@ -121,7 +135,7 @@ def discover(paths: Sequence[Path]) -> tuple[list[Path], list[Diagnostic]]:
         if not exists:
             problems += file_problem(shown, "no such file or folder").diagnostics
         elif not is_folder:
-            found.append(path)
+            found.append((path, os.path.realpath(path)))
         else:
             before, errors = len(found), _errors(problems)
             found.extend(_search(path, problems))
@@ -129,8 +143,7 @@ def discover(paths: Sequence[Path]) -> tuple[list[Path], list[Diagnostic]]:
                 names = " or ".join(ASSESSMENT_NAMES)
                 problems.append(_warning(shown, f"no {names} found in this folder"))
     chosen: dict[str, Path] = {}  # by resolved path: the shortest way to name the file, then the first
-    for path in found:
-        real = os.path.realpath(path)
+    for path, real in found:
         if real not in chosen or _preference(path) < _preference(chosen[real]):
             chosen[real] = path
     return sorted(chosen.values()), sorted(set(problems))
@@ -140,31 +153,42 @@ def _preference(path: Path) -> tuple[int, str]:
     return len(path.parts), str(path)
 
 
-def _search(folder: Path, problems: list[Diagnostic]) -> Iterator[Path]:
-    pending = [folder]
+def _search(folder: Path, problems: list[Diagnostic]) -> Iterator[tuple[Path, str]]:
+    """Each assessment below `folder`, with where it physically is. The walk follows no symlinked folder, so that
+    is where the folder is, then the names as found (a symlinked file is resolved); and it goes by strings, as
+    Path would write them, since a portfolio may hold tens of thousands of folders."""
+    top = str(folder)
+    pending = [(top, os.path.realpath(folder))]
     while pending:
-        current = pending.pop()
+        current, real = pending.pop()
         try:
             with os.scandir(current) as entries:
-                children = sorted(entries, key=lambda entry: entry.name)
+                children = list(entries)  # in any order: what is found is sorted at the end
         except OSError as error:
             message = f"cannot read folder: {error.strerror or error}"
-            if current == folder:
-                problems += file_problem(str(current), message).diagnostics
+            if current == top:
+                problems += file_problem(current, message).diagnostics
             else:
-                problems.append(_warning(str(current), f"{message}; skipped"))
+                problems.append(_warning(current, f"{message}; skipped"))
             continue
         for child in children:
             try:
                 if child.is_dir(follow_symlinks=False):
                     if child.name not in SKIPPED_FOLDERS:
-                        pending.append(current / child.name)
+                        pending.append((_below(current, child.name), os.path.join(real, child.name)))
                 # A symlinked file is fine; whether its target may be read (and exists) is the reader's business,
                 # so that a link out of the project is refused the same way whether anything is there or not.
                 elif child.name in ASSESSMENT_NAMES and (child.is_symlink() or child.is_file()):
-                    yield current / child.name
+                    path = _below(current, child.name)
+                    linked = child.is_symlink()
+                    yield Path(path), os.path.realpath(path) if linked else os.path.join(real, child.name)
             except OSError:
                 continue
+
+
+def _below(folder: str, name: str) -> str:
+    """str(Path(folder) / name)."""
+    return name if folder == "." else os.path.join(folder, name)
 
 
 def _errors(problems: list[Diagnostic]) -> int:
@@ -184,15 +208,50 @@ def summarize(path: Path, options: Options) -> ProjectSummary | Failed:
     Module-level, with picklable arguments and result, so that it runs in a worker process under any start
     method (fork, spawn, forkserver).
     """
+    return _summarize(path, options, None)[0]
+
+
+def _summarize(path: Path, options: Options, seen: Seen | None) -> tuple[Outcome, bool]:
+    """The outcome, and whether it follows from the files alone: not from a bug, nor from a probe's time budget."""
     shown = str(path)
     try:
-        evaluation = evaluate(path, options, display=shown)
-        return _summary(shown, evaluation.result, tuple(str(p) for p in evaluation.inputs))
+        if seen is None:
+            evaluation = evaluate(path, options, display=shown)
+        else:
+            evaluation = evaluate(path, options, display=shown, reuse=Reuse(seen=seen))
+        result = evaluation.result
+        # Files a probe left unread (past its time budget, or over its limit of files) may decide the item on
+        # another run: such an outcome is not one to keep.
+        settled = not any(item.probe is not None and item.probe.left for item in result.items)
+        return _summary(shown, result, tuple(str(p) for p in evaluation.inputs)), settled
     except InputError as error:
         read = tuple(str(p) for p in error.inputs) if isinstance(error, Unusable) else ()
-        return Failed(shown, tuple(d.format() for d in error.diagnostics), read)
+        return Failed(shown, tuple(d.format() for d in error.diagnostics), read), True
     except Exception as error:  # a bug met on one project must not cost the roll-up the others
-        return Failed(shown, (internal_error(shown, error),))
+        return Failed(shown, (internal_error(shown, error),)), False
+
+
+def _observed(path: Path, options: Options, record: bool) -> tuple[Outcome, Stamp | None]:
+    """The outcome, and with `record` the stamp of what its evaluation found on disk, when the outcome may be
+    kept: it follows from the files alone, and none of the files read changed while it was computed."""
+    if not (record and plain(path)):
+        return summarize(path, options), None
+    seen = Seen()
+    outcome, settled = _summarize(path, options, seen)
+    if not settled or seen.root is None or not seen.unchanged():
+        return outcome, None
+    return outcome, stamp(os.path.abspath(path.parent), seen, seen.root)
+
+
+def plain(path: Path) -> bool:
+    """Whether `path` names its folder as the OS does: evidence is looked up from the folder written without '..'
+    (os.path.abspath), files are read through it; past any leading '..' (taken from the current folder, which has
+    no link in it) a '..' after a symlinked folder would make the two differ."""
+    parts = path.parts
+    leading = 0
+    while leading < len(parts) and parts[leading] == "..":
+        leading += 1
+    return ".." not in parts[leading:]
 
 
 def _summary(shown: str, result: Result, inputs: tuple[str, ...] = ()) -> ProjectSummary:
@@ -217,139 +276,48 @@ def collect(
     workers: int = 1,
     progress: Progress | None = None,
     notice: Notice | None = None,
+    cache: Recall | None = None,
 ) -> Portfolio:
     """Discover the assessments under `paths`, evaluate each and roll them up.
 
     With `workers` > 1 the evaluations run in that many processes; the Portfolio is the same whatever the
     number. `progress(done, total)` is called after each assessment, in the calling process; `notice(sentence)`
-    when something happened to the run that the Portfolio does not show, such as a worker that died.
+    when something happened to the run that the Portfolio does not show, such as a worker that died. With
+    `cache`, what it recalls is not evaluated again, and the rest is offered to it; the Portfolio is the same.
 
     However the call ends (an exception, KeyboardInterrupt, SIGTERM turned into an exception), no worker
     process outlives it. Running out of file descriptors or processes while starting them is an OSError.
     """
     files, problems = discover(paths)
-    outcomes: list[ProjectSummary | Failed] = []
     total = len(files)
+    outcomes: list[Outcome | None] = [None] * total if cache is None else cache.recall(files, workers)
+    missed = [index for index, outcome in enumerate(outcomes) if outcome is None]
+    done = total - len(missed)
+    if progress is not None and done:
+        progress(done, total)
     # Closed here, not whenever the generator is collected: an exception in `progress` stops the workers now.
-    with contextlib.closing(_evaluate_all(files, options, workers, notice)) as evaluated:
-        for outcome in evaluated:
-            outcomes.append(outcome)
+    todo = [files[index] for index in missed]
+    with contextlib.closing(_evaluate_all(todo, options, workers, notice, cache is not None)) as evaluated:
+        for index, (outcome, kept) in zip(missed, evaluated, strict=False):
+            outcomes[index] = outcome
+            if cache is not None:
+                cache.keep(files[index], outcome, kept)
+            done += 1
             if progress is not None:
-                progress(len(outcomes), total)
-    return _assemble(options.today.isoformat(), outcomes, problems)
+                progress(done, total)
+    return _assemble(options.today.isoformat(), [o for o in outcomes if o is not None], problems)
 
 
 def _evaluate_all(
-    files: list[Path], options: Options, workers: int, notice: Notice | None
-) -> Generator[ProjectSummary | Failed, None, None]:
-    workers = min(workers, len(files))
-    if workers <= 1:
-        for path in files:
-            yield summarize(path, options)
-        return
-    size = max(1, min(MAX_CHUNK, len(files) // (workers * 4)))
-    done = 0
-    executor: ProcessPoolExecutor | None = None
-    ended = False  # every outcome received, or the pool broke on its own: nothing left to stop
-    try:
-        executor = ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(), initializer=_worker_started)
-        # Chunks submitted one by one rather than through `map`, whose clean-up cancels the futures from this
-        # thread while the pool's own thread may be failing them (Python 3.10 and 3.11 then print a traceback).
-        pending = deque(
-            executor.submit(_summarize_all, files[start : start + size], options)
-            for start in range(0, len(files), size)
-        )
-        while pending:
-            for outcome in pending.popleft().result():
-                done += 1
-                yield outcome
-        ended = True
-    except BrokenProcessPool:
-        # A worker died (killed, out of memory): finish the rest here rather than lose the roll-up, and say so.
-        ended = True
-        workers_seen = _processes(executor)
-        if executor is not None:
-            executor.shutdown(wait=True)  # joins every worker: how each ended is known after it
-        if notice is not None:
-            notice(_lost_worker(workers_seen, len(files) - done))
-    finally:
-        if executor is not None and not ended:
-            _stop(executor)
-        elif executor is not None:
-            executor.shutdown(wait=True)
-    for path in files[done:]:
-        yield summarize(path, options)
+    files: list[Path], options: Options, workers: int, notice: Notice | None, record: bool = False
+) -> Generator[tuple[Outcome, Stamp | None], None, None]:
+    work = functools.partial(_summarize_all, options=options, record=record)
+    yield from chunked(work, files, workers, MAX_CHUNK, notice)
 
 
-def _summarize_all(paths: list[Path], options: Options) -> list[ProjectSummary | Failed]:
+def _summarize_all(paths: list[Path], options: Options, record: bool) -> list[tuple[Outcome, Stamp | None]]:
     """One chunk, in a worker."""
-    return [summarize(path, options) for path in paths]
-
-
-def _worker_started() -> None:
-    """In each worker, before any work. The parent alone decides when the run stops: Ctrl-C (sent to the whole
-    process group) is left to it, and SIGTERM ends a worker at once instead of the handler inherited by fork,
-    which would unwind it like the parent. And a worker ends when the parent does, however that happens (SIGKILL,
-    the out-of-memory killer): otherwise it would wait for work forever, since its siblings keep the queue open."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    for name in ("SIGTERM", "SIGHUP"):
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), signal.SIG_DFL)
-    parent = multiprocessing.parent_process()
-    if parent is not None:
-        threading.Thread(target=_end_with, args=(parent,), name="end-with-parent", daemon=True).start()
-
-
-def _end_with(parent: multiprocessing.process.BaseProcess) -> None:
-    parent.join()  # returns when the parent's end of a pipe closes: the parent has exited
-    os._exit(1)
-
-
-def _processes(executor: ProcessPoolExecutor | None) -> list[multiprocessing.process.BaseProcess]:
-    """The pool's worker processes, kept in `_processes` from Python 3.8 on: the public `kill_workers` arrives
-    only with Python 3.14, and the exit codes that say how a worker died are not public at all."""
-    found = getattr(executor, "_processes", None)
-    return list(found.values()) if isinstance(found, dict) else []
-
-
-def _stop(executor: ProcessPoolExecutor) -> None:
-    """Kill the workers now: what they were scoring is no longer wanted, and `shutdown` alone would wait for it.
-    SIGKILL, not SIGTERM: a worker holds nothing that needs cleaning up, and cannot be caught between its start
-    and the moment it resets the handler it inherited."""
-    workers = _processes(executor)
-    for worker in workers:
-        with contextlib.suppress(OSError, ValueError, AttributeError):
-            worker.kill()
-    executor.shutdown(wait=True, cancel_futures=True)
-    for worker in workers:
-        with contextlib.suppress(OSError, ValueError, AssertionError):
-            worker.join(timeout=5)
-
-
-def _lost_worker(workers: Sequence[multiprocessing.process.BaseProcess], left: int) -> str:
-    """What to tell the user when the pool broke: how the worker ended, and what was done about it."""
-    codes = [worker.exitcode for worker in workers if worker.exitcode not in (None, 0)]
-    # The pool sends SIGTERM to the other workers once one has died: the odd one out is the one that did.
-    own = [code for code in codes if code != -signal.SIGTERM] or codes
-    if not own:
-        how = "ended abruptly"
-    elif own[0] < 0:
-        how = f"was killed by {signal.Signals(-own[0]).name}"
-        if own[0] == -signal.SIGKILL:
-            how += " (perhaps by the system, short of memory)"
-    else:
-        how = f"exited with status {own[0]}"
-    noun = "assessment" if left == 1 else "assessments"
-    return f"a worker process {how}; the {left} {noun} not yet scored were scored in the main process"
-
-
-def _pool_context() -> BaseContext | None:
-    """How worker processes start. Fork is the cheapest (nothing to import again), but forking a process that
-    runs threads (a progress bar refreshing itself) can deadlock the child: then forkserver, whose workers fork
-    from a fresh single-threaded process. Elsewhere than Linux, the platform's default (spawn)."""
-    if not sys.platform.startswith("linux"):
-        return None
-    return multiprocessing.get_context("fork" if threading.active_count() == 1 else "forkserver")
+    return [_observed(path, options, record) for path in paths]
 
 
 def _assemble(today: str, outcomes: Iterable[ProjectSummary | Failed], problems: Sequence[Diagnostic]) -> Portfolio:

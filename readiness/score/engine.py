@@ -26,7 +26,7 @@ from readiness.verify import cost
 from readiness.verify.automated import candidates
 from readiness.verify.evidence import EvidenceRejected, check_evidence, check_one
 from readiness.verify.probes import run as probes
-from readiness.verify.reuse import Reuse
+from readiness.verify.reuse import Reuse, Seen
 
 
 @dataclass(frozen=True)
@@ -76,6 +76,9 @@ def load(
     else the assessment's folder).
     """
     within = Root.of(path, root)
+    seen = reuse.seen if reuse is not None else None
+    if seen is not None:
+        seen.begin(path, within)
     if document is None:
         shown = display if display is not None else str(path)
         try:
@@ -92,7 +95,7 @@ def load(
         checked, incomplete = salvaged.document, salvaged.touched
     assessment = to_assessment(checked)
     problems += check_use(checked, assessment.use, [p.stem for p in builtin_files()])
-    packs, missing = _extra_packs(checked, assessment, path, within)
+    packs, missing = _extra_packs(checked, assessment, path, within, seen)
     problems += missing
     inputs = (path, *(pack for pack, _ in packs))
     catalog, found = build_catalog(packs, assessment.use)
@@ -111,7 +114,7 @@ def load(
 
 
 def _extra_packs(
-    document: Document, assessment: Assessment, path: Path, within: Root
+    document: Document, assessment: Assessment, path: Path, within: Root, noted: Seen | None = None
 ) -> tuple[list[tuple[Path, str]], list[Diagnostic]]:
     """Custom pack files that exist; a missing one, one listed twice, or one outside the project is reported where
     the assessment names it."""
@@ -125,7 +128,9 @@ def _extra_packs(
             # in a pull request cannot make CI print a file from elsewhere on the machine. The evidence rules
             # judge the entry as a path in the project ('..', absolute, a link out); the containment rule then
             # judges the path as the OS will open it, where 'link/../x.yaml' goes up from where 'link' leads.
-            check_one(path, entry, within)
+            check_one(path, entry, within, noted)
+            if noted is not None:
+                noted.will_read_pack(path.parent, entry)
             outside = within.refusal(Path(entry), entry, base=path.parent)
             if outside is not None:
                 raise EvidenceRejected(f"{outside}; {NOT_READ}")
@@ -160,6 +165,8 @@ def evaluate(
     loaded = load(path, display, document=document, root=root, reuse=reuse)
     found = {item: candidates(item_of, loaded.facts) for item, item_of in _probed(loaded.catalog)}
     within = loaded.within or Root.of(path, root)
+    if reuse is not None and reuse.seen is not None:
+        reuse.seen.will_read(path.parent, {name for names in found.values() for name in names})
     runs = probes.run_all(loaded.catalog, found, loaded.assessment, path.parent, within, options.today, reuse)
     result = score(loaded.assessment, loaded.catalog, options, replace(loaded.facts, probes=runs))
     if all(r.outcome in NOT_SCORED for r in result.items):

@@ -32,7 +32,7 @@ from readiness.load.containment import Root
 from readiness.load.diagnostics import Diagnostic, Level
 from readiness.load.textsafe import first_control, visible
 from readiness.load.yamlsource import Document
-from readiness.verify.reuse import Reuse
+from readiness.verify.reuse import Reuse, Seen
 
 # Folders that hold tools' caches and vendored code, never a team's evidence; skipping them keeps a glob
 # over a large repository fast.
@@ -57,6 +57,9 @@ class _Tree:
     # Names under each folder listed that hold a control character: never evidence, only counted in a warning.
     unnamed: dict[str, tuple[str, ...]] = field(default_factory=dict)
     left_out: dict[str, tuple[str, ...]] = field(default_factory=dict)  # by glob: such names it would match
+    links: dict[str, dict[str, str]] = field(default_factory=dict)  # by folder listed: each link's name -> its real
+    scans: dict[str, list[os.DirEntry[str]]] = field(default_factory=dict)  # each folder's entries, by its path
+    seen: Seen | None = None  # notes each listing and each look, for a cache of the evaluation's outcome
     # One assessment asks about the same folders many times (every `**/…` pattern starts at its folder), and a
     # portfolio asks for thousands of assessments: where each path really leads, what each name is (lstat), what
     # each path leads to (stat), and each glob base's listing with the prefix to show are looked up once.
@@ -136,6 +139,8 @@ class _Tree:
             known = self.lstats.get(real)
             if isinstance(known, os.stat_result) and not stat.S_ISLNK(known.st_mode):
                 found = known  # not a link: what lstat saw is what stat would see
+            elif isinstance(known, FileNotFoundError):
+                found = known  # no such name: nothing for stat to follow either
             else:
                 try:
                     found = os.stat(real)
@@ -148,6 +153,18 @@ class _Tree:
 
     def kind_of(self, path: str, entry: str) -> str | None:
         """'file' or 'folder' when evidence is there, None when nothing is; raises _Escape for what may not be."""
+        if self.seen is not None and path not in self.seen.looked:
+            self.seen.looked[path] = self.outcome(path)  # looked up first: the answer below is made of the same looks
+        return self._kind_of(path, entry)
+
+    def outcome(self, path: str) -> str:
+        """What `kind_of` finds at `path`, in words that do not depend on how an entry named it."""
+        try:
+            return self._kind_of(path, "") or "nothing"
+        except _Escape as escape:
+            return f"refused: {escape}"
+
+    def _kind_of(self, path: str, entry: str) -> str | None:
         try:
             real = self._real(path)
         except (OSError, ValueError) as error:
@@ -206,22 +223,30 @@ class _Tree:
                 names = [name for name in names if first_control(name) is None]
             self.listings[base] = tuple(names)
             self.unnamed[base] = tuple(unnamed)
+            if self.seen is not None:
+                self.seen.listed[base] = self.names(base)
         return self.listings[base]
+
+    def names(self, base: str) -> tuple[str, ...]:
+        """Every name `listing` found under `base`, then (each part after a NUL, which no name can hold) those kept
+        apart, and where each link listed leads: a link pointed elsewhere is another tree."""
+        names = self.listing(base)  # walked first: the walk is what finds the links
+        links = sorted(f"{name}\0{real}" for name, real in self.links.get(base, {}).items())
+        return (*names, "\0", *self.unnamed[base], "\0", *links)
 
     def _walk(self, base: str) -> Iterable[str]:
         pending = [""]
         while pending:
             relative = pending.pop()
-            try:
-                with os.scandir(os.path.join(base, relative) if relative else base) as entries:
-                    children = list(entries)
-            except OSError:
-                continue
+            children = self._scan(os.path.join(base, relative) if relative else base)
             for child in children:
                 name = f"{relative}/{child.name}" if relative else child.name
                 try:
                     if child.is_symlink():
                         real = os.path.realpath(child.path)
+                        self.links.setdefault(base, {})[name] = real  # listed or not: where it leads may change
+                        if self.seen is not None:
+                            self.seen.linked = True
                         if not self.within.holds(real):
                             continue
                         info = os.stat(real)
@@ -235,6 +260,21 @@ class _Tree:
                         yield name
                 except OSError:
                     continue
+
+    def _scan(self, folder: str) -> list[os.DirEntry[str]]:
+        """The entries of `folder` (none when it cannot be read), scanned once: a glob's folder is often below
+        another's, as `docs/**` is below `**`."""
+        found = self.scans.get(folder)
+        if found is None:
+            try:
+                with os.scandir(folder) as entries:
+                    found = list(entries)
+            except OSError:
+                found = []
+            self.scans[folder] = found
+            if self.seen is not None:
+                self.seen.walked.add(folder)
+        return found
 
 
 def _special(mode: int) -> str:
@@ -330,7 +370,7 @@ def check_evidence(
         tree = _tree(assessment_path, root)
     else:
         key = (os.path.abspath(assessment_path.parent), str(root.path if isinstance(root, Root) else root))
-        tree = reuse.tree(key, lambda: _tree(assessment_path, root))
+        tree = reuse.tree(key, lambda: _tree(assessment_path, root, reuse.seen))
     problems: list[Diagnostic] = []
     evidence: dict[str, tuple[PathCheck, ...]] = {}
     answers = document.data.get("answers")
@@ -378,18 +418,48 @@ class EvidenceRejected(ValueError):
     """An entry the assessment may not hold; the message says why."""
 
 
-def check_one(assessment_path: Path, entry: str, root: Path | Root | None = None) -> PathCheck:
+def check_one(
+    assessment_path: Path, entry: str, root: Path | Root | None = None, seen: Seen | None = None
+) -> PathCheck:
     """One entry as a user types it in the walk, under the same rules as the entries in the file. `root` is
     --root, or the assessment's Root when the caller has it already."""
     try:
-        return _check_entry(_tree(assessment_path, root), entry, Source(str(assessment_path)))
+        return _check_entry(_tree(assessment_path, root, seen), entry, Source(str(assessment_path)))
     except _Escape as escape:
         raise EvidenceRejected(str(escape)) from None
 
 
-def _tree(assessment_path: Path, root: Path | Root | None) -> _Tree:
+class Sight:
+    """A fresh look from an assessment's folder: what an evaluation with a `Seen` would note now (paths absolute).
+    One per project, like an evaluation's own tree: where each path leads is resolved once for all the looks."""
+
+    def __init__(self, folder: str, within: Root) -> None:
+        self._tree = _Tree(folder=Path(folder), within=within)
+        self._tree.reals[str(within.path)] = within.real  # resolved already, as the evaluation resolves it
+
+    def outcome(self, path: str) -> str:
+        return self._tree.outcome(path)
+
+    def names(self, base: str) -> tuple[str, ...]:
+        """The names under `base`, listed only where a look finds a folder inside the root, as an evaluation does."""
+        return self._tree.names(base) if self._tree.outcome(base) == "folder" else ()
+
+    def real(self, path: str) -> str:
+        """os.path.realpath(path), from the folders already resolved."""
+        return self._tree._real(path)
+
+    def walked(self) -> list[str]:
+        """Every folder the listings scanned."""
+        return list(self._tree.scans)
+
+    def linked(self) -> bool:
+        """Whether a symlink stood in a folder scanned."""
+        return any(self._tree.links.values())
+
+
+def _tree(assessment_path: Path, root: Path | Root | None, seen: Seen | None = None) -> _Tree:
     within = root if isinstance(root, Root) else Root.of(assessment_path, root)
-    return _Tree(folder=Path(os.path.abspath(assessment_path.parent)), within=within)
+    return _Tree(folder=Path(os.path.abspath(assessment_path.parent)), within=within, seen=seen)
 
 
 def _plain(tree: _Tree, pattern: str) -> tuple[str, ...]:
