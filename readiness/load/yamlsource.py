@@ -111,7 +111,11 @@ def read_bytes(path: Path, display: str, within: Root | None = None) -> bytes:
         raise file_problem(display, f"file is {info.st_size:,} bytes; the limit is 5 MB ({MAX_BYTES:,} bytes)")
     try:
         with os.fdopen(open_regular(real, info, root, display), "rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
+            # The size stat gave and one byte more, to see whether it grew since: asking for the limit itself
+            # would have Python set aside 5 MB for every small file read.
+            raw = handle.read(info.st_size + 1)
+            if len(raw) > info.st_size:
+                raw += handle.read(MAX_BYTES + 1 - len(raw))
     except Refused as refused:
         raise file_problem(display, str(refused)) from None
     except OSError as exc:

@@ -45,10 +45,7 @@ def write_atomic(path: Path, text: str, *, inputs: Iterable[Path] = ()) -> None:
 
     Raises InputError, at `path`, for what may not be written and for what the system refuses.
     """
-    for source in inputs:
-        if same_file(path, source):
-            also = "" if str(source) == str(path) else f" '{source}'"
-            raise file_problem(str(path), f"refusing to write the output over its own input{also}")
+    _refuse_inputs(path, inputs)
     if _is_stream(path):
         _write_into(path, text)
         return
@@ -59,6 +56,28 @@ def write_atomic(path: Path, text: str, *, inputs: Iterable[Path] = ()) -> None:
     if outside is not None:
         raise file_problem(str(path), f"cannot write: the folder {outside}; name a folder inside it")
     _replace(path, folder, text)
+
+
+def _refuse_inputs(path: Path, inputs: Iterable[Path]) -> None:
+    """Raises InputError when `path` is one of the files the run read (a portfolio read thousands of them)."""
+    try:
+        here = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return  # nothing stands there: every input was there when it was read
+    except (OSError, ValueError):
+        here = None  # cannot be looked at: compare where the paths lead
+    for source in inputs:
+        if same_file(path, source) if here is None else _same_as(here, source):
+            also = "" if str(source) == str(path) else f" '{source}'"
+            raise file_problem(str(path), f"refusing to write the output over its own input{also}")
+
+
+def _same_as(here: os.stat_result, source: Path) -> bool:
+    """Whether `source` is the file `here` describes (the same inode, whatever the path or link leading there)."""
+    try:
+        return os.path.samestat(here, os.stat(source))
+    except (OSError, ValueError):
+        return False
 
 
 def _is_stream(path: Path) -> bool:
