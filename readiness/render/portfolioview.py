@@ -92,7 +92,8 @@ def _gaps_title(p: Portfolio) -> str:
 def shown(p: Portfolio) -> Portfolio:
     """The portfolio with every path's control characters written out: an escape sequence in a folder's name would
     drive the terminal, a line break would forge a line of the text or a row of the Markdown table."""
-    if all(visible(entry.path) == entry.path for entry in (*p.projects, *p.failed)):
+    paths = [project.path for project in p.projects] + [failed.path for failed in p.failed]
+    if all(visible(path) == path for path in paths):
         return p  # the common case, and a portfolio of ten thousand need not be copied for it
     return replace(
         p,
