@@ -104,6 +104,36 @@ def project(tmp_path: Path) -> Callable[..., Project]:
     return make
 
 
+# The modules whose tests take seconds each (a browser printing, hypothesis, worker processes killed, whole walks in
+# a pseudo-terminal, packages built and installed), the longest first. They run before all others, so that with
+# pytest-xdist the end of a run is short tests spread over every worker, not one worker alone with a long one.
+LONG_FIRST = (
+    "test_report_print.py",
+    "test_properties.py",
+    "test_process_limits.py",
+    "test_walk_keeps.py",
+    "test_packaging.py",
+    "test_no_code_from_disk.py",
+    "test_first_run.py",
+    "test_cases.py",
+)
+
+
+@pytest.hookimpl(trylast=True)  # after any plugin that shuffles: its order stays within each group
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: index for index, name in enumerate(LONG_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(LONG_FIRST)))
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto`: a worker for each CPU this run may use (its affinity, as taskset or a container's cpuset sets
+    it), whether or not psutil is installed: with it, pytest-xdist would count the machine's physical cores."""
+    told = os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS", "")
+    if told.isdigit() and int(told) > 0:
+        return int(told)
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-golden",
