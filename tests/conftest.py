@@ -125,6 +125,20 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=lambda item: rank.get(item.path.name, len(LONG_FIRST)))
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Python's byte-code cache of the package under test, written once before any test runs. Where the environment
+    turns the cache off (PYTHONDONTWRITEBYTECODE, as some CI images do), each of the hundreds of `python -m
+    readiness` processes the tests start would compile the package's sources again: a sixth of its start-up."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        return  # the controller wrote it before it started the workers
+    import compileall
+
+    import readiness
+
+    # Not writable (an installed package, a read-only checkout): each process compiles in memory, as before.
+    compileall.compile_dir(Path(readiness.__file__).parent, quiet=2)
+
+
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     """`-n auto`: a worker for each CPU this run may use (its affinity, as taskset or a container's cpuset sets
     it), whether or not psutil is installed: with it, pytest-xdist would count the machine's physical cores."""
