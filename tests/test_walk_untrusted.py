@@ -38,10 +38,10 @@ DIAGNOSTIC = re.compile(r"^\S+:\d+:\d+: error: \$\S*: .+$", re.MULTILINE)
 
 
 def _assess(file: Path, **env: str) -> pexpect.spawn:
-    environment = {**os.environ, "NO_COLOR": "1", "TERM": "xterm", "COLUMNS": "100", **env}
+    # XDG_STATE_HOME: where the walk keeps its place, beside the project, not where whoever runs the tests keeps it.
+    state = str(file.parent.parent / "state")
+    environment = {**os.environ, "NO_COLOR": "1", "TERM": "xterm", "COLUMNS": "100", "XDG_STATE_HOME": state, **env}
     environment.pop("SOURCE_DATE_EPOCH", None)
-    # Where the walk keeps its place: beside the project, never in the home of whoever runs the tests.
-    environment.setdefault("XDG_STATE_HOME", str(file.parent.parent / "state"))
     return readiness(
         "assess",
         file.name,
