@@ -104,6 +104,50 @@ def project(tmp_path: Path) -> Callable[..., Project]:
     return make
 
 
+# The modules whose tests take seconds each (a browser printing, hypothesis, worker processes killed, whole walks in
+# a pseudo-terminal, packages built and installed), the longest first. They run before all others, so that with
+# pytest-xdist the end of a run is short tests spread over every worker, not one worker alone with a long one.
+LONG_FIRST = (
+    "test_report_print.py",
+    "test_properties.py",
+    "test_process_limits.py",
+    "test_walk_keeps.py",
+    "test_packaging.py",
+    "test_no_code_from_disk.py",
+    "test_first_run.py",
+    "test_cases.py",
+)
+
+
+@pytest.hookimpl(trylast=True)  # after any plugin that shuffles: its order stays within each group
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: index for index, name in enumerate(LONG_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(LONG_FIRST)))
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Python's byte-code cache of the package under test, written once before any test runs. Where the environment
+    turns the cache off (PYTHONDONTWRITEBYTECODE, as some CI images do), each of the hundreds of `python -m
+    readiness` processes the tests start would compile the package's sources again: a sixth of its start-up."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        return  # the controller wrote it before it started the workers
+    import compileall
+
+    import readiness
+
+    # Not writable (an installed package, a read-only checkout): each process compiles in memory, as before.
+    compileall.compile_dir(Path(readiness.__file__).parent, quiet=2)
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto`: a worker for each CPU this run may use (its affinity, as taskset or a container's cpuset sets
+    it), whether or not psutil is installed: with it, pytest-xdist would count the machine's physical cores."""
+    told = os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS", "")
+    if told.isdigit() and int(told) > 0:
+        return int(told)
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-golden",

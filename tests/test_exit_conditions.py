@@ -24,7 +24,7 @@ from typing import IO, Any
 import pytest
 from rich.cells import cell_len
 
-from tests.conftest import EXAMPLE, TODAY, in_terminal
+from tests.conftest import EXAMPLE, TODAY, Run, in_terminal
 
 ARABIC = "مرحبا"
 ROCKET = "🚀"
@@ -303,6 +303,14 @@ def test_assess_with_stdin_closed_says_it_needs_a_terminal(here: Path) -> None:
 
 
 # --- option values and the environment -----------------------------------------------------------------------
+# A value is read the same in any process: the tables of values run in this one (the `cli` fixture), and that
+# every command refuses a bad --today or SOURCE_DATE_EPOCH with exit 2 is shown below in real processes.
+
+
+def assert_a_usage_error(run: Run) -> None:
+    assert APOLOGY not in run.err and "Traceback" not in run.err, run.err
+    assert run.code == 2
+    assert run.out == ""
 
 
 @pytest.mark.parametrize(
@@ -315,12 +323,13 @@ def test_assess_with_stdin_closed_says_it_needs_a_terminal(here: Path) -> None:
         ("--min-category-score", "-inf", "Invalid value for '--min-category-score': -inf is not in the range"),
     ],
 )
-def test_a_score_that_is_not_a_number_is_a_usage_error(here: Path, option: str, value: str, message: str) -> None:
-    done = readiness("check", option, value, "--today", TODAY, cwd=here)
-    assert_not_a_bug(done)
-    assert done.code == 2
-    assert message in done.err
-    assert done.out == b""
+def test_a_score_that_is_not_a_number_is_a_usage_error(
+    cli: Callable[..., Run], here: Path, monkeypatch: pytest.MonkeyPatch, option: str, value: str, message: str
+) -> None:
+    monkeypatch.chdir(here)
+    run = cli("check", option, value, "--today", TODAY)
+    assert_a_usage_error(run)
+    assert message in run.err
 
 
 @pytest.mark.parametrize(
@@ -338,12 +347,14 @@ def test_a_score_that_is_not_a_number_is_a_usage_error(here: Path, option: str, 
         ("\x1b[2Jtomorrow", "'\\u001b[2Jtomorrow' is not a date (YYYY-MM-DD)"),
     ],
 )
-def test_today_must_be_written_yyyy_mm_dd(here: Path, value: str, message: str) -> None:
-    done = readiness("check", "--today", value, cwd=here)
-    assert_not_a_bug(done)
-    assert done.code == 2
-    assert f"Invalid value for --today: {message}" in done.err
-    assert "\x1b" not in done.err
+def test_today_must_be_written_yyyy_mm_dd(
+    cli: Callable[..., Run], here: Path, monkeypatch: pytest.MonkeyPatch, value: str, message: str
+) -> None:
+    monkeypatch.chdir(here)
+    run = cli("check", "--today", value)
+    assert_a_usage_error(run)
+    assert f"Invalid value for --today: {message}" in run.err
+    assert "\x1b" not in run.err
 
 
 # Every command that takes --today, with the arguments it needs to get as far as reading the date.
@@ -380,13 +391,16 @@ def test_every_command_refuses_a_date_it_would_have_to_guess(here: Path, args: l
         ("9" * 5000, "is out of range"),
     ],
 )
-def test_source_date_epoch_that_is_not_whole_seconds_is_refused(here: Path, epoch: str, problem: str) -> None:
-    done = readiness("check", cwd=here, env={"SOURCE_DATE_EPOCH": epoch})
-    assert_not_a_bug(done)
-    assert done.code == 2
-    assert done.err.startswith("readiness: error: SOURCE_DATE_EPOCH='"), done.err
-    assert problem in done.err and "pass --today YYYY-MM-DD or unset it" in done.err
-    assert done.err.count("\n") == 1  # one line, however long the value
+def test_source_date_epoch_that_is_not_whole_seconds_is_refused(
+    cli: Callable[..., Run], here: Path, monkeypatch: pytest.MonkeyPatch, epoch: str, problem: str
+) -> None:
+    monkeypatch.chdir(here)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    run = cli("check")
+    assert_a_usage_error(run)
+    assert run.err.startswith("readiness: error: SOURCE_DATE_EPOCH='"), run.err
+    assert problem in run.err and "pass --today YYYY-MM-DD or unset it" in run.err
+    assert run.err.count("\n") == 1  # one line, however long the value
 
 
 @pytest.mark.parametrize("args", [a for n, a in DATED_COMMANDS.items() if n != "assess"], ids=lambda a: a[0])

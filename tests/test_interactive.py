@@ -16,6 +16,7 @@ import yaml
 
 from readiness.score.engine import load
 from tests.conftest import TODAY
+from tests.walkpty import readiness
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
 
@@ -71,16 +72,9 @@ def _project(tmp_path: Path, text: str = ASSESSMENT) -> Path:
 def _spawn(folder: Path, *args: str) -> pexpect.spawn:
     env = {**os.environ, "NO_COLOR": "1", "TERM": "xterm", "COLUMNS": "100"}
     env.pop("SOURCE_DATE_EPOCH", None)
-    child = pexpect.spawn(
-        sys.executable,
-        ["-m", "readiness", *args],
-        cwd=str(folder),
-        env=env,
-        encoding="utf-8",
-        timeout=30,
-        dimensions=(50, 100),
-    )
-    return child
+    # Where the walk keeps its place: beside the project, never in the home of whoever runs the tests.
+    env["XDG_STATE_HOME"] = str(folder.parent / "state")
+    return readiness(*args, cwd=folder, env=env)
 
 
 def _assess(file: Path, *extra: str) -> pexpect.spawn:

@@ -197,18 +197,31 @@ def _outputs(project: Path, env: dict[str, str]) -> dict[str, str]:
     return seen
 
 
+@pytest.fixture(scope="module")
+def clean(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """What check and report print and write for a copy of the example, with nothing planted anywhere: the same
+    for every test below, which each plant in one place and compare."""
+    base = tmp_path_factory.mktemp("clean")
+    project = base / "project"
+    shutil.copytree(EXAMPLE, project)
+    for folder in (base / "home", project / "out"):
+        folder.mkdir()
+    seen = _outputs(project, _env(HOME=str(base / "home")))
+    assert seen["check exit"] == "1" and json.loads(seen["check out"])["verdict"] == "not-ready"
+    assert "<!DOCTYPE html>" in seen["report.html"]
+    return seen
+
+
 @pytest.mark.parametrize(
     "place",
     ["READINESS_CACHE_DIR", "XDG_CACHE_HOME inside the project", "relative XDG_CACHE_HOME", "~/.cache/readiness"],
 )
-def test_pickles_and_code_planted_where_the_cache_was_never_run(place: str, project: Path, tmp_path: Path) -> None:
+def test_pickles_and_code_planted_where_the_cache_was_never_run(
+    place: str, project: Path, tmp_path: Path, clean: dict[str, str]
+) -> None:
     home, elsewhere, markers = (tmp_path / name for name in ("home", "shared-cache", "markers"))
-    for folder in (home, markers, project / "out"):
+    for folder in (home, markers):
         folder.mkdir()
-    clean = _outputs(project, _env(HOME=str(home)))
-    assert clean["check exit"] == "1" and json.loads(clean["check out"])["verdict"] == "not-ready"
-    assert "<!DOCTYPE html>" in clean["report.html"]
-
     where = _places(home, project, elsewhere)[place]
     planted = plant(where.cache, markers)
     (project / "out").mkdir()
@@ -284,10 +297,18 @@ def _build(root: Path) -> set[str]:
     return set(imported)
 
 
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The checkout's sources with the artifacts the build hook makes, built once for the tests that copy it."""
+    root = tmp_path_factory.mktemp("built") / "tree"
+    _build(root)
+    return root
+
+
 @pytest.fixture
-def tree(tmp_path: Path) -> Path:
-    """A copy of the checkout's sources with the artifacts the build hook makes."""
-    _build(tmp_path / "tree")
+def tree(built: Path, tmp_path: Path) -> Path:
+    """A copy of the checkout's sources with the artifacts the build hook makes, for this test to change."""
+    shutil.copytree(built, tmp_path / "tree", symlinks=True)
     return tmp_path / "tree"
 
 

@@ -24,6 +24,7 @@ from filelock import FileLock
 from readiness.score.engine import load
 from tests.conftest import TODAY
 from tests.test_interactive import ASSESSMENT, _answers, _project
+from tests.walkpty import readiness
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
 
@@ -37,17 +38,18 @@ DIAGNOSTIC = re.compile(r"^\S+:\d+:\d+: error: \$\S*: .+$", re.MULTILINE)
 
 
 def _assess(file: Path, **env: str) -> pexpect.spawn:
-    environment = {**os.environ, "NO_COLOR": "1", "TERM": "xterm", "COLUMNS": "100", **env}
+    # XDG_STATE_HOME: where the walk keeps its place, beside the project, not where whoever runs the tests keeps it.
+    state = str(file.parent.parent / "state")
+    environment = {**os.environ, "NO_COLOR": "1", "TERM": "xterm", "COLUMNS": "100", "XDG_STATE_HOME": state, **env}
     environment.pop("SOURCE_DATE_EPOCH", None)
-    return pexpect.spawn(
-        sys.executable,
-        ["-m", "readiness", "assess", file.name, "--today", TODAY],
-        cwd=str(file.parent),
+    return readiness(
+        "assess",
+        file.name,
+        "--today",
+        TODAY,
+        cwd=file.parent,
         env=environment,
-        encoding="utf-8",
         codec_errors="replace",  # the terminal echoes what is typed, bytes that are not UTF-8 included
-        timeout=30,
-        dimensions=(50, 100),
     )
 
 
@@ -204,9 +206,7 @@ def test_evidence_a_reason_and_a_new_members_name_are_held_to_the_same_rule(tmp_
 
 def test_init_at_a_terminal_refuses_a_name_the_file_cannot_hold(tmp_path: Path) -> None:
     env = {**os.environ, "NO_COLOR": "1", "TERM": "xterm", "COLUMNS": "100"}
-    child = pexpect.spawn(
-        sys.executable, ["-m", "readiness", "init"], cwd=str(tmp_path), env=env, encoding="utf-8", timeout=30
-    )
+    child = readiness("init", cwd=tmp_path, env=env, rows=24, columns=80)
     child.expect_exact("Project name")
     _type(child, b"Claims\x1b]0;owned\x07 Bot\r")
     child.expect_exact("U+001B")

@@ -19,20 +19,39 @@ KEY_LINE = r"\[d\]one[^\r\n]*\[\?\]"
 YES_NO = r"\((?:Y/n|y/N|y/n)\): ?\Z"
 
 
+# How long one expect waits for the screen it wants: a walk answers in milliseconds, but the other test workers
+# and a slow CI machine can hold a start-up or a save back by seconds.
+TIMEOUT = 30
+
+
+def readiness(
+    *args: str, cwd: Path, env: dict[str, str], rows: int = 50, columns: int = 100, codec_errors: str = "strict"
+) -> pexpect.spawn:
+    """`python -m readiness ARGS` in a pseudo-terminal of this size, with exactly `env` as its environment; what
+    it prints is read as UTF-8, with `codec_errors` for bytes that are not."""
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "readiness", *args],
+        cwd=str(cwd),
+        env=env,
+        encoding="utf-8",
+        timeout=TIMEOUT,
+        dimensions=(rows, columns),
+        codec_errors=codec_errors,
+    )
+    # pexpect sleeps 50 ms before every send, for programs that turn echo off only after printing a password
+    # prompt. Every test here waits for the prompt before it types, and the walk keeps keys typed ahead of its
+    # question (ask.py): the sleep only added 50 ms to each key, 15 s to a whole walk of the largest example.
+    child.delaybeforesend = None
+    return child
+
+
 def spawn(folder: Path, *args: str, rows: int = 50, columns: int = 100, state: Path | None = None) -> pexpect.spawn:
     """`readiness ARGS` in a pty of this size; `state` is the user's state directory (XDG_STATE_HOME)."""
     env = {**os.environ, "NO_COLOR": "1", "TERM": "xterm", "COLUMNS": str(columns), "LINES": str(rows)}
     env.pop("SOURCE_DATE_EPOCH", None)
     env["XDG_STATE_HOME"] = str(state if state is not None else folder.parent / "state")
-    return pexpect.spawn(
-        sys.executable,
-        ["-m", "readiness", *args],
-        cwd=str(folder),
-        env=env,
-        encoding="utf-8",
-        timeout=30,
-        dimensions=(rows, columns),
-    )
+    return readiness(*args, cwd=folder, env=env, rows=rows, columns=columns)
 
 
 def assess(file: Path, *extra: str, **size: int) -> pexpect.spawn:
