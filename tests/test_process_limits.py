@@ -135,6 +135,10 @@ def test_too_few_file_descriptors_is_an_error_not_a_hang(many: Path, workers: in
     assert done.stdout == b""
 
 
+def _interruptible() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class Run:
     """`readiness portfolio` with two workers, stderr on a pipe (workers forked) or a terminal (a forkserver)."""
 
@@ -149,6 +153,9 @@ class Run:
             stdout=subprocess.PIPE,
             stderr=stderr,
             env={**os.environ, "TERM": "xterm", "COLUMNS": "80"},
+            # Ctrl-C as at a terminal, however the tests were started: a shell's background job (`pytest &`) has
+            # SIGINT ignored, and a Python started so keeps ignoring it.
+            preexec_fn=_interruptible,
         )
         self.err = b""
         self.out = b""
