@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,12 +45,24 @@ def find_root(folder: Path) -> Path:
     not make that repository the root.
     """
     start = os.path.abspath(folder)
+    return Path(work_tree(start) or start)
+
+
+def folder_facts(folder: str) -> tuple[bool, bool]:
+    """Whether `folder` is a symlink, and whether it holds `.git`: all that the walk up of `work_tree` looks at."""
+    return os.path.islink(folder), os.path.exists(os.path.join(folder, ".git"))
+
+
+def work_tree(start: str, facts: Callable[[str], tuple[bool, bool]] = folder_facts) -> str | None:
+    """The work tree find_root takes for the absolute folder `start`, or None when there is none. `facts` answers
+    for each folder on the way up (a portfolio of thousands asks about the same folders, and keeps the answers)."""
     found: str | None = None
     linked = False  # a folder link met at or below the candidate, since the last work tree found
     candidate = start
     while True:
-        linked = linked or os.path.islink(candidate)
-        if os.path.exists(os.path.join(candidate, ".git")):
+        link, git = facts(candidate)
+        linked = linked or link
+        if git:
             found = candidate
             if not linked:
                 break
@@ -58,7 +71,7 @@ def find_root(folder: Path) -> Path:
         if parent == candidate:
             break
         candidate = parent
-    return Path(found or start)
+    return found
 
 
 def lies_in(top: str, path: str) -> bool:

@@ -6,12 +6,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from readiness.load.containment import Root
+from readiness.load.containment import Root, folder_facts, work_tree
 
 
 class Roots:
     """Root.of for many assessments under the same folders: whether each folder is a symlink and holds `.git` is
-    looked at once. The walk up is containment.find_root's, step for step (tests hold the two to one answer)."""
+    looked at once. The walk up is containment.find_root's own (work_tree)."""
 
     def __init__(self) -> None:
         self._facts: dict[str, tuple[bool, bool]] = {}  # folder -> (is a symlink, holds .git)
@@ -35,27 +35,12 @@ class Roots:
         return found
 
     def _walk(self, start: str) -> str | None:
-        found: str | None = None
-        linked = False
-        candidate = start
-        while True:
-            link, git = self._fact(candidate)
-            linked = linked or link
-            if git:
-                found = candidate
-                if not linked:
-                    break
-                linked = False
-            parent = os.path.dirname(candidate)
-            if parent == candidate:
-                break
-            candidate = parent
-        return found
+        return work_tree(start, self._fact)
 
     def _fact(self, folder: str) -> tuple[bool, bool]:
         known = self._facts.get(folder)
         if known is None:
-            known = self._facts[folder] = (os.path.islink(folder), os.path.exists(os.path.join(folder, ".git")))
+            known = self._facts[folder] = folder_facts(folder)
         return known
 
     def _real(self, folder: str) -> str:
