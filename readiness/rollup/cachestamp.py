@@ -102,7 +102,7 @@ class Checker:
         sight = Sight(folder, root)
         outcomes = [sight.outcome(path) for path in looked]
         names = [sight.names(base) for base in listed]
-        states = [content_state(path, root, sight.real(path)) for path in read]
+        states = [content_state(path, root) for path in read]
         if _digest(names, outcomes, states, [self._pack(path) for path in packs]) != kept.digest:
             return None
         fast = None if sight.linked() else made(str(root.path), [*sight.walked(), *looked, *read], packs, since)

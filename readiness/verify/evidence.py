@@ -444,10 +444,6 @@ class Sight:
         """The names under `base`, listed only where a look finds a folder inside the root, as an evaluation does."""
         return self._tree.names(base) if self._tree.outcome(base) == "folder" else ()
 
-    def real(self, path: str) -> str:
-        """os.path.realpath(path), from the folders already resolved."""
-        return self._tree._real(path)
-
     def walked(self) -> list[str]:
         """Every folder the listings scanned."""
         return list(self._tree.scans)

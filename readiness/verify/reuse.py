@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import stat
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -23,9 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from readiness.core.model import ProbeRun
-from readiness.load.containment import Root, open_regular
+from readiness.load.containment import Root
 from readiness.load.diagnostics import InputError
-from readiness.load.yamlsource import MAX_BYTES, read_bytes
+from readiness.load.yamlsource import read_bytes
 
 
 @dataclass
@@ -74,47 +73,14 @@ class Seen:
         )
 
 
-def content_state(path: str, root: Root, real: str | None = None) -> str:
-    """The digest of the file's bytes, read as the evaluation reads a file, or the reason it cannot be read.
-
-    `real` is where `path` physically leads, when the caller has it already. A small regular file inside the root
-    is read directly; anything else takes the evaluation's own way (read_bytes), for its words.
-    """
-    raw = _plainly(os.path.realpath(path) if real is None else real, root)
-    if raw is None:
-        try:
-            raw = read_bytes(Path(path), "", root)
-        except InputError as error:
-            return "unread: " + " ".join(problem.message for problem in error.diagnostics)
+def content_state(path: str, root: Root) -> str:
+    """The digest of the file's bytes, read as the evaluation reads a file (read_bytes), or the reason it cannot
+    be read, in read_bytes's words."""
+    try:
+        raw = read_bytes(Path(path), "", root)
+    except InputError as error:
+        return "unread: " + " ".join(problem.message for problem in error.diagnostics)
     return hashlib.sha256(raw).hexdigest()
-
-
-def _plainly(real: str, root: Root) -> bytes | None:
-    """The bytes of the file at the physical path `real` where read_bytes would give them, else None."""
-    if not root.holds(real):
-        return None
-    try:
-        info = os.stat(real)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
-            return None
-        descriptor = open_regular(real, info, root, "")
-    except (OSError, ValueError):  # Refused is a ValueError
-        return None
-    parts, total = [], 0
-    try:
-        # Read to the end as read_bytes does, but asking for what the file holds: a buffer of the 5 MB limit for
-        # each small file would cost more than the reading.
-        while total <= MAX_BYTES:
-            part = os.read(descriptor, max(info.st_size + 1 - total, 1 << 16))
-            if not part:
-                break
-            parts.append(part)
-            total += len(part)
-    except OSError:
-        return None
-    finally:
-        os.close(descriptor)
-    return b"".join(parts) if total <= MAX_BYTES else None
 
 
 def pack_state(path: str) -> str:
