@@ -8,7 +8,7 @@ import re
 from enum import Enum, IntEnum
 from typing import Any
 
-from hypothesis import example, given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from readiness.render.jsontext import dumps
@@ -40,15 +40,18 @@ _scalars = (
 _keys = st.text() | st.sampled_from(["id", "", "é\u2029"])
 _json_like = st.recursive(
     _scalars,
-    lambda inner: st.lists(inner, max_size=5)
-    | st.lists(st.text(), max_size=5)  # the common list: strings only
-    | st.lists(inner, max_size=3).map(tuple)
-    | st.dictionaries(_keys, inner, max_size=5)
-    | st.dictionaries(st.integers() | st.booleans() | st.none() | st.floats(), inner, max_size=2),  # json's keys
+    lambda inner: (
+        st.lists(inner, max_size=5)
+        | st.lists(st.text(), max_size=5)  # the common list: strings only
+        | st.lists(inner, max_size=3).map(tuple)
+        | st.dictionaries(_keys, inner, max_size=5)
+        | st.dictionaries(st.integers() | st.booleans() | st.none() | st.floats(), inner, max_size=2)
+    ),  # json's keys
     max_leaves=40,
 )
 
 
+@settings(max_examples=500)
 @given(data=_json_like)
 @example(data={"projects": [{"gaps": ["a", "b"], "score": 2.9, "stage": None, "categories": {}}], "invalid": []})
 @example(data=[[], {}, [[]], [{}], ({},), "x", 1, 1.0, float("nan"), float("-inf"), True, None])

@@ -82,24 +82,31 @@ def _indented(data: Any) -> str:
                 put("{}")
                 return
             inner = indent + _STEP
-            before = "{" + inner
+            before, between = "{" + inner, "," + inner
             for key, item in value.items():
                 if type(key) is not str:
                     raise _NotPlain
-                if type(item) is dict or type(item) is list or type(item) is tuple:
+                kind = type(item)
+                # The commonest values first, without a call: strings, and numbers that are numbers.
+                if kind is str:
+                    put(before + encode(key) + ": " + encode(item))
+                elif kind is float and -_INFINITY < item < _INFINITY:
+                    put(before + encode(key) + ": " + float.__repr__(item))
+                elif kind is dict or kind is list or kind is tuple:
                     put(before + encode(key) + ": ")
                     write(item, inner)
                 else:
                     put(before + encode(key) + ": " + scalar(item))
-                before = "," + inner
+                before = between
             put(indent + "}")
         elif kind is list or kind is tuple:
             if not value:
                 put("[]")
                 return
             inner = indent + _STEP
+            between = "," + inner
             try:  # most lists hold only strings (a project's gaps): one join, json's C function for each
-                put("[" + inner + ("," + inner).join(map(encode, value)) + indent + "]")
+                put("[" + inner + between.join(map(encode, value)) + indent + "]")
                 return
             except TypeError:  # not a string among them: item by item
                 pass
@@ -110,7 +117,7 @@ def _indented(data: Any) -> str:
                     write(item, inner)
                 else:
                     put(before + scalar(item))
-                before = "," + inner
+                before = between
             put(indent + "]")
         else:
             put(scalar(value))
