@@ -13,7 +13,7 @@ import pytest
 
 from tests.conftest import REPO
 from tests.vt import Terminal
-from tests.walkpty import KEY_LINE, LINE_PROMPT, assess, ended
+from tests.walkpty import KEY_LINE, LINE_PROMPT, TIMEOUT, assess, ended
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
 
@@ -51,6 +51,14 @@ def _walk(tmp_path: Path, rows: int, columns: int) -> tuple[pexpect.spawn, _Scre
     return child, screen
 
 
+def _press(child: pexpect.spawn, key: str) -> None:
+    """`key`, once the walk reads keys: typed before (a person typing ahead), the terminal would echo it above
+    the walk's own '> key', and the saved screens would differ from run to run."""
+    child.waitnoecho(timeout=TIMEOUT)
+    assert not child.getecho(), f"the walk never read a key to press {key!r}"
+    child.send(key)
+
+
 def _pinned(lines: list[str], columns: int) -> tuple[str, str]:
     """The progress line and the title line at the top of an item's screen."""
     assert re.search(r"item 1 of \d+ · ", lines[0]), lines[0]
@@ -72,7 +80,7 @@ def test_an_item_keeps_its_title_and_progress_in_sight_while_it_is_answered(
     assert all(len(line) <= columns for line in lines)
     assert not any("Now: not ready" in line for line in lines)  # the header went to the normal screen
     # a partial: evidence, note, owner and due date are asked below the pinned title
-    child.send("p")
+    _press(child, "p")
     for prompt in ("evidence:", "Note", "Owner"):
         child.expect_exact(prompt)
         child.sendline("")
@@ -86,15 +94,15 @@ def test_an_item_keeps_its_title_and_progress_in_sight_while_it_is_answered(
     lines = _capture(screen, f"next-item-{size}")
     assert re.search(r"item 2 of \d+ · ", lines[0])
     assert any("saved: partial" in line for line in lines[2:5])  # said at the top of the next screen
-    child.send("l")
-    child.expect_exact("Enter: back")
+    _press(child, "l")
+    child.expect_exact("Enter: back: ")  # the whole prompt, so that the saved screen is always the same
     lines = _capture(screen, f"overview-{size}")
     assert lines[0].startswith("─") and "overview · " in lines[0]
     assert sum(1 for line in lines if re.match(r"[ ▸] *\d+ ", line)) >= rows - 8  # a screenful of items
     assert "more item" in "\n".join(lines)
     child.sendline("")
     child.expect(KEY_LINE)
-    child.send("q")
+    _press(child, "q")
     child.expect_exact("Open items left")
     assert ended(child) == 0
     lines = _capture(screen, f"after-{size}")  # the normal screen again: the summary, no item left over
@@ -107,11 +115,11 @@ def test_a_terminal_resized_during_the_walk_is_used_at_its_new_size(tmp_path: Pa
     assert len(screen.terminal.screen()[0]) == 80
     child.setwinsize(30, 120)
     screen.terminal = Terminal(30, 120)  # the emulator resized with it; the walk redraws the whole screen
-    child.send("s")
+    _press(child, "s")
     child.expect(r"item 2 of \d+")
     child.expect(KEY_LINE)
     lines = _capture(screen, "resized-120x30")
     assert len(lines[0]) == 120 and lines[0].startswith("─") and "item 2 of" in lines[0]
     assert ITEM_ID.search(lines[1])
-    child.send("q")
+    _press(child, "q")
     assert ended(child) == 0
