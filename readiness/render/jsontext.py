@@ -86,13 +86,13 @@ def _indented(data: Any) -> str:
             for key, item in value.items():
                 if type(key) is not str:
                     raise _NotPlain
-                kind = type(item)
+                held = type(item)
                 # The commonest values first, without a call: strings, and numbers that are numbers.
-                if kind is str:
+                if held is str:
                     put(before + encode(key) + ": " + encode(item))
-                elif kind is float and -_INFINITY < item < _INFINITY:
+                elif held is float and -_INFINITY < item < _INFINITY:
                     put(before + encode(key) + ": " + float.__repr__(item))
-                elif kind is dict or kind is list or kind is tuple:
+                elif held is dict or held is list or held is tuple:
                     put(before + encode(key) + ": ")
                     write(item, inner)
                 else:
