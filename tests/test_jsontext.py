@@ -56,6 +56,7 @@ _json_like = st.recursive(
 @example(data={"projects": [{"gaps": ["a", "b"], "score": 2.9, "stage": None, "categories": {}}], "invalid": []})
 @example(data=[[], {}, [[]], [{}], ({},), "x", 1, 1.0, float("nan"), float("-inf"), True, None])
 @example(data=["gaps", _Verdict.READY, "and an enum among strings"])
+@example(data={"name": "DEL \x7f is ASCII, and written out all the same"})
 @example(data={_Verdict.READY: [_Level.HIGH, 0.1]})
 def test_any_json_data_is_written_as_json_dumps_writes_it(data: Any) -> None:
     assert dumps(data) == _reference(data)
